@@ -1,0 +1,18 @@
+namespace Switchyard.Core.Configuration;
+
+public enum DiagnosticSeverity { Error, Warning }
+
+/// <summary>One config problem, naming its config path (e.g. <c>model_providers[2].base_url</c>) and line.</summary>
+public sealed record ConfigDiagnostic(DiagnosticSeverity Severity, string Source, string Path, int Line, string Message)
+{
+    public override string ToString()
+        => $"{Source}:{Line}: {(Severity == DiagnosticSeverity.Error ? "error" : "warning")}: {Path}: {Message}";
+}
+
+/// <summary>Outcome of loading a config: a config when there are no errors, and every diagnostic found.</summary>
+public sealed record ConfigLoadResult(GatewayConfig? Config, IReadOnlyList<ConfigDiagnostic> Diagnostics)
+{
+    public bool Success => Config is not null;
+    public IEnumerable<ConfigDiagnostic> Errors => Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error);
+    public IEnumerable<ConfigDiagnostic> Warnings => Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning);
+}

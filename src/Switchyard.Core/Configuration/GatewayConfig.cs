@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+
+namespace Switchyard.Core.Configuration;
+
+/// <summary>
+/// The validated, dialect-neutral configuration: what every config dialect (Plano v0.3/v0.4, later model_list)
+/// is read into. Immutable; a reload builds a new one.
+/// </summary>
+public sealed record GatewayConfig
+{
+    /// <summary>The <c>version</c> key as written (e.g. <c>v0.4.0</c>), or null.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>Where the config came from (file path or a descriptive name such as <c>quickstart</c>).</summary>
+    public required string Source { get; init; }
+
+    /// <summary>Model listeners (list form, or the legacy <c>egress_traffic</c> dict form). Never empty: a default is supplied.</summary>
+    public required IReadOnlyList<ListenerConfig> Listeners { get; init; }
+
+    /// <summary>Model provider entries in declaration order (<c>model_providers</c> or <c>llm_providers</c>).</summary>
+    public required IReadOnlyList<ModelProviderConfig> Providers { get; init; }
+
+    /// <summary><c>model_aliases</c>: alias name → target model name.</summary>
+    public required IReadOnlyList<AliasConfig> Aliases { get; init; }
+
+    /// <summary>
+    /// Sections used by later features (<c>routing_preferences</c>, <c>model_metrics_sources</c>, <c>routing</c>,
+    /// <c>overrides</c>, <c>tracing</c>, <c>ratelimits</c>, <c>state_storage</c>), shape-validated and kept as JSON.
+    /// </summary>
+    public required IReadOnlyDictionary<string, JsonNode?> Sections { get; init; }
+}
+
+/// <summary>One model listener.</summary>
+public sealed record ListenerConfig
+{
+    public required string Name { get; init; }
+    /// <summary>Bind address; default <c>127.0.0.1</c>.</summary>
+    public required string Address { get; init; }
+    /// <summary>Port; default 12000.</summary>
+    public required int Port { get; init; }
+    /// <summary>Bounds the wait for the first upstream byte; default 30 s.</summary>
+    public required TimeSpan Timeout { get; init; }
+    /// <summary>Bounds the gap between two events inside a stream; default 60 s (<c>stream_idle_timeout</c>).</summary>
+    public required TimeSpan StreamIdleTimeout { get; init; }
+    /// <summary>Retries of the same candidate before failing over; default 0.</summary>
+    public required int MaxRetries { get; init; }
+    /// <summary>Legacy <c>message_format</c> (e.g. <c>openai</c>), informational.</summary>
+    public string? MessageFormat { get; init; }
+    public int Line { get; init; }
+}
+
+/// <summary>One <c>model_providers</c> entry.</summary>
+public sealed record ModelProviderConfig
+{
+    /// <summary>Unique name; defaults to <see cref="Model"/>.</summary>
+    public required string Name { get; init; }
+    /// <summary>The <c>model</c> string as written: <c>provider/model_id</c> or <c>provider/*</c>.</summary>
+    public required string Model { get; init; }
+    /// <summary>The provider prefix (text before the first <c>/</c>), e.g. <c>openai</c>.</summary>
+    public required string Provider { get; init; }
+    /// <summary>The model id after the first <c>/</c> (may contain <c>/</c>); <c>*</c> for a wildcard.</summary>
+    public required string ModelId { get; init; }
+    public bool IsWildcard => ModelId == "*";
+    public string? AccessKey { get; init; }
+    public string? BaseUrl { get; init; }
+    /// <summary>Wire interface for unknown providers (<c>openai</c>).</summary>
+    public string? ProviderInterface { get; init; }
+    public bool IsDefault { get; init; }
+    public bool PassthroughAuth { get; init; }
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = EmptyHeaders;
+    /// <summary>Overrides the Host header sent upstream.</summary>
+    public string? HttpHost { get; init; }
+    /// <summary>Ordered model names to fail over to.</summary>
+    public IReadOnlyList<string> Fallbacks { get; init; } = [];
+    /// <summary>Azure OpenAI <c>api_version</c>; null means the provider's current default.</summary>
+    public string? ApiVersion { get; init; }
+    /// <summary>1-based line of the entry in the config file (0 when unknown).</summary>
+    public int Line { get; init; }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyHeaders = new Dictionary<string, string>();
+}
+
+/// <summary>One <c>model_aliases</c> entry.</summary>
+public sealed record AliasConfig(string Alias, string Target, int Line);

@@ -1,0 +1,26 @@
+using System.Net.Http.Headers;
+using Switchyard.Core.Configuration;
+
+namespace Switchyard.Core.Providers.AzureOpenAI;
+
+/// <summary>
+/// Azure OpenAI: OpenAI chat on the wire, but the model is a deployment in the path, the version a query parameter,
+/// and the key goes in <c>api-key</c>.
+/// </summary>
+internal sealed class AzureOpenAIProvider : ProviderDefinition
+{
+    /// <summary>Current GA data-plane version; entries may set <c>api_version</c>.</summary>
+    public const string DefaultApiVersion = "2024-10-21";
+
+    public override string Prefix => "azure_openai";
+    public override Uri? DefaultBaseUrl => null;
+    public override string DefaultPathPrefix => "/openai";
+    public override string? ApiKeyEnvironmentVariable => "AZURE_OPENAI_API_KEY";
+    public override IReadOnlyList<UpstreamProtocol> Protocols { get; } = [UpstreamProtocol.OpenAIChat];
+
+    public override string BuildChatCompletionsPath(string pathPrefix, string modelId, ModelProviderConfig entry)
+        => $"{pathPrefix}/deployments/{Uri.EscapeDataString(modelId)}/chat/completions?api-version={Uri.EscapeDataString(entry.ApiVersion ?? DefaultApiVersion)}";
+
+    public override void ApplyCredential(HttpRequestHeaders headers, string credential)
+        => headers.TryAddWithoutValidation("api-key", credential);
+}

@@ -1,0 +1,13 @@
+namespace Switchyard.Core.Providers.OpenAICompatible;
+
+/// <summary>A vendor that speaks OpenAI Chat Completions with bearer auth under a path prefix.</summary>
+internal sealed class OpenAICompatibleProvider(string prefix, string? defaultBaseUrl, string pathPrefix, string? keyVariable, bool requiresCredential = true)
+    : ProviderDefinition
+{
+    public override string Prefix { get; } = prefix;
+    public override Uri? DefaultBaseUrl { get; } = defaultBaseUrl is null ? null : new Uri(defaultBaseUrl + "/");
+    public override string DefaultPathPrefix { get; } = pathPrefix;
+    public override bool RequiresCredential { get; } = requiresCredential;
+    public override string? ApiKeyEnvironmentVariable { get; } = keyVariable;
+    public override IReadOnlyList<UpstreamProtocol> Protocols { get; } = [UpstreamProtocol.OpenAIChat];
+}
