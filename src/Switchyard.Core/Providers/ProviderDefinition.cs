@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http;
 using Switchyard.Core.Configuration;
 
 namespace Switchyard.Core.Providers;
@@ -40,6 +41,16 @@ public abstract class ProviderDefinition
     /// <summary>Puts the credential on the upstream request.</summary>
     public virtual void ApplyCredential(HttpRequestHeaders headers, string credential)
         => headers.TryAddWithoutValidation("Authorization", "Bearer " + credential);
+
+    /// <summary>
+    /// An in-process upstream (the mock provider) instead of the network; null for real vendors.
+    /// </summary>
+    internal virtual HttpMessageHandler? InProcessHandler => null;
+
+    /// <summary>Copies client request headers a vendor needs (none by default: client headers are not forwarded).</summary>
+    public virtual void ForwardClientHeaders(IHeaderDictionary client, HttpRequestHeaders upstream)
+    {
+    }
 
     /// <summary>
     /// The base_url rule: a base_url path replaces <see cref="DefaultPathPrefix"/> (a trailing slash changes nothing);

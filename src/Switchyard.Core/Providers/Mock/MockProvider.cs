@@ -1,3 +1,6 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http;
+
 namespace Switchyard.Core.Providers.Mock;
 
 /// <summary>
@@ -10,4 +13,18 @@ internal sealed class MockProvider : ProviderDefinition
     public override string DefaultPathPrefix => "/v1";
     public override bool RequiresCredential => false;
     public override IReadOnlyList<UpstreamProtocol> Protocols { get; } = [UpstreamProtocol.OpenAIChat];
+
+    internal override HttpMessageHandler? InProcessHandler => MockUpstreamHandler.Instance;
+
+    /// <summary>The mock is scripted by <c>x-mock-*</c> request headers, so those reach it.</summary>
+    public override void ForwardClientHeaders(IHeaderDictionary client, HttpRequestHeaders upstream)
+    {
+        foreach (var name in (ReadOnlySpan<string>)[MockUpstreamHandler.LatencyHeader, MockUpstreamHandler.StatusHeader, MockUpstreamHandler.ChunkDelayHeader, MockUpstreamHandler.CutAfterHeader])
+        {
+            if (client.TryGetValue(name, out var value))
+            {
+                upstream.TryAddWithoutValidation(name, value.ToString());
+            }
+        }
+    }
 }

@@ -1,0 +1,171 @@
+using System.Collections.Frozen;
+using Switchyard.Core.Configuration;
+using Switchyard.Core.Providers;
+
+namespace Switchyard.Core.Catalog;
+
+/// <summary>
+/// Resolves a requested model name: alias (one hop) → exact entry name → <c>provider/model</c> of an explicit entry
+/// → bare model id (explicit entries first, then registry models under wildcards) → <c>provider/x</c> under a
+/// wildcard. Built once per config snapshot; lookups allocate only for wildcard matches.
+/// </summary>
+public sealed class ModelCatalog
+{
+    private readonly FrozenDictionary<string, ResolvedModel> _byName;
+    private readonly FrozenDictionary<string, ResolvedModel> _byModelString;
+    private readonly FrozenDictionary<string, ResolvedModel> _byBareId;
+    private readonly FrozenDictionary<string, (ModelProviderConfig Entry, ProviderDefinition Provider)> _wildcards;
+    private readonly FrozenDictionary<string, string> _aliases;
+
+    private ModelCatalog(GatewayConfig config)
+    {
+        var byName = new Dictionary<string, ResolvedModel>(StringComparer.Ordinal);
+        var byModel = new Dictionary<string, ResolvedModel>(StringComparer.Ordinal);
+        var byBare = new Dictionary<string, ResolvedModel>(StringComparer.Ordinal);
+        var wildcards = new Dictionary<string, (ModelProviderConfig, ProviderDefinition)>(StringComparer.Ordinal);
+        var listed = new List<ResolvedModel>();
+
+        foreach (var entry in config.Providers)
+        {
+            var provider = ProviderCatalog.For(entry.Provider, entry.ProviderInterface);
+            if (provider is null)
+            {
+                continue; // reported by the validator
+            }
+
+            if (entry.IsWildcard)
+            {
+                wildcards.TryAdd(entry.Provider, (entry, provider));
+                continue;
+            }
+
+            var model = new ResolvedModel(entry.Name, entry, provider, entry.ModelId);
+            byName.TryAdd(entry.Name, model);
+            byModel.TryAdd(entry.Model, model);
+            byBare.TryAdd(entry.ModelId, model);
+            listed.Add(model);
+            if (entry.IsDefault)
+            {
+                Default = model;
+            }
+        }
+
+        // Registry models under wildcards, unless configured explicitly (explicit entries keep their own settings).
+        foreach (var (prefix, (entry, provider)) in wildcards)
+        {
+            foreach (var id in KnownModels.For(prefix))
+            {
+                var canonical = prefix + "/" + id;
+                if (byModel.ContainsKey(canonical) || byName.ContainsKey(canonical))
+                {
+                    continue;
+                }
+
+                var model = new ResolvedModel(canonical, entry, provider, id);
+                byModel.TryAdd(canonical, model);
+                byBare.TryAdd(id, model);
+                listed.Add(model);
+            }
+        }
+
+        _byName = byName.ToFrozenDictionary(StringComparer.Ordinal);
+        _byModelString = byModel.ToFrozenDictionary(StringComparer.Ordinal);
+        _byBareId = byBare.ToFrozenDictionary(StringComparer.Ordinal);
+        _wildcards = wildcards.ToFrozenDictionary(StringComparer.Ordinal);
+        _aliases = config.Aliases.ToFrozenDictionary(a => a.Alias, a => a.Target, StringComparer.Ordinal);
+        Models = listed;
+        Aliases = config.Aliases;
+    }
+
+    /// <summary>The default model (entry with <c>default: true</c>), or null.</summary>
+    public ResolvedModel? Default { get; }
+
+    /// <summary>Explicit models and registry models expanded from wildcards, in declaration order.</summary>
+    public IReadOnlyList<ResolvedModel> Models { get; }
+
+    /// <summary>Configured aliases.</summary>
+    public IReadOnlyList<AliasConfig> Aliases { get; }
+
+    /// <summary>Wildcard entries (<c>provider/*</c>) by provider prefix.</summary>
+    public IEnumerable<ModelProviderConfig> Wildcards => _wildcards.Values.Select(w => w.Entry);
+
+    /// <summary>Builds the catalog for a validated config.</summary>
+    public static ModelCatalog Build(GatewayConfig config) => new(config);
+
+    /// <summary>Resolves what a client asked for; null or empty means "the default model".</summary>
+    public Resolution Resolve(string? requested)
+    {
+        if (string.IsNullOrEmpty(requested))
+        {
+            return Default is null
+                ? new Resolution(ResolutionStatus.NoModelAndNoDefault, null, null)
+                : new Resolution(ResolutionStatus.Resolved, Default, null);
+        }
+
+        if (_aliases.TryGetValue(requested, out var target))
+        {
+            var viaAlias = ResolveName(target);
+            return viaAlias is null
+                ? new Resolution(ResolutionStatus.NotFound, null, requested)
+                : new Resolution(ResolutionStatus.Resolved, viaAlias, requested);
+        }
+
+        var model = ResolveName(requested);
+        return model is null ? new Resolution(ResolutionStatus.NotFound, null, null) : new Resolution(ResolutionStatus.Resolved, model, null);
+    }
+
+    /// <summary>Resolution without the alias hop (alias targets and fallbacks use it).</summary>
+    public ResolvedModel? ResolveName(string name)
+    {
+        if (_byName.TryGetValue(name, out var model) || _byModelString.TryGetValue(name, out model) || _byBareId.TryGetValue(name, out model))
+        {
+            return model;
+        }
+
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0 && slash < name.Length - 1 && _wildcards.TryGetValue(name[..slash], out var wildcard))
+        {
+            var id = name[(slash + 1)..];
+            return new ResolvedModel(name, wildcard.Entry, wildcard.Provider, id);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Reference checks that need resolution: alias targets and fallbacks must resolve. Structural validation
+    /// (ConfigValidator) runs first; this adds to its errors.
+    /// </summary>
+    public static IEnumerable<ConfigDiagnostic> ValidateReferences(GatewayConfig config)
+    {
+        var catalog = Build(config);
+        foreach (var alias in config.Aliases)
+        {
+            if (catalog.ResolveName(alias.Target) is null)
+            {
+                yield return new ConfigDiagnostic(DiagnosticSeverity.Error, config.Source, $"model_aliases.{alias.Alias}.target", alias.Line,
+                    $"alias target '{alias.Target}' does not match any configured model");
+            }
+        }
+
+        for (var i = 0; i < config.Providers.Count; i++)
+        {
+            var entry = config.Providers[i];
+            for (var j = 0; j < entry.Fallbacks.Count; j++)
+            {
+                var name = entry.Fallbacks[j];
+                var resolved = catalog.ResolveName(name);
+                if (resolved is null)
+                {
+                    yield return new ConfigDiagnostic(DiagnosticSeverity.Error, config.Source, $"model_providers[{i}].fallbacks[{j}]", entry.Line,
+                        $"fallback '{name}' does not match any configured model");
+                }
+                else if (ReferenceEquals(resolved.Entry, entry) && resolved.ModelId == entry.ModelId)
+                {
+                    yield return new ConfigDiagnostic(DiagnosticSeverity.Error, config.Source, $"model_providers[{i}].fallbacks[{j}]", entry.Line,
+                        $"fallback '{name}' is the model itself");
+                }
+            }
+        }
+    }
+}

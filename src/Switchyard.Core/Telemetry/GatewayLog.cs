@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchyard.Core.Telemetry;
+
+/// <summary>Source-generated log messages for the request path (no formatting unless the level is on).</summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Attempt {Attempt} on {Model} failed: HTTP {Status}: {Reason}")]
+    public static partial void AttemptFailed(ILogger logger, string model, int attempt, int status, string reason);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Stream from {Model} ended early ({How}); the client got an error event")]
+    public static partial void StreamCut(ILogger logger, string model, string how);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Debug, Message = "Request for {Requested} resolved to {Model} with {Candidates} candidate(s)")]
+    public static partial void Resolved(ILogger logger, string? requested, string model, int candidates);
+}

@@ -1,0 +1,190 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Switchyard.Protocols.Sse;
+
+namespace Switchyard.Core.Translation.Passthrough;
+
+/// <summary>How a relayed stream ended.</summary>
+public enum RelayEnd { Complete, UpstreamCut, IdleTimeout, ClientGone }
+
+/// <summary>
+/// Relays an upstream <c>text/event-stream</c> to the client event by event: each complete event is written and
+/// flushed before the next read, partial events wait for their end, bytes are never re-encoded. It also notes
+/// whether the stream ended properly (<c>data: [DONE]</c> or a <c>finish_reason</c>), so a cut stream can be
+/// closed with an error event instead of looking complete.
+/// </summary>
+public sealed class SseRelay(Stream upstream) : IDisposable
+{
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+    private int _start;
+    private int _end;
+    private int _pendingEvent = -1;
+    private bool _eof;
+
+    /// <summary>True once a <c>data: [DONE]</c> event went through.</summary>
+    public bool SawDone { get; private set; }
+
+    /// <summary>True once an event carrying a non-null <c>finish_reason</c> went through.</summary>
+    public bool SawFinishReason { get; private set; }
+
+    /// <summary>
+    /// Reads until the first complete event is buffered (the commit point) and returns true, or returns false when
+    /// the upstream ended first. Timeouts and I/O errors propagate: before commit they are failover material.
+    /// </summary>
+    public async ValueTask<bool> PeekFirstEventAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var n = SseEventScanner.FindEventEnd(_buffer.AsSpan(_start, _end - _start), _eof);
+            if (n > 0)
+            {
+                _pendingEvent = n;
+                return true;
+            }
+
+            if (_eof)
+            {
+                return false;
+            }
+
+            await FillAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes the peeked event and every following one, resetting the idle timer before each read.
+    /// </summary>
+    public async ValueTask<RelayEnd> RelayAsync(PipeWriter client, CancellationTokenSource readTimeout, TimeSpan idleTimeout, CancellationToken clientAborted)
+    {
+        try
+        {
+            while (true)
+            {
+                var n = _pendingEvent > 0 ? _pendingEvent : SseEventScanner.FindEventEnd(_buffer.AsSpan(_start, _end - _start), _eof);
+                _pendingEvent = -1;
+                if (n > 0)
+                {
+                    var ev = _buffer.AsMemory(_start, n);
+                    Inspect(ev.Span);
+                    _start += n;
+                    var flush = await client.WriteAsync(ev, clientAborted).ConfigureAwait(false);
+                    if (flush.IsCanceled || flush.IsCompleted)
+                    {
+                        return RelayEnd.ClientGone;
+                    }
+
+                    continue;
+                }
+
+                if (_eof)
+                {
+                    return await FinishAsync(client, clientAborted).ConfigureAwait(false);
+                }
+
+                readTimeout.CancelAfter(idleTimeout);
+                try
+                {
+                    await FillAsync(readTimeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!clientAborted.IsCancellationRequested)
+                {
+                    return RelayEnd.IdleTimeout;
+                }
+                catch (IOException) when (!clientAborted.IsCancellationRequested)
+                {
+                    return RelayEnd.UpstreamCut;
+                }
+                catch (HttpRequestException) when (!clientAborted.IsCancellationRequested)
+                {
+                    return RelayEnd.UpstreamCut;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            return RelayEnd.ClientGone;
+        }
+    }
+
+    // At end of stream: forward a final unterminated event (some servers omit the last blank line), then judge.
+    private async ValueTask<RelayEnd> FinishAsync(PipeWriter client, CancellationToken clientAborted)
+    {
+        var rest = _buffer.AsMemory(_start, _end - _start);
+        if (!rest.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            Inspect(rest.Span);
+            await client.WriteAsync(rest, clientAborted).ConfigureAwait(false);
+            await client.WriteAsync("\n\n"u8.ToArray(), clientAborted).ConfigureAwait(false);
+        }
+
+        _start = _end;
+        return SawDone || SawFinishReason ? RelayEnd.Complete : RelayEnd.UpstreamCut;
+    }
+
+    private void Inspect(ReadOnlySpan<byte> ev)
+    {
+        if (!SawDone && SseEventScanner.IsDoneEvent(ev))
+        {
+            SawDone = true;
+        }
+        else if (!SawFinishReason && HasFinishReason(ev))
+        {
+            SawFinishReason = true;
+        }
+    }
+
+    // `"finish_reason"` followed by a string value (not null) — without parsing the JSON.
+    private static bool HasFinishReason(ReadOnlySpan<byte> ev)
+    {
+        var i = ev.IndexOf("\"finish_reason\""u8);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        var rest = ev[(i + 15)..].TrimStart(" \t"u8);
+        if (rest.IsEmpty || rest[0] != (byte)':')
+        {
+            return false;
+        }
+
+        rest = rest[1..].TrimStart(" \t"u8);
+        return !rest.IsEmpty && rest[0] == (byte)'"';
+    }
+
+    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    {
+        if (_start > 0)
+        {
+            // Keep the partial event at the front so the buffer only grows for events larger than it.
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
+        }
+
+        var read = await upstream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            _eof = true;
+        }
+
+        _end += read;
+    }
+
+    public void Dispose()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, []);
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+
+namespace Switchyard.Protocols.OpenAIChat;
+
+/// <summary>
+/// What the gateway needs from a JSON request body without deserialising it: the top-level <c>model</c> (value and
+/// byte range, so it can be replaced in place) and <c>stream</c>. Works for OpenAI chat, Responses and Anthropic
+/// bodies alike, which share these two members.
+/// </summary>
+public readonly record struct RequestEnvelope(string? Model, int ModelStart, int ModelLength, bool Stream, int ObjectStart)
+{
+    /// <summary>True when the body has a top-level <c>model</c> member.</summary>
+    public bool HasModel => ModelStart >= 0;
+
+    /// <summary>
+    /// Scans <paramref name="body"/>. Returns false with a message when it is not a JSON object or is malformed
+    /// (the whole body is validated, so a truncated upload is caught here, not upstream).
+    /// </summary>
+    public static bool TryScan(ReadOnlySpan<byte> body, out RequestEnvelope envelope, out string? error)
+    {
+        envelope = default;
+        error = null;
+        string? model = null;
+        int modelStart = -1, modelLength = 0, objectStart = -1;
+        var stream = false;
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                error = "the request body must be a JSON object";
+                return false;
+            }
+
+            objectStart = (int)reader.TokenStartIndex;
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0)
+                {
+                    break;
+                }
+
+                if (reader.TokenType != JsonTokenType.PropertyName)
+                {
+                    continue;
+                }
+
+                if (reader.ValueTextEquals("model"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        model = reader.GetString();
+                        modelStart = (int)reader.TokenStartIndex;
+                        modelLength = (int)(reader.BytesConsumed - reader.TokenStartIndex);
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        error = "'model' must be a string";
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("stream"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType is JsonTokenType.True or JsonTokenType.False)
+                    {
+                        stream = reader.TokenType == JsonTokenType.True;
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        error = "'stream' must be a boolean";
+                        return false;
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            // Anything after the closing brace other than whitespace is malformed.
+            if (reader.Read())
+            {
+                error = "unexpected data after the JSON object";
+                return false;
+            }
+        }
+        catch (JsonException ex)
+        {
+            error = "the request body is not valid JSON: " + ex.Message;
+            return false;
+        }
+
+        envelope = new RequestEnvelope(model, modelStart, modelLength, stream, objectStart);
+        return true;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using Switchyard.Core.Configuration;
+using Switchyard.Hosting;
+
+namespace Switchyard.Cli;
+
+/// <summary>The <c>switchyard</c> command line: <c>serve</c>, <c>validate</c>, <c>models</c>.</summary>
+public static class CliApp
+{
+    private const string Usage = """
+        switchyard — a self-hosted LLM gateway
+
+        Usage:
+          switchyard serve [--config FILE] [--port N]   Run the gateway. Without --config: the built-in quickstart
+                                                       (mock provider + every provider whose API key is set, e.g.
+                                                       OPENAI_API_KEY). --port overrides the first listener's port.
+          switchyard validate FILE                     Check a config: every error with its line (exit 1), or a
+                                                       summary of providers, models and aliases (exit 0).
+          switchyard models FILE                       Print the resolved model table of a config.
+          switchyard --help | --version
+
+        Config files are Plano-style YAML (plano_config.yaml, v0.3/v0.4); see docs/configuration.md.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args[0] is "--version" or "version")
+        {
+            await stdout.WriteLineAsync("switchyard " + typeof(CliApp).Assembly.GetName().Version).ConfigureAwait(false);
+            return 0;
+        }
+
+        var command = args[0];
+        var rest = args.AsSpan(1).ToArray();
+        if (rest.Contains("--help") || rest.Contains("-h"))
+        {
+            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 0;
+        }
+
+        return command switch
+        {
+            "serve" => await ServeAsync(rest, stdout, stderr).ConfigureAwait(false),
+            "validate" => Validate(rest, stdout, stderr),
+            "models" => Models(rest, stdout, stderr),
+            _ => Fail(stderr, $"unknown command '{command}'"),
+        };
+    }
+
+    private static async Task<int> ServeAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        string? config = null;
+        int? port = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--config" or "-c" when i + 1 < args.Length:
+                    config = args[++i];
+                    break;
+                case "--port" or "-p" when i + 1 < args.Length:
+                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p is < 0 or > 65535)
+                    {
+                        return Fail(stderr, $"--port must be a number from 0 to 65535, not '{args[i]}'");
+                    }
+
+                    port = p;
+                    break;
+                default:
+                    return Fail(stderr, $"serve: unexpected argument '{args[i]}'");
+            }
+        }
+
+        var options = new GatewayHostOptions { ConfigPath = config, PortOverride = port };
+        var (host, result) = GatewayHost.Create(options);
+        foreach (var d in result.Diagnostics)
+        {
+            await stderr.WriteLineAsync(d.ToString()).ConfigureAwait(false);
+        }
+
+        if (host is null)
+        {
+            await stderr.WriteLineAsync($"switchyard: config has {result.Errors.Count()} error(s); not starting").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using (host.ConfigureAwait(false))
+        {
+            await host.RunAsync().ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private static int Validate(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length != 1)
+        {
+            return Fail(stderr, "usage: switchyard validate FILE");
+        }
+
+        var result = ConfigLoader.LoadFile(args[0]);
+        foreach (var d in result.Diagnostics)
+        {
+            (d.Severity == DiagnosticSeverity.Error ? stderr : stdout).WriteLine(d.ToString());
+        }
+
+        if (result.Config is null)
+        {
+            stderr.WriteLine($"{args[0]}: invalid ({result.Errors.Count()} error(s))");
+            return 1;
+        }
+
+        var snapshot = RuntimeSnapshot.Build(result.Config, 1);
+        var cfg = result.Config;
+        stdout.WriteLine($"{args[0]}: valid");
+        stdout.WriteLine($"  listeners: {string.Join(", ", cfg.Listeners.Select(l => $"{l.Name} {l.Address}:{l.Port}"))}");
+        stdout.WriteLine($"  providers: {cfg.Providers.Count} ({string.Join(", ", cfg.Providers.Select(p => p.Provider).Distinct())})");
+        stdout.WriteLine($"  models: {snapshot.Catalog.Models.Count}{(snapshot.Catalog.Default is { } def ? $" (default: {def.CanonicalName})" : "")}");
+        stdout.WriteLine($"  wildcards: {string.Join(", ", snapshot.Catalog.Wildcards.Select(w => w.Model))}");
+        stdout.WriteLine($"  aliases: {string.Join(", ", cfg.Aliases.Select(a => $"{a.Alias} -> {a.Target}"))}");
+        return 0;
+    }
+
+    private static int Models(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length != 1)
+        {
+            return Fail(stderr, "usage: switchyard models FILE");
+        }
+
+        var result = ConfigLoader.LoadFile(args[0]);
+        if (result.Config is null)
+        {
+            foreach (var e in result.Errors)
+            {
+                stderr.WriteLine(e.ToString());
+            }
+
+            return 1;
+        }
+
+        ModelTable.Write(stdout, RuntimeSnapshot.Build(result.Config, 1).Catalog);
+        return 0;
+    }
+
+    private static int Fail(TextWriter stderr, string message)
+    {
+        stderr.WriteLine("switchyard: " + message);
+        stderr.WriteLine("Run 'switchyard --help' for usage.");
+        return 2;
+    }
+}

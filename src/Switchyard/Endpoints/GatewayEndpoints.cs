@@ -1,0 +1,24 @@
+using Switchyard.Core.Pipeline;
+
+namespace Switchyard.Endpoints;
+
+/// <summary>Every route the gateway serves, in one place.</summary>
+public static class GatewayEndpoints
+{
+    public static void MapSwitchyard(this WebApplication app)
+    {
+        app.UseMiddleware<CorsMiddleware>();
+
+        var chat = app.Services.GetRequiredService<ChatCompletionsPipeline>();
+        app.MapPost("/v1/chat/completions", chat.HandleAsync);
+        app.MapGet("/v1/models", ModelsEndpoint.HandleAsync);
+        app.MapGet("/v1/models/{**id}", ModelsEndpoint.HandleOneAsync);
+        app.MapGet("/healthz", HealthEndpoints.Liveness);
+        app.MapGet("/readyz", HealthEndpoints.Readiness);
+
+        // Anything else gets an error in the OpenAI shape rather than an empty 404/405.
+        app.MapFallback(context => context.Request.Path.StartsWithSegments("/v1/chat/completions")
+            ? ChatCompletionsPipeline.WriteErrorAsync(context, 405, $"{context.Request.Method} is not allowed on /v1/chat/completions; use POST", "invalid_request_error", "method_not_allowed")
+            : ChatCompletionsPipeline.WriteErrorAsync(context, 404, $"no route for {context.Request.Method} {context.Request.Path}", "invalid_request_error", "unknown_url"));
+    }
+}

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Switchyard.Core.Configuration;
+using Switchyard.Core.Pipeline;
+using Switchyard.Core.Providers;
+using Switchyard.Core.Resilience;
+using Switchyard.Endpoints;
+
+namespace Switchyard.Hosting;
+
+/// <summary>How to start a gateway (CLI and tests).</summary>
+public sealed class GatewayHostOptions
+{
+    /// <summary>Config file; null means the built-in quickstart.</summary>
+    public string? ConfigPath { get; init; }
+    /// <summary>Overrides the first listener's port (0 = any free port).</summary>
+    public int? PortOverride { get; init; }
+    /// <summary>Environment lookup for the quickstart's key detection; null = the process environment.</summary>
+    public Func<string, string?>? Environment { get; init; }
+    /// <summary>How often the config file is re-checked besides file-system events.</summary>
+    public TimeSpan? ReloadPollInterval { get; init; }
+    /// <summary>Minimum log level (default Information).</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+}
+
+/// <summary>A running Switchyard: Kestrel listeners, the live config, and the request pipeline.</summary>
+public sealed partial class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly IDisposable? _sighup;
+
+    private GatewayHost(WebApplication app, ConfigManager config)
+    {
+        _app = app;
+        Config = config;
+        _sighup = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
+        {
+            ctx.Cancel = true;
+            config.Reload();
+        });
+    }
+
+    /// <summary>The live configuration.</summary>
+    public ConfigManager Config { get; }
+
+    /// <summary>Addresses Kestrel listens on (valid after <see cref="StartAsync"/>).</summary>
+    public IReadOnlyList<Uri> Addresses => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+        .Addresses.Select(a => new Uri(a)).ToList();
+
+    /// <summary>Loads the config and builds the host; null (with every diagnostic) when the config is invalid.</summary>
+    public static (GatewayHost? Host, ConfigLoadResult Result) Create(GatewayHostOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        // Per-request framework logs cost time on every call; keep them for warnings.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+
+        using var bootLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(options.LogLevel));
+        var configLogger = bootLogging.CreateLogger("Switchyard.Config");
+        var env = options.Environment ?? System.Environment.GetEnvironmentVariable;
+        var (manager, result) = options.ConfigPath is null
+            ? ConfigManager.FromText(QuickstartConfig.Build(env), QuickstartConfig.SourceName, configLogger, env)
+            : ConfigManager.FromFile(options.ConfigPath, configLogger, options.ReloadPollInterval);
+        if (manager is null)
+        {
+            return (null, result);
+        }
+
+        var snapshot = manager.Current;
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = System.Environment.GetEnvironmentVariable("SWITCHYARD_INLINE_IO") != "0");
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = RequestBodyReader.DefaultMaxBytes;
+            var listeners = snapshot.Config.Listeners;
+            for (var i = 0; i < listeners.Count; i++)
+            {
+                var port = i == 0 && options.PortOverride is { } p ? p : listeners[i].Port;
+                k.Listen(ParseAddress(listeners[i].Address), port);
+            }
+        });
+
+        builder.Services.AddSingleton(manager);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<UpstreamHttp>();
+        builder.Services.AddSingleton(RetryPolicy.Default);
+        builder.Services.AddSingleton<AttemptRunner>();
+        builder.Services.AddSingleton<ChatCompletionsPipeline>();
+
+        var app = builder.Build();
+        app.MapSwitchyard();
+        var host = new GatewayHost(app, manager);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchyard");
+        manager.Reloaded += s => LogSnapshot(logger, s);
+        return (host, result);
+    }
+
+    private static IPAddress ParseAddress(string address) => address switch
+    {
+        "localhost" => IPAddress.Loopback,
+        "*" or "" => IPAddress.Any,
+        _ => IPAddress.Parse(address),
+    };
+
+    /// <summary>Starts listening and begins watching the config file.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        Config.StartWatching();
+        var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchyard");
+        LogSnapshot(logger, Config.Current);
+        LogListening(logger, string.Join(", ", Addresses));
+    }
+
+    /// <summary>Runs until Ctrl+C / SIGTERM.</summary>
+    public async Task RunAsync()
+    {
+        await StartAsync().ConfigureAwait(false);
+        await _app.WaitForShutdownAsync().ConfigureAwait(false);
+    }
+
+    public Task StopAsync() => _app.StopAsync();
+
+    private static void LogSnapshot(ILogger logger, RuntimeSnapshot snapshot)
+    {
+        var catalog = snapshot.Catalog;
+        LogConfig(logger, snapshot.Config.Source, snapshot.Generation);
+        foreach (var group in catalog.Models.GroupBy(m => m.Provider.Prefix))
+        {
+            LogProvider(logger, group.Key, string.Join(", ", group.Select(m => m.CanonicalName)));
+        }
+
+        foreach (var w in catalog.Wildcards)
+        {
+            LogWildcard(logger, w.Model);
+        }
+
+        foreach (var a in catalog.Aliases)
+        {
+            LogAlias(logger, a.Alias, a.Target);
+        }
+
+        if (catalog.Default is { } d)
+        {
+            LogDefault(logger, d.CanonicalName);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _sighup?.Dispose();
+        Config.Dispose();
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Config {Source} (generation {Generation})")]
+    private static partial void LogConfig(ILogger logger, string source, long generation);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Provider {Provider}: {Models}")]
+    private static partial void LogProvider(ILogger logger, string provider, string models);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Wildcard {Model}: any model of this provider is accepted")]
+    private static partial void LogWildcard(ILogger logger, string model);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Alias {Alias} -> {Target}")]
+    private static partial void LogAlias(ILogger logger, string alias, string target);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Default model: {Model}")]
+    private static partial void LogDefault(ILogger logger, string model);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Switchyard listening on {Addresses}")]
+    private static partial void LogListening(ILogger logger, string addresses);
+}
