@@ -74,6 +74,11 @@ public sealed record ModelProviderConfig
     public IReadOnlyList<string> Fallbacks { get; init; } = [];
     /// <summary>Azure OpenAI <c>api_version</c>; null means the provider's current default.</summary>
     public string? ApiVersion { get; init; }
+    /// <summary>
+    /// v0.3 inline <c>routing_preferences</c> (a list of <c>{name, description}</c>) as written, or null; shape-checked
+    /// and kept for migration to the top-level section.
+    /// </summary>
+    public JsonNode? RoutingPreferences { get; init; }
     /// <summary>1-based line of the entry in the config file (0 when unknown).</summary>
     public int Line { get; init; }
 

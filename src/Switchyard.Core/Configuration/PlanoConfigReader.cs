@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+using YamlDotNet.RepresentationModel;
+
+namespace Switchyard.Core.Configuration;
+
+/// <summary>
+/// Reads the Plano dialect (v0.1–v0.4: <c>listeners</c>, <c>model_providers</c>/<c>llm_providers</c>,
+/// <c>model_aliases</c> and the kept sections) into a <see cref="GatewayConfig"/>, collecting every diagnostic.
+/// </summary>
+internal static class PlanoConfigReader
+{
+    private const string Providers = "model_providers";
+    private const string LegacyProviders = "llm_providers";
+    private static readonly string[] AliasKeys = ["target"];
+
+    private static readonly string[] TopLevelKeys =
+    [
+        "version", "listeners", Providers, LegacyProviders, "model_aliases",
+        .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
+    ];
+
+    /// <summary>The config, or null when any error was reported.</summary>
+    /// <param name="nodeLines">Line of every node by config path, for diagnostics produced away from the YAML.</param>
+    public static GatewayConfig? Read(ConfigReadContext ctx, YamlMappingNode root, IReadOnlyDictionary<string, int> nodeLines)
+    {
+        string? version = null;
+        (YamlNode Node, int Line)? listenersNode = null;
+        (string Name, YamlNode Node, int Line)? providersNode = null;
+        YamlNode? aliasesNode = null;
+        var sections = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+
+        foreach (var (key, value, keyLine) in ctx.Entries(root, "", TopLevelKeys))
+        {
+            switch (key)
+            {
+                case "version":
+                    version = ctx.String(value, key);
+                    break;
+                case "listeners":
+                    listenersNode = (value, keyLine);
+                    break;
+                case Providers or LegacyProviders:
+                    if (providersNode is { } other)
+                    {
+                        ctx.Error(key, keyLine,
+                            $"both model_providers and llm_providers are present (other at line {other.Line}); llm_providers is the older name of model_providers, keep one");
+                    }
+                    else
+                    {
+                        providersNode = (key, value, keyLine);
+                    }
+
+                    break;
+                case "model_aliases":
+                    aliasesNode = value;
+                    break;
+                default:
+                    if (SectionShapes.PlanoOnly.Contains(key))
+                    {
+                        ctx.Warning(key, keyLine, $"'{key}' is kept but not used by Switchyard yet");
+                    }
+                    else
+                    {
+                        SectionShapes.Check(ctx, key, value);
+                    }
+
+                    sections[key] = YamlJson.Convert(value);
+                    break;
+            }
+        }
+
+        var listeners = ListenerReader.Read(ctx, listenersNode?.Node, listenersNode?.Line ?? 0);
+        ConfigValidator.ValidateListeners(ctx, listeners);
+
+        var errorsBeforeProviders = ctx.ErrorCount;
+        var section = providersNode?.Name ?? Providers;
+        var providers = providersNode is { } pn ? ProviderReader.Read(ctx, pn.Node, pn.Name) : [];
+        if (providers.Count == 0 && ctx.ErrorCount == errorsBeforeProviders)
+        {
+            ctx.Error(section, providersNode?.Line ?? ConfigReadContext.LineOf(root), "at least one model provider is required");
+        }
+
+        ConfigValidator.ValidateProviders(ctx, providers);
+        var providersSound = ctx.ErrorCount == errorsBeforeProviders;
+
+        var aliases = aliasesNode is null ? [] : ReadAliases(ctx, aliasesNode);
+
+        var config = new GatewayConfig
+        {
+            Version = version,
+            Source = ctx.Source,
+            Listeners = listeners.ConvertAll(l => l.Value),
+            Providers = providers.ConvertAll(p => p.Value),
+            Aliases = aliases,
+            Sections = sections,
+        };
+
+        // Resolution over a structurally broken provider list would only add noise to the real errors.
+        if (providersSound)
+        {
+            ConfigValidator.ValidateReferences(ctx, config, section, nodeLines);
+        }
+
+        return ctx.ErrorCount == 0 ? config : null;
+    }
+
+    private static List<AliasConfig> ReadAliases(ConfigReadContext ctx, YamlNode node)
+    {
+        var result = new List<AliasConfig>();
+        if (ConfigReadContext.IsNull(node) || ctx.Mapping(node, "model_aliases") is not { } map)
+        {
+            return result;
+        }
+
+        foreach (var (alias, value, keyLine) in ctx.FreeEntries(map, "model_aliases"))
+        {
+            var path = ConfigReadContext.Child("model_aliases", alias);
+            if (ctx.Mapping(value, path) is not { } entry)
+            {
+                continue;
+            }
+
+            var target = ctx.Entries(entry, path, AliasKeys).Select(e => e.Value).FirstOrDefault();
+            if (ctx.RequiredString(target, ConfigReadContext.Child(path, "target"), keyLine) is { } t)
+            {
+                result.Add(new AliasConfig(alias, t, keyLine));
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,124 @@
+using Switchyard.Core.Configuration;
+using static Switchyard.Core.Tests.Configuration.ConfigTestSupport;
+
+namespace Switchyard.Core.Tests.Configuration;
+
+public class EnvSubstitutionTests
+{
+    private static readonly Dictionary<string, string> Env = new()
+    {
+        ["KEY"] = "secret",
+        ["EMPTY"] = "",
+        ["HOST"] = "example.com",
+    };
+
+    [Theory]
+    [InlineData("$KEY", "secret")]
+    [InlineData("${KEY}", "secret")]
+    [InlineData("pre-${KEY}-post", "pre-secret-post")]
+    [InlineData("$KEY/x", "secret/x")]
+    [InlineData("${MISSING:-fallback}", "fallback")]
+    [InlineData("${MISSING:-}", "")]
+    [InlineData("${EMPTY:-d}", "d")]
+    [InlineData("${KEY:-d}", "secret")]
+    [InlineData("$$KEY", "$KEY")]
+    [InlineData("a$$b", "a$b")]
+    [InlineData("costs $5", "costs $5")]
+    [InlineData("no vars", "no vars")]
+    [InlineData("https://${HOST}/v1", "https://example.com/v1")]
+    public void Expand_Reference_Substitutes(string input, string expected)
+    {
+        var errors = new List<string>();
+
+        var result = EnvSubstitution.Expand(input, name => Env.GetValueOrDefault(name), errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(expected, result);
+    }
+
+    [Theory]
+    [InlineData("$MISSING", "MISSING")]
+    [InlineData("${MISSING}", "MISSING")]
+    [InlineData("x-${OTHER_1}", "OTHER_1")]
+    public void Expand_UnsetWithoutDefault_ReportsVariableName(string input, string name)
+    {
+        var errors = new List<string>();
+
+        EnvSubstitution.Expand(input, _ => null, errors);
+
+        Assert.Contains($"'{name}'", Assert.Single(errors));
+    }
+
+    [Theory]
+    [InlineData("${1BAD}")]
+    [InlineData("${KEY")]
+    public void Expand_MalformedReference_ReportsError(string input)
+    {
+        var errors = new List<string>();
+
+        EnvSubstitution.Expand(input, _ => "x", errors);
+
+        Assert.Single(errors);
+    }
+
+    [Fact]
+    public void Parse_UnsetVariable_ErrorNamesVariablePathAndLine()
+    {
+        var d = SingleError("""
+            model_providers:
+              - model: openai/gpt-4o
+                access_key: $OPENAI_KEY
+            """);
+
+        AssertAt(d, "model_providers[0].access_key", 3);
+        Assert.Contains("OPENAI_KEY", d.Message);
+    }
+
+    [Fact]
+    public void Parse_VariablesInValues_AreExpandedBeforeTyping()
+    {
+        var config = LoadValid("""
+            listeners:
+              - name: llm
+                type: model
+                port: ${PORT:-9000}
+                timeout: $TIMEOUT
+            model_providers:
+              - model: openai/gpt-4o
+                access_key: ${KEY}
+                base_url: https://${HOST}/v1
+            """, new Dictionary<string, string> { ["KEY"] = "secret", ["HOST"] = "example.com", ["TIMEOUT"] = "5s" });
+
+        Assert.Equal(9000, config.Listeners[0].Port);
+        Assert.Equal(TimeSpan.FromSeconds(5), config.Listeners[0].Timeout);
+        Assert.Equal("secret", config.Providers[0].AccessKey);
+        Assert.Equal("https://example.com/v1", config.Providers[0].BaseUrl);
+    }
+
+    [Fact]
+    public void Parse_DoubleDollar_IsLiteralDollar()
+    {
+        var config = LoadValid("""
+            model_providers:
+              - model: openai/gpt-4o
+                access_key: "pa$$word"
+            """);
+
+        Assert.Equal("pa$word", config.Providers[0].AccessKey);
+    }
+
+    [Fact]
+    public void Parse_AnchorReusedThroughAlias_IsExpandedOnce()
+    {
+        var config = LoadValid("""
+            model_providers:
+              - model: openai/gpt-4o
+                access_key: &k "$$X"
+              - model: openai/gpt-4o-mini
+                access_key: *k
+            """, new Dictionary<string, string> { ["X"] = "expanded-twice" });
+
+        Assert.Equal("$X", config.Providers[0].AccessKey);
+        Assert.Equal("$X", config.Providers[1].AccessKey);
+    }
+}
