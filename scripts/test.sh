@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs every test: build (warnings are errors), the .NET unit + functional suites, and the e2e suite with the
+# official npm SDKs. Prints one summary line "N passed, N failed" and exits non-zero on any failure.
+# Needs: .NET 10 SDK, Node 20 + npm, ../shared beside the repo (recorded fixtures).
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+[[ -d ../shared/fixtures ]] || { echo "error: ../shared/fixtures not found beside the repo" >&2; exit 1; }
+
+LOG=$(mktemp -d)
+trap 'rm -rf "$LOG"' EXIT
+passed=0; failed=0; status=0
+
+echo "== build (Release)"
+timeout 1200 dotnet build Switchyard.slnx -c Release -v q -nologo >"$LOG/build.txt" 2>&1
+brc=$?
+grep -E " (error|warning) " "$LOG/build.txt" | sort -u | head -50
+if [[ $brc -ne 0 ]]; then
+  tail -20 "$LOG/build.txt"
+  echo "build failed (rc=$brc)" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "== .NET tests"
+for proj in tests/Switchyard.Protocols.Tests tests/Switchyard.Core.Tests tests/Switchyard.Functional.Tests; do
+  name=$(basename "$proj")
+  timeout 1200 dotnet test "$proj" -c Release --no-build -nologo --logger "console;verbosity=normal" >"$LOG/$name.txt" 2>&1
+  rc=$?
+  grep -E "^\s+Failed |Error Message|Passed!|Failed!|Total tests|error" "$LOG/$name.txt" | grep -v "^\s*$" | tail -40
+  line=$(grep -E "(Passed|Failed)!  - Failed:" "$LOG/$name.txt" | tail -1)
+  if [[ -z $line ]]; then
+    echo "$name: no test summary (rc=$rc)" >&2; tail -30 "$LOG/$name.txt"; failed=$((failed + 1)); status=1; continue
+  fi
+  p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line"); f=$(sed -E 's/.*Failed: *([0-9]+),.*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f))
+  [[ $rc -ne 0 || $f -ne 0 ]] && status=1
+done
+
+echo "== e2e (official npm SDKs)"
+export SWITCHYARD_DLL="$ROOT/src/Switchyard/bin/Release/net10.0/switchyard.dll"
+timeout 900 bash tests/e2e/run.sh >"$LOG/e2e.txt" 2>&1
+rc=$?
+cat "$LOG/e2e.txt" | tail -60
+p=$(grep -E "^(# |ℹ )pass [0-9]+" "$LOG/e2e.txt" | tail -1 | grep -oE "[0-9]+$")
+f=$(grep -E "^(# |ℹ )fail [0-9]+" "$LOG/e2e.txt" | tail -1 | grep -oE "[0-9]+$")
+if [[ -z $p || -z $f ]]; then
+  echo "e2e: no test summary (rc=$rc)" >&2; failed=$((failed + 1)); status=1
+else
+  passed=$((passed + p)); failed=$((failed + f))
+  [[ $rc -ne 0 || $f -ne 0 ]] && status=1
+fi
+
+echo
+echo "$passed passed, $failed failed"
+exit $status
