@@ -132,6 +132,12 @@ internal static class ConfigValidator
             ctx.Error(P("base_url"), located.LineOf("base_url"), $"'{e.BaseUrl}' must be an absolute http:// or https:// URL");
         }
 
+        if (!e.PassthroughAuth && string.IsNullOrEmpty(e.AccessKey) && ProviderCatalog.For(e.Provider, e.ProviderInterface) is { RequiresCredential: true })
+        {
+            ctx.Warning(P("access_key"), located.Line,
+                $"'{e.Model}' has no access_key and no passthrough_auth; provider '{e.Provider}' needs a credential, so its requests will fail until one is set");
+        }
+
         if (e.PassthroughAuth && e.AccessKey is not null)
         {
             ctx.Warning(P("access_key"), located.LineOf("access_key"),

@@ -53,7 +53,8 @@ public static class ProviderCatalog
             return known;
         }
 
-        return providerInterface == "openai" ? new OpenAICompatibleProvider(prefix, null, "/v1", null) : null;
+        // Self-hosted OpenAI-compatible servers (vLLM, llama.cpp, LM Studio) often run without keys.
+        return providerInterface == "openai" ? new OpenAICompatibleProvider(prefix, null, "/v1", null, requiresCredential: false) : null;
     }
 
     /// <summary>Wire interfaces accepted in <c>provider_interface</c> for unknown prefixes.</summary>

@@ -276,6 +276,27 @@ public class ProviderTests
         AssertAt(Assert.Single(result.Warnings), "model_providers[0].access_key", 4);
     }
 
+    [Fact]
+    public void Parse_MissingKeyOnProviderThatNeedsOne_Warns_LocalServersDoNot()
+    {
+        var result = Load("""
+            model_providers:
+              - model: openai/gpt-4o
+              - model: ollama/llama3.2
+                base_url: http://127.0.0.1:11434
+              - model: vllm/qwen
+                base_url: http://127.0.0.1:8000
+                provider_interface: openai
+              - model: mistral/mistral-small-latest
+                passthrough_auth: true
+            """);
+
+        Assert.True(result.Success);
+        var warning = Assert.Single(result.Warnings);
+        AssertAt(warning, "model_providers[0].access_key", 2);
+        Assert.Contains("no access_key", warning.Message);
+    }
+
     [Theory]
     [InlineData("yes")]
     [InlineData("True")]
