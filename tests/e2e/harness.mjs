@@ -1,0 +1,404 @@
+// Test harness for the end-to-end suite: a fake upstream provider that replays recorded responses from the
+// shared fixtures, and a real Switchyard gateway process pointed at it. Everything binds 127.0.0.1 and every
+// wait is bounded.
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The repository root (tests/e2e/../..). */
+export const repoRoot = path.resolve(here, '..', '..');
+
+/** Shared fixtures live next to the repository: <repo>/../shared/fixtures. */
+export const fixturesRoot = path.resolve(repoRoot, '..', 'shared', 'fixtures');
+
+/** Recorded OpenAI responses (see MANIFEST.md there). */
+export const openaiFixtures = path.join(fixturesRoot, 'raw', 'openai');
+
+const HOST = '127.0.0.1';
+const HEALTH_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fixtures
+
+/** Absolute path of a file in fixtures/raw/openai. */
+export function fixturePath(name) {
+  return path.join(openaiFixtures, name);
+}
+
+/** Parsed JSON of a fixture file. */
+export function readFixtureJson(name) {
+  return JSON.parse(fs.readFileSync(fixturePath(name), 'utf8'));
+}
+
+/**
+ * The `data:` payloads of every event in an SSE fixture, in order (multi-line data joined with "\n", per the
+ * SSE spec). Includes the `[DONE]` sentinel if the fixture has one.
+ */
+export function readSseData(name) {
+  const text = fs.readFileSync(fixturePath(name), 'utf8').replace(/\r\n?/g, '\n');
+  const events = [];
+  for (const block of text.split(/\n\n+/)) {
+    const data = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('data:')) {
+        data.push(line.slice(5).replace(/^ /, ''));
+      }
+    }
+    if (data.length > 0) {
+      events.push(data.join('\n'));
+    }
+  }
+  return events;
+}
+
+/** The chunk objects of an SSE fixture: every data event except `[DONE]`, JSON-parsed. */
+export function readSseChunks(name) {
+  return readSseData(name)
+    .filter((d) => d !== '[DONE]')
+    .map((d) => JSON.parse(d));
+}
+
+/** Concatenation of choices[0].delta.content over a fixture's chunks. */
+export function expectedStreamContent(chunks) {
+  let text = '';
+  for (const c of chunks) {
+    const delta = c.choices?.[0]?.delta;
+    if (typeof delta?.content === 'string') {
+      text += delta.content;
+    }
+  }
+  return text;
+}
+
+/**
+ * Tool calls assembled from a fixture's choices[0].delta.tool_calls deltas: by index, first id/type/name seen,
+ * arguments concatenated. Sorted by index.
+ */
+export function expectedStreamToolCalls(chunks) {
+  const byIndex = new Map();
+  for (const c of chunks) {
+    for (const tc of c.choices?.[0]?.delta?.tool_calls ?? []) {
+      const acc = byIndex.get(tc.index) ?? { index: tc.index, id: undefined, type: undefined, name: undefined, arguments: '' };
+      acc.id ??= tc.id;
+      acc.type ??= tc.type;
+      acc.name ??= tc.function?.name;
+      acc.arguments += tc.function?.arguments ?? '';
+      byIndex.set(tc.index, acc);
+    }
+  }
+  return [...byIndex.values()].sort((a, b) => a.index - b.index);
+}
+
+/** The last finish_reason of choices[0] in a fixture's chunks. */
+export function expectedFinishReason(chunks) {
+  let reason = null;
+  for (const c of chunks) {
+    const r = c.choices?.[0]?.finish_reason;
+    if (r) {
+      reason = r;
+    }
+  }
+  return reason;
+}
+
+/** The last non-null `usage` in a fixture's chunks, or null. */
+export function expectedStreamUsage(chunks) {
+  let usage = null;
+  for (const c of chunks) {
+    if (c.usage) {
+      usage = c.usage;
+    }
+  }
+  return usage;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fake upstream
+
+/**
+ * Starts a fake OpenAI-compatible upstream on 127.0.0.1 (ephemeral port). POST /v1/chat/completions answers from a
+ * queue of scripted replies; every request that reaches it is recorded.
+ *
+ * Reply: { fixture: 'name.sse' | 'name.json', status?: number, headers?: object, chunkSize?: number }.
+ * `.sse` fixtures are served as text/event-stream, written in small chunks (which deliberately split events and
+ * multi-byte characters across writes); anything else is served whole as application/json.
+ */
+export async function startFakeUpstream() {
+  const queue = [];
+  const requests = [];
+  const sockets = new Set();
+
+  const server = http.createServer(async (req, res) => {
+    const bodyChunks = [];
+    for await (const chunk of req) {
+      bodyChunks.push(chunk);
+    }
+    const rawBody = Buffer.concat(bodyChunks).toString('utf8');
+    let body;
+    try {
+      body = rawBody.length > 0 ? JSON.parse(rawBody) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const url = new URL(req.url, `http://${HOST}`);
+    requests.push({ method: req.method, path: url.pathname, search: url.search, headers: { ...req.headers }, rawBody, body });
+
+    if (req.method !== 'POST' || url.pathname !== '/v1/chat/completions') {
+      sendJson(res, 404, { error: { message: `fake upstream: no route for ${req.method} ${url.pathname}`, type: 'invalid_request_error', code: 'unknown_url' } });
+      return;
+    }
+
+    const reply = queue.shift();
+    if (!reply) {
+      sendJson(res, 500, { error: { message: 'fake upstream: no scripted reply left', type: 'server_error', code: 'fake_upstream_empty' } });
+      return;
+    }
+
+    try {
+      const bytes = await fsp.readFile(fixturePath(reply.fixture));
+      const status = reply.status ?? 200;
+      if (reply.fixture.endsWith('.sse')) {
+        res.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...reply.headers });
+        const size = reply.chunkSize ?? 97;
+        for (let i = 0; i < bytes.length; i += size) {
+          if (res.destroyed) {
+            return;
+          }
+          const ok = res.write(bytes.subarray(i, i + size));
+          if (!ok) {
+            await Promise.race([once(res, 'drain'), once(res, 'close'), sleep(5_000, undefined, { ref: false })]);
+          } else {
+            await new Promise((r) => setImmediate(r));
+          }
+        }
+        res.end();
+      } else {
+        res.writeHead(status, { 'content-type': 'application/json', 'content-length': bytes.length, ...reply.headers });
+        res.end(bytes);
+      }
+    } catch (err) {
+      if (!res.headersSent) {
+        sendJson(res, 500, { error: { message: `fake upstream: ${err.message}`, type: 'server_error', code: 'fake_upstream_error' } });
+      } else {
+        res.destroy(err);
+      }
+    }
+  });
+
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.listen(0, HOST);
+  await once(server, 'listening');
+  const { port } = server.address();
+
+  return {
+    port,
+    url: `http://${HOST}:${port}`,
+    /** Scripted replies not yet consumed. */
+    queue,
+    /** Every request received, in order. */
+    requests,
+    /** Appends scripted replies (objects or fixture names). */
+    enqueue(...replies) {
+      for (const r of replies) {
+        queue.push(typeof r === 'string' ? { fixture: r } : r);
+      }
+    },
+    /** Forgets queued replies and recorded requests. */
+    reset() {
+      queue.length = 0;
+      requests.length = 0;
+    },
+    async close() {
+      for (const s of sockets) {
+        s.destroy();
+      }
+      await new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function sendJson(res, status, obj) {
+  const bytes = Buffer.from(JSON.stringify(obj));
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': bytes.length });
+  res.end(bytes);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Gateway
+
+/** A free TCP port on 127.0.0.1 (listen on port 0, read it, close). */
+export async function findFreePort() {
+  const srv = net.createServer();
+  srv.listen(0, HOST);
+  await once(srv, 'listening');
+  const { port } = srv.address();
+  await new Promise((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+/** The Plano-style gateway config used by the suite. */
+export function gatewayConfigYaml(upstreamPort) {
+  return `version: v0.4.0
+listeners:
+  - name: llm
+    type: model
+    address: 127.0.0.1
+    port: 12000
+    timeout: 10s
+model_providers:
+  - model: openai/gpt-4o-mini
+    access_key: test-key
+    base_url: http://127.0.0.1:${upstreamPort}
+    default: true
+model_aliases:
+  fast:
+    target: openai/gpt-4o-mini
+`;
+}
+
+const running = new Set();
+process.on('exit', () => {
+  // Last resort (e.g. the runner bails out before `after` hooks run): never leave a gateway behind.
+  for (const child of running) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+/**
+ * Writes the config to a temp dir and starts `dotnet $SWITCHYARD_DLL serve --config <file> --port <free>`,
+ * resolving once GET /healthz answers 200 (at most 30 s).
+ */
+export async function startGateway({ upstreamPort }) {
+  const dll = process.env.SWITCHYARD_DLL;
+  if (!dll) {
+    throw new Error('SWITCHYARD_DLL is not set; run tests/e2e/run.sh (it builds the gateway) or export the path to switchyard.dll');
+  }
+  if (!fs.existsSync(dll)) {
+    throw new Error(`SWITCHYARD_DLL points to a missing file: ${dll}`);
+  }
+
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'switchyard-e2e-'));
+  const configFile = path.join(dir, 'switchyard.yaml');
+  await fsp.writeFile(configFile, gatewayConfigYaml(upstreamPort));
+  const port = await findFreePort();
+
+  const env = { ...process.env, DOTNET_NOLOGO: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1' };
+  delete env.OPENAI_API_KEY; // the config's access_key is the only credential in play
+
+  const child = spawn('dotnet', [dll, 'serve', '--config', configFile, '--port', String(port)], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+
+  let log = '';
+  const append = (chunk) => {
+    log += chunk.toString('utf8');
+    if (log.length > 64_000) {
+      log = log.slice(-64_000);
+    }
+  };
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+
+  let exited = null;
+  const exitPromise = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      running.delete(child);
+      resolve(exited);
+    });
+    child.on('error', (err) => {
+      exited = { code: null, signal: null, error: err };
+      running.delete(child);
+      resolve(exited);
+    });
+  });
+
+  const baseUrl = `http://${HOST}:${port}`;
+
+  const gateway = {
+    port,
+    baseUrl,
+    /** OpenAI SDK base URL. */
+    apiBase: `${baseUrl}/v1`,
+    configFile,
+    logs: () => log,
+    async stop() {
+      if (exited === null) {
+        child.kill('SIGTERM');
+        const done = await Promise.race([exitPromise, sleep(STOP_TIMEOUT_MS, null, { ref: false })]);
+        if (done === null && exited === null) {
+          child.kill('SIGKILL');
+          await Promise.race([exitPromise, sleep(STOP_TIMEOUT_MS, null, { ref: false })]);
+        }
+      }
+      await fsp.rm(dir, { recursive: true, force: true });
+    },
+  };
+
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  let lastError = 'no attempt yet';
+  while (Date.now() < deadline) {
+    if (exited !== null) {
+      await gateway.stop();
+      throw new Error(`gateway exited before becoming healthy (${JSON.stringify(exited)}); output:\n${log}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) {
+        return gateway;
+      }
+      lastError = `GET /healthz -> ${res.status}`;
+    } catch (err) {
+      lastError = err.cause?.code ?? err.message;
+    }
+    await sleep(100);
+  }
+
+  await gateway.stop();
+  throw new Error(`gateway did not answer GET /healthz with 200 within ${HEALTH_TIMEOUT_MS} ms (last: ${lastError}); output:\n${log}`);
+}
+
+/** Fake upstream + gateway; `stop()` tears both down. */
+export async function startStack() {
+  const upstream = await startFakeUpstream();
+  let gateway;
+  try {
+    gateway = await startGateway({ upstreamPort: upstream.port });
+  } catch (err) {
+    await upstream.close();
+    throw err;
+  }
+  return {
+    upstream,
+    gateway,
+    async stop() {
+      try {
+        await gateway.stop();
+      } finally {
+        await upstream.close();
+      }
+    },
+  };
+}
