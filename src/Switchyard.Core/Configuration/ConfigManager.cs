@@ -94,13 +94,17 @@ public sealed partial class ConfigManager : IDisposable
 
     private void ReloadIfChanged()
     {
-        var hash = HashFile();
-        if (hash is null || hash.AsSpan().SequenceEqual(_lastHash))
+        // Watcher events and the poll timer can fire together; compare under the lock so one change reloads once.
+        lock (_reloadLock)
         {
-            return;
-        }
+            var hash = HashFile();
+            if (hash is null || hash.AsSpan().SequenceEqual(_lastHash))
+            {
+                return;
+            }
 
-        Reload();
+            Reload();
+        }
     }
 
     /// <summary>Reloads now (also on SIGHUP). Returns the load result.</summary>

@@ -156,6 +156,7 @@ public sealed class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProv
             return (AttemptKind.Retryable, new AttemptFailure(502, $"upstream for '{candidate.CanonicalName}' closed the stream before the first event", "upstream_error", "empty_stream"));
         }
 
+        cts.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan); // first byte is in: the first-byte clock stops here
         var context = request.HttpContext;
         Commit(context, response, candidate, attempts, contentLength: null);
         context.Response.Headers.CacheControl = "no-cache";
@@ -180,6 +181,7 @@ public sealed class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProv
             return (AttemptKind.Retryable, new AttemptFailure(502, $"upstream for '{candidate.CanonicalName}' answered with an empty body", "upstream_error", "empty_response"));
         }
 
+        cts.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
         var context = request.HttpContext;
         Commit(context, response, candidate, attempts, response.Content.Headers.ContentLength);
         var end = await relay.RelayAsync(context.Response.BodyWriter, cts, request.Listener.StreamIdleTimeout, context.RequestAborted).ConfigureAwait(false);

@@ -9,7 +9,7 @@ namespace Switchyard.Protocols.OpenAIChat;
 /// </summary>
 public readonly record struct RequestEnvelope(string? Model, int ModelStart, int ModelLength, bool Stream, int ObjectStart)
 {
-    /// <summary>True when the body has a top-level <c>model</c> member.</summary>
+    /// <summary>True when the body has a top-level <c>model</c> member (possibly <c>null</c>).</summary>
     public bool HasModel => ModelStart >= 0;
 
     /// <summary>
@@ -54,7 +54,14 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
                         modelStart = (int)reader.TokenStartIndex;
                         modelLength = (int)(reader.BytesConsumed - reader.TokenStartIndex);
                     }
-                    else if (reader.TokenType != JsonTokenType.Null)
+                    else if (reader.TokenType == JsonTokenType.Null)
+                    {
+                        // Keep the range so a patch replaces the null instead of adding a duplicate key.
+                        model = null;
+                        modelStart = (int)reader.TokenStartIndex;
+                        modelLength = (int)(reader.BytesConsumed - reader.TokenStartIndex);
+                    }
+                    else
                     {
                         error = "'model' must be a string";
                         return false;

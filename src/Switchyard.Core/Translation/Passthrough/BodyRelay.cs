@@ -37,6 +37,7 @@ public sealed class BodyRelay(Stream upstream) : IDisposable
                 try
                 {
                     n = await upstream.ReadAsync(_buffer, readTimeout.Token).ConfigureAwait(false);
+                    readTimeout.CancelAfter(Timeout.InfiniteTimeSpan); // idle means the upstream, not a slow client
                 }
                 catch (OperationCanceledException) when (!clientAborted.IsCancellationRequested)
                 {

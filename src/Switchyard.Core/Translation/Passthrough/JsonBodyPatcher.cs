@@ -19,7 +19,7 @@ public static class JsonBodyPatcher
     /// </summary>
     public static ReadOnlyMemory<byte> WithModel(ReadOnlyMemory<byte> body, in RequestEnvelope envelope, string modelId)
     {
-        if (envelope.HasModel && envelope.Model == modelId)
+        if (envelope.Model is not null && envelope.Model == modelId)
         {
             return body;
         }

@@ -81,10 +81,12 @@ public sealed class SseRelay(Stream upstream) : IDisposable
                     return await FinishAsync(client, clientAborted).ConfigureAwait(false);
                 }
 
+                // The idle clock runs only while waiting for the upstream, never while a slow client drains a write.
                 readTimeout.CancelAfter(idleTimeout);
                 try
                 {
                     await FillAsync(readTimeout.Token).ConfigureAwait(false);
+                    readTimeout.CancelAfter(Timeout.InfiniteTimeSpan);
                 }
                 catch (OperationCanceledException) when (!clientAborted.IsCancellationRequested)
                 {

@@ -37,9 +37,12 @@ public class JsonBodyPatcherTests
     [InlineData("{\"messages\":[]}", "{\"model\":\"m\",\"messages\":[]}")]
     [InlineData("{}", "{\"model\":\"m\"}")]
     [InlineData("  { }", "  {\"model\":\"m\" }")]
-    [InlineData("{\"model\":null,\"a\":1}", "{\"model\":\"m\",\"model\":null,\"a\":1}")]
     public void WithModel_NoModelMember_InsertsIt(string json, string expected)
         => Assert.Equal(expected, Patch(json, "m"));
+
+    [Fact]
+    public void WithModel_NullModel_IsReplacedNotDuplicated()
+        => Assert.Equal("{\"model\":\"m\",\"a\":1}", Patch("{\"model\":null,\"a\":1}", "m"));
 
     [Fact]
     public void WithModel_ModelNeedingEscapes_IsValidJson()
