@@ -27,9 +27,11 @@ fi
 echo "== .NET tests"
 for proj in tests/Switchyard.Protocols.Tests tests/Switchyard.Core.Tests tests/Switchyard.Functional.Tests; do
   name=$(basename "$proj")
-  timeout 1200 dotnet test "$proj" -c Release --no-build -nologo --logger "console;verbosity=normal" >"$LOG/$name.txt" 2>&1
+  timeout 1200 dotnet test "$proj" -c Release --no-build -nologo >"$LOG/$name.txt" 2>&1
   rc=$?
-  grep -E "^\s+Failed |Error Message|Passed!|Failed!|Total tests|error" "$LOG/$name.txt" | grep -v "^\s*$" | tail -40
+  # Failures with their messages, then the runner's own summary line.
+  grep -E -A6 "^\s+Failed [A-Za-z]" "$LOG/$name.txt" | head -120
+  grep -E "(Passed|Failed)!  - Failed:" "$LOG/$name.txt"
   line=$(grep -E "(Passed|Failed)!  - Failed:" "$LOG/$name.txt" | tail -1)
   if [[ -z $line ]]; then
     echo "$name: no test summary (rc=$rc)" >&2; tail -30 "$LOG/$name.txt"; failed=$((failed + 1)); status=1; continue
