@@ -1,0 +1,150 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Switchyard.Cli;
+using Switchyard.Hosting;
+
+namespace Switchyard.Functional.Tests.Cli;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("switchyard-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string yaml)
+    {
+        var path = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Validate_InvalidConfig_ListsEveryErrorWithLineAndExitsOne()
+    {
+        var path = Write("""
+            model_providers:
+              - model: openai/gpt-4o
+                acess_key: k
+              - model: ollama/llama3.2
+            model_aliases:
+              fast:
+                target: nowhere
+            """);
+        var (code, _, err) = await RunAsync("validate", path);
+        Assert.Equal(1, code);
+        Assert.Contains($"{path}:3: error: model_providers[0].acess_key", err);
+        Assert.Contains("did you mean 'access_key'", err);
+        Assert.Contains($"{path}:4: error: model_providers[1].base_url", err);
+        Assert.Contains("invalid (", err);
+    }
+
+    [Fact]
+    public async Task Validate_ValidConfig_PrintsSummaryAndExitsZero()
+    {
+        var path = Write("""
+            model_providers:
+              - model: openai/gpt-4o
+                access_key: k
+                default: true
+              - model: groq/*
+                access_key: g
+            model_aliases:
+              fast:
+                target: openai/gpt-4o
+            """);
+        var (code, output, _) = await RunAsync("validate", path);
+        Assert.Equal(0, code);
+        Assert.Contains("valid", output);
+        Assert.Contains("default: openai/gpt-4o", output);
+        Assert.Contains("groq/*", output);
+        Assert.Contains("fast -> openai/gpt-4o", output);
+    }
+
+    [Fact]
+    public async Task Models_PrintsResolvedTableWithUpstreamUrls()
+    {
+        var path = Write("""
+            model_providers:
+              - model: zhipu/glm-4.6
+                access_key: k
+                base_url: https://api.z.ai/api/coding/paas/v4
+              - model: azure_openai/prod
+                access_key: k
+                base_url: https://res.openai.azure.com
+            """);
+        var (code, output, _) = await RunAsync("models", path);
+        Assert.Equal(0, code);
+        Assert.Contains("https://api.z.ai/api/coding/paas/v4/chat/completions", output);
+        Assert.Contains("https://res.openai.azure.com/openai/deployments/prod/chat/completions?api-version=", output);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("serve", "--help")]
+    public async Task Help_DescribesEveryCommand(params string[] args)
+    {
+        var (code, output, _) = await RunAsync(args);
+        Assert.Equal(0, code);
+        foreach (var command in new[] { "serve", "validate", "models", "--config", "--port" })
+        {
+            Assert.Contains(command, output);
+        }
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("serve", "--port", "99999")]
+    [InlineData("validate")]
+    public async Task BadArguments_ExitTwoWithMessage(params string[] args)
+    {
+        var (code, _, err) = await RunAsync(args);
+        Assert.Equal(2, code);
+        Assert.Contains("switchyard:", err);
+    }
+
+    [Fact]
+    public async Task Serve_InvalidConfig_DoesNotStartAndExitsOne()
+    {
+        var path = Write("model_providers:\n  - model: nope\n");
+        var (code, _, err) = await RunAsync("serve", "--config", path, "--port", "0");
+        Assert.Equal(1, code);
+        Assert.Contains("not starting", err);
+    }
+
+    [Fact]
+    public async Task Quickstart_NoConfig_ServesMockAndDetectedProviders()
+    {
+        var env = new Dictionary<string, string> { ["GROQ_API_KEY"] = "gsk-test" };
+        var (host, result) = GatewayHost.Create(new GatewayHostOptions
+        {
+            PortOverride = 0,
+            Environment = n => env.TryGetValue(n, out var v) ? v : null,
+            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+        });
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        await using (host!)
+        {
+            await host!.StartAsync();
+            using var client = new HttpClient { BaseAddress = host.Addresses[0], Timeout = TimeSpan.FromSeconds(10) };
+            using var response = await client.PostAsync("/v1/chat/completions",
+                new StringContent("""{"messages":[{"role":"user","content":"quickstart works"}]}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(200, (int)response.StatusCode);
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("quickstart works", doc.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+
+            var models = await client.GetFromJsonAsync<JsonElement>("/v1/models");
+            var ids = models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()).ToList();
+            Assert.Contains("mock/echo", ids);
+            Assert.Contains("groq/llama-3.3-70b-versatile", ids);
+            Assert.DoesNotContain(ids, id => id!.StartsWith("openai/", StringComparison.Ordinal));
+        }
+    }
+}
