@@ -33,23 +33,10 @@ public sealed class BodyRelay(Stream upstream) : IDisposable
                     return RelayEnd.ClientGone;
                 }
 
-                readTimeout.CancelAfter(idleTimeout);
-                try
+                (n, var failure) = await IdleTimeoutRead.ReadAsync(upstream, _buffer, readTimeout, idleTimeout, clientAborted).ConfigureAwait(false);
+                if (n < 0)
                 {
-                    n = await upstream.ReadAsync(_buffer, readTimeout.Token).ConfigureAwait(false);
-                    readTimeout.CancelAfter(Timeout.InfiniteTimeSpan); // idle means the upstream, not a slow client
-                }
-                catch (OperationCanceledException) when (!clientAborted.IsCancellationRequested)
-                {
-                    return RelayEnd.IdleTimeout;
-                }
-                catch (IOException) when (!clientAborted.IsCancellationRequested)
-                {
-                    return RelayEnd.UpstreamCut;
-                }
-                catch (HttpRequestException) when (!clientAborted.IsCancellationRequested)
-                {
-                    return RelayEnd.UpstreamCut;
+                    return failure;
                 }
             }
 

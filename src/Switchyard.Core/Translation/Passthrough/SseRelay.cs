@@ -81,25 +81,15 @@ public sealed class SseRelay(Stream upstream) : IDisposable
                     return await FinishAsync(client, clientAborted).ConfigureAwait(false);
                 }
 
-                // The idle clock runs only while waiting for the upstream, never while a slow client drains a write.
-                readTimeout.CancelAfter(idleTimeout);
-                try
+                PrepareForRead();
+                var (read, failure) = await IdleTimeoutRead.ReadAsync(upstream, _buffer.AsMemory(_end), readTimeout, idleTimeout, clientAborted).ConfigureAwait(false);
+                if (read < 0)
                 {
-                    await FillAsync(readTimeout.Token).ConfigureAwait(false);
-                    readTimeout.CancelAfter(Timeout.InfiniteTimeSpan);
+                    return failure;
                 }
-                catch (OperationCanceledException) when (!clientAborted.IsCancellationRequested)
-                {
-                    return RelayEnd.IdleTimeout;
-                }
-                catch (IOException) when (!clientAborted.IsCancellationRequested)
-                {
-                    return RelayEnd.UpstreamCut;
-                }
-                catch (HttpRequestException) when (!clientAborted.IsCancellationRequested)
-                {
-                    return RelayEnd.UpstreamCut;
-                }
+
+                _eof = read == 0;
+                _end += read;
             }
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
@@ -156,9 +146,17 @@ public sealed class SseRelay(Stream upstream) : IDisposable
 
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
+        PrepareForRead();
+        var read = await upstream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        _eof = read == 0;
+        _end += read;
+    }
+
+    // Keeps the partial event at the front, so the buffer only grows for an event larger than it.
+    private void PrepareForRead()
+    {
         if (_start > 0)
         {
-            // Keep the partial event at the front so the buffer only grows for events larger than it.
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
             _end -= _start;
             _start = 0;
@@ -171,14 +169,6 @@ public sealed class SseRelay(Stream upstream) : IDisposable
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = bigger;
         }
-
-        var read = await upstream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-        if (read == 0)
-        {
-            _eof = true;
-        }
-
-        _end += read;
     }
 
     public void Dispose()
