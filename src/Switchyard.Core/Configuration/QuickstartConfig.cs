@@ -5,7 +5,7 @@ namespace Switchyard.Core.Configuration;
 
 /// <summary>
 /// The built-in config used when <c>serve</c> gets no <c>--config</c>: the mock provider, plus — like a zero-config
-/// mode — <c>provider/*</c> for every provider whose API key variable is set and that this build can dispatch to.
+/// mode — <c>provider/*</c> for every provider whose API key variable is set and whose host needs no base_url.
 /// </summary>
 public static class QuickstartConfig
 {
@@ -23,8 +23,7 @@ public static class QuickstartConfig
         foreach (var provider in ProviderCatalog.Known)
         {
             var variable = provider.ApiKeyEnvironmentVariable;
-            if (variable is null || provider.RequiresBaseUrl || !provider.Protocols.Contains(UpstreamProtocol.OpenAIChat)
-                || string.IsNullOrEmpty(env(variable)))
+            if (variable is null || provider.RequiresBaseUrl || string.IsNullOrEmpty(env(variable)))
             {
                 continue;
             }
@@ -44,7 +43,7 @@ public static class QuickstartConfig
     /// <summary>Providers the quickstart would enable for this environment (for the start-up log).</summary>
     public static IEnumerable<string> DetectedProviders(Func<string, string?> env)
         => ProviderCatalog.Known
-            .Where(p => p.ApiKeyEnvironmentVariable is { } v && !p.RequiresBaseUrl && p.Protocols.Contains(UpstreamProtocol.OpenAIChat) && !string.IsNullOrEmpty(env(v)))
+            .Where(p => p.ApiKeyEnvironmentVariable is { } v && !p.RequiresBaseUrl && !string.IsNullOrEmpty(env(v)))
             .Select(p => p.Prefix);
 
     private static string ReadEmbedded()
