@@ -10,16 +10,21 @@ namespace Switchyard.Core.Catalog;
 /// <param name="ModelId">The model id the upstream body carries.</param>
 public sealed record ResolvedModel(string CanonicalName, ModelProviderConfig Entry, ProviderDefinition Provider, string ModelId)
 {
-    private Uri? _chatUri;
+    // One slot per (protocol, stream): URLs are built once per snapshot and model.
+    private readonly Uri?[] _uris = new Uri?[10];
 
-    /// <summary>The upstream URL for OpenAI chat completions (computed once per snapshot and model).</summary>
-    public Uri ChatCompletionsUri => _chatUri ??= BuildChatUri();
+    /// <summary>The upstream URL for OpenAI chat completions.</summary>
+    public Uri ChatCompletionsUri => UriFor(UpstreamProtocol.OpenAIChat, stream: false);
 
-    private Uri BuildChatUri()
+    /// <summary>The upstream URL for a call in <paramref name="protocol"/>.</summary>
+    public Uri UriFor(UpstreamProtocol protocol, bool stream)
     {
-        var (origin, prefix) = Provider.ResolveBase(Entry.BaseUrl);
-        return new Uri(origin, Provider.BuildChatCompletionsPath(prefix, ModelId, Entry));
+        var slot = ((int)protocol * 2) + (stream ? 1 : 0);
+        return _uris[slot] ??= Provider.BuildUri(protocol, ModelId, stream, Entry);
     }
+
+    /// <summary>The protocol used for a client speaking <paramref name="clientNative"/>.</summary>
+    public UpstreamProtocol ProtocolFor(UpstreamProtocol clientNative) => Provider.ChooseProtocol(Entry, clientNative);
 }
 
 /// <summary>How a requested model name was resolved.</summary>

@@ -132,7 +132,9 @@ internal static class ConfigValidator
             ctx.Error(P("base_url"), located.LineOf("base_url"), $"'{e.BaseUrl}' must be an absolute http:// or https:// URL");
         }
 
-        if (!e.PassthroughAuth && string.IsNullOrEmpty(e.AccessKey) && ProviderCatalog.For(e.Provider, e.ProviderInterface) is { RequiresCredential: true })
+        ValidateVendorKeys(ctx, located, P);
+
+        if (!e.PassthroughAuth && ProviderCatalog.For(e.Provider, e.ProviderInterface) is { RequiresCredential: true } needsKey && !needsKey.HasCredential(e))
         {
             ctx.Warning(P("access_key"), located.Line,
                 $"'{e.Model}' has no access_key and no passthrough_auth; provider '{e.Provider}' needs a credential, so its requests will fail until one is set");
@@ -142,6 +144,59 @@ internal static class ConfigValidator
         {
             ctx.Warning(P("access_key"), located.LineOf("access_key"),
                 "access_key is ignored because passthrough_auth: true forwards the client's Authorization header");
+        }
+    }
+
+    // Keys that belong to one vendor: accepted only there, and complete.
+    private static void ValidateVendorKeys(ConfigReadContext ctx, Located<ModelProviderConfig> located, Func<string, string> p)
+    {
+        var e = located.Value;
+        void OnlyFor(string key, string vendor, bool present)
+        {
+            if (present && e.Provider != vendor)
+            {
+                ctx.Error(p(key), located.LineOf(key), $"{key} applies only to {vendor} entries");
+            }
+        }
+
+        OnlyFor("protocol", "gemini", e.Protocol is not null);
+        OnlyFor("project", "vertex", e.Project is not null);
+        OnlyFor("location", "vertex", e.Location is not null);
+        OnlyFor("region", "amazon_bedrock", e.Region is not null);
+        OnlyFor("aws_access_key_id", "amazon_bedrock", e.AwsAccessKeyId is not null);
+        OnlyFor("aws_secret_access_key", "amazon_bedrock", e.AwsSecretAccessKey is not null);
+        OnlyFor("aws_session_token", "amazon_bedrock", e.AwsSessionToken is not null);
+
+        if (e.Provider == "gemini" && e.Protocol is not null and not "native" and not "openai")
+        {
+            ctx.Error(p("protocol"), located.LineOf("protocol"), $"'{e.Protocol}' is not a Gemini protocol; use native (generateContent, the default) or openai (the OpenAI-compatible endpoint)");
+        }
+
+        if (e.Provider == "vertex")
+        {
+            if (e.Project is null)
+            {
+                ctx.Error(p("project"), located.Line, "vertex entries need project (the Google Cloud project id)");
+            }
+
+            if (e.Location is null)
+            {
+                ctx.Error(p("location"), located.Line, "vertex entries need location (e.g. us-central1, or global)");
+            }
+        }
+
+        if (e.Provider == "amazon_bedrock" && (e.AwsAccessKeyId is not null || e.AwsSecretAccessKey is not null))
+        {
+            if (e.AwsAccessKeyId is null || e.AwsSecretAccessKey is null)
+            {
+                ctx.Error(p(e.AwsAccessKeyId is null ? "aws_access_key_id" : "aws_secret_access_key"), located.Line,
+                    "SigV4 needs both aws_access_key_id and aws_secret_access_key");
+            }
+
+            if (Providers.AmazonBedrock.AmazonBedrockProvider.RegionOf(e) is null)
+            {
+                ctx.Error(p("region"), located.Line, "SigV4 needs the AWS region: set region, or use a base_url like https://bedrock-runtime.<region>.amazonaws.com");
+            }
         }
     }
 }

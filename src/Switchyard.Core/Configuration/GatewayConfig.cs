@@ -79,6 +79,20 @@ public sealed record ModelProviderConfig
     /// and kept for migration to the top-level section.
     /// </summary>
     public JsonNode? RoutingPreferences { get; init; }
+    /// <summary>
+    /// Upstream wire protocol override for vendors that offer two: <c>gemini</c> entries default to the native API;
+    /// <c>protocol: openai</c> selects Gemini's OpenAI-compatible endpoint instead.
+    /// </summary>
+    public string? Protocol { get; init; }
+    /// <summary>AWS region (Bedrock); defaults to the region in the base_url host.</summary>
+    public string? Region { get; init; }
+    /// <summary>SigV4 credentials (Bedrock) when no bearer API key is used.</summary>
+    public string? AwsAccessKeyId { get; init; }
+    public string? AwsSecretAccessKey { get; init; }
+    public string? AwsSessionToken { get; init; }
+    /// <summary>Google Cloud project and location (Vertex AI).</summary>
+    public string? Project { get; init; }
+    public string? Location { get; init; }
     /// <summary>1-based line of the entry in the config file (0 when unknown).</summary>
     public int Line { get; init; }
 

@@ -12,7 +12,8 @@ internal static class ProviderReader
     internal static readonly string[] Keys =
     [
         "model", "name", "access_key", "base_url", "provider_interface", "default", "passthrough_auth", "headers",
-        "http_host", "fallbacks", "api_version", "routing_preferences",
+        "http_host", "fallbacks", "api_version", "routing_preferences", "protocol", "region", "aws_access_key_id",
+        "aws_secret_access_key", "aws_session_token", "project", "location",
     ];
 
     private static readonly string[] PreferenceKeys = ["name", "description"];
@@ -71,6 +72,13 @@ internal static class ProviderReader
             PassthroughAuth = Flag("passthrough_auth"),
             HttpHost = Str("http_host"),
             ApiVersion = Str("api_version"),
+            Protocol = Str("protocol"),
+            Region = Str("region"),
+            AwsAccessKeyId = Str("aws_access_key_id"),
+            AwsSecretAccessKey = Str("aws_secret_access_key"),
+            AwsSessionToken = Str("aws_session_token"),
+            Project = Str("project"),
+            Location = Str("location"),
             Headers = values.TryGetValue("headers", out var headers) ? ReadHeaders(ctx, headers, ConfigReadContext.Child(path, "headers")) : new Dictionary<string, string>(),
             Fallbacks = values.TryGetValue("fallbacks", out var fallbacks) ? ReadStringList(ctx, fallbacks, ConfigReadContext.Child(path, "fallbacks")) : [],
             RoutingPreferences = values.TryGetValue("routing_preferences", out var prefs) ? ReadPreferences(ctx, prefs, ConfigReadContext.Child(path, "routing_preferences")) : null,

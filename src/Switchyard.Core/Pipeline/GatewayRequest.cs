@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using Switchyard.Core.Ir;
+using Switchyard.Core.Providers;
+using Switchyard.Core.Translation;
 using Switchyard.Core.Translation.Client;
 using Switchyard.Protocols.OpenAIChat;
 
@@ -9,22 +12,58 @@ public enum ClientProtocol { OpenAIChat, AnthropicMessages, OpenAIResponses }
 
 /// <summary>
 /// The one per-request object every pipeline stage narrows or annotates. The raw body is never mutated: upstream
-/// bodies are patched copies, so a retry can send it again.
+/// bodies are patched copies or fresh encodings, so a retry can send it again.
 /// </summary>
 public sealed class GatewayRequest
 {
+    private IrRequest? _ir;
+    private IrError? _irError;
+    private bool _decoded;
+
     public required HttpContext HttpContext { get; init; }
     public required ClientProtocol Protocol { get; init; }
     public required IClientErrorEncoder Errors { get; init; }
+    /// <summary>The client protocol's codec, used only when the upstream speaks another protocol.</summary>
+    public IClientCodec? Codec { get; init; }
     /// <summary>The client's body exactly as received.</summary>
     public required ReadOnlyMemory<byte> RawBody { get; init; }
     /// <summary>Top-level <c>model</c>/<c>stream</c> of the body, with byte positions for patching.</summary>
     public required RequestEnvelope Envelope { get; init; }
     public string? RequestedModel => Envelope.Model;
     public bool IsStreaming => Envelope.Stream;
+    /// <summary>The upstream protocol with the client's own wire format (pass-through when a provider speaks it).</summary>
+    public UpstreamProtocol NativeUpstream => CodecRegistry.NativeUpstream(Protocol);
     /// <summary>The client's own provider credential (for <c>passthrough_auth</c>), or null.</summary>
     public string? ClientCredential { get; set; }
     /// <summary>The runtime snapshot this request runs on from start to end, even if a reload happens meanwhile.</summary>
     public required Configuration.RuntimeSnapshot Snapshot { get; init; }
     public required Configuration.ListenerConfig Listener { get; init; }
+
+    /// <summary>
+    /// The request in IR form, decoded on first use (only translation needs it; pass-through never pays for it).
+    /// False with a client error when the body is invalid for the client protocol or no codec exists.
+    /// </summary>
+    public bool TryGetIr(out IrRequest? ir, out IrError? error)
+    {
+        if (!_decoded)
+        {
+            _decoded = true;
+            if (Codec is null)
+            {
+                _irError = new IrError(501, "not_implemented", $"translating {Protocol} requests is not supported by this build");
+            }
+            else if (Codec.TryDecodeRequest(RawBody, out var decoded, out var decodeError))
+            {
+                _ir = decoded;
+            }
+            else
+            {
+                _irError = decodeError ?? new IrError(400, "invalid_request_error", "the request could not be read");
+            }
+        }
+
+        ir = _ir;
+        error = _irError;
+        return _ir is not null;
+    }
 }

@@ -1,7 +1,11 @@
 using System.Collections.Frozen;
+using Switchyard.Core.Providers.AmazonBedrock;
+using Switchyard.Core.Providers.Anthropic;
 using Switchyard.Core.Providers.AzureOpenAI;
+using Switchyard.Core.Providers.Gemini;
 using Switchyard.Core.Providers.Mock;
 using Switchyard.Core.Providers.OpenAICompatible;
+using Switchyard.Core.Providers.Vertex;
 
 namespace Switchyard.Core.Providers;
 
@@ -10,11 +14,11 @@ public static class ProviderCatalog
 {
     private static readonly ProviderDefinition[] All =
     [
-        new OpenAICompatibleProvider("openai", "https://api.openai.com", "/v1", "OPENAI_API_KEY"),
+        new OpenAICompatibleProvider("openai", "https://api.openai.com", "/v1", "OPENAI_API_KEY", speaksResponses: true),
         new OpenAICompatibleProvider("deepseek", "https://api.deepseek.com", "/v1", "DEEPSEEK_API_KEY"),
         new OpenAICompatibleProvider("mistral", "https://api.mistral.ai", "/v1", "MISTRAL_API_KEY"),
         new OpenAICompatibleProvider("groq", "https://api.groq.com", "/openai/v1", "GROQ_API_KEY"),
-        new OpenAICompatibleProvider("gemini", "https://generativelanguage.googleapis.com", "/v1beta/openai", "GEMINI_API_KEY"),
+        new GeminiProvider(),
         new OpenAICompatibleProvider("together_ai", "https://api.together.xyz", "/v1", "TOGETHER_API_KEY"),
         new OpenAICompatibleProvider("xai", "https://api.x.ai", "/v1", "XAI_API_KEY"),
         new OpenAICompatibleProvider("moonshotai", "https://api.moonshot.ai", "/v1", "MOONSHOT_API_KEY"),
@@ -24,11 +28,9 @@ public static class ProviderCatalog
         new OpenAICompatibleProvider("qwen", null, "/compatible-mode/v1", null),
         new OpenAICompatibleProvider("ollama", null, "/v1", null, requiresCredential: false),
         new AzureOpenAIProvider(),
-        // Native protocols that need translation (Anthropic Messages, Bedrock Converse, Vertex): known here so configs
-        // validate; dispatching to them answers a clear error until the translation layer lands.
-        new NativeOnlyProvider("anthropic", "https://api.anthropic.com", "/v1", UpstreamProtocol.AnthropicMessages, "ANTHROPIC_API_KEY"),
-        new NativeOnlyProvider("amazon_bedrock", null, "", UpstreamProtocol.BedrockConverse, null),
-        new NativeOnlyProvider("vertex", null, "", UpstreamProtocol.Gemini, null),
+        new AnthropicProvider(),
+        new AmazonBedrockProvider(),
+        new VertexProvider(),
         new MockProvider(),
     ];
 

@@ -23,28 +23,78 @@ public abstract class ProviderDefinition
     public abstract string DefaultPathPrefix { get; }
 
     /// <summary>True when a config entry must give <c>base_url</c> (self-hosted or per-tenant hosts).</summary>
-    public bool RequiresBaseUrl => DefaultBaseUrl is null;
+    public virtual bool RequiresBaseUrl => DefaultBaseUrl is null;
 
     /// <summary>True when a call without a credential cannot succeed (false for local servers such as Ollama).</summary>
     public virtual bool RequiresCredential => true;
 
-    /// <summary>The protocols this vendor speaks that this build can send; the first is preferred.</summary>
+    /// <summary>The protocols this vendor speaks, preferred first.</summary>
     public abstract IReadOnlyList<UpstreamProtocol> Protocols { get; }
 
     /// <summary>Environment variable conventionally holding this vendor's key (used by the quickstart), or null.</summary>
     public virtual string? ApiKeyEnvironmentVariable => null;
 
+    /// <summary>The protocols a given entry speaks (an entry may select one of the vendor's APIs).</summary>
+    public virtual IReadOnlyList<UpstreamProtocol> ProtocolsFor(ModelProviderConfig entry) => Protocols;
+
+    /// <summary>
+    /// The protocol needing the least translation: the client's own when the vendor speaks it (pass-through),
+    /// otherwise the vendor's preferred one.
+    /// </summary>
+    public UpstreamProtocol ChooseProtocol(ModelProviderConfig entry, UpstreamProtocol clientNative)
+    {
+        var protocols = ProtocolsFor(entry);
+        for (var i = 0; i < protocols.Count; i++)
+        {
+            if (protocols[i] == clientNative)
+            {
+                return clientNative;
+            }
+        }
+
+        return protocols[0];
+    }
+
     /// <summary>Builds the request path (and query) for an OpenAI chat completions call.</summary>
     public virtual string BuildChatCompletionsPath(string pathPrefix, string modelId, ModelProviderConfig entry)
         => pathPrefix + "/chat/completions";
 
-    /// <summary>Puts the credential on the upstream request.</summary>
+    /// <summary>Builds the request path (and query) for a call in <paramref name="protocol"/>.</summary>
+    public virtual string BuildPath(UpstreamProtocol protocol, string pathPrefix, string modelId, bool stream, ModelProviderConfig entry) => protocol switch
+    {
+        UpstreamProtocol.OpenAIChat => BuildChatCompletionsPath(pathPrefix, modelId, entry),
+        UpstreamProtocol.OpenAIResponses => pathPrefix + "/responses",
+        UpstreamProtocol.AnthropicMessages => pathPrefix + "/messages",
+        _ => throw new NotSupportedException($"provider '{Prefix}' does not speak {protocol}"),
+    };
+
+    /// <summary>The full upstream URL for a call.</summary>
+    public Uri BuildUri(UpstreamProtocol protocol, string modelId, bool stream, ModelProviderConfig entry)
+    {
+        var (origin, prefix) = ResolveBase(entry);
+        return new Uri(origin, BuildPath(protocol, prefix, modelId, stream, entry));
+    }
+
+    /// <summary>True when the entry carries what this vendor needs to authenticate (ignoring passthrough).</summary>
+    public virtual bool HasCredential(ModelProviderConfig entry) => !string.IsNullOrEmpty(entry.AccessKey);
+
+    /// <summary>Puts a plain credential (API key or token) on the upstream request in the vendor's scheme.</summary>
     public virtual void ApplyCredential(HttpRequestHeaders headers, string credential)
         => headers.TryAddWithoutValidation("Authorization", "Bearer " + credential);
 
     /// <summary>
-    /// An in-process upstream (the mock provider) instead of the network; null for real vendors.
+    /// Authenticates the upstream request. <paramref name="credential"/> is the entry's key or the caller's own
+    /// (passthrough); request-signing vendors (Bedrock SigV4) also need the final body.
     /// </summary>
+    public virtual void Authenticate(HttpRequestMessage message, UpstreamProtocol protocol, string? credential, ReadOnlyMemory<byte> body, ModelProviderConfig entry)
+    {
+        if (!string.IsNullOrEmpty(credential))
+        {
+            ApplyCredential(message.Headers, credential);
+        }
+    }
+
+    /// <summary>An in-process upstream (the mock provider) instead of the network; null for real vendors.</summary>
     internal virtual HttpMessageHandler? InProcessHandler => null;
 
     /// <summary>Copies client request headers a vendor needs (none by default: client headers are not forwarded).</summary>
@@ -52,15 +102,19 @@ public abstract class ProviderDefinition
     {
     }
 
+    /// <summary>Scheme + host used when the entry has no base_url (may depend on the entry, e.g. a cloud region).</summary>
+    protected virtual Uri? DefaultOriginFor(ModelProviderConfig entry) => DefaultBaseUrl;
+
     /// <summary>
     /// The base_url rule: a base_url path replaces <see cref="DefaultPathPrefix"/> (a trailing slash changes nothing);
     /// a base_url without a path keeps the default prefix.
     /// </summary>
-    public (Uri Origin, string PathPrefix) ResolveBase(string? baseUrl)
+    public (Uri Origin, string PathPrefix) ResolveBase(ModelProviderConfig entry)
     {
+        var baseUrl = entry.BaseUrl;
         if (string.IsNullOrEmpty(baseUrl))
         {
-            return (DefaultBaseUrl ?? throw new InvalidOperationException($"provider '{Prefix}' requires base_url"), DefaultPathPrefix);
+            return (DefaultOriginFor(entry) ?? throw new InvalidOperationException($"provider '{Prefix}' requires base_url"), DefaultPathPrefix);
         }
 
         var uri = new Uri(baseUrl, UriKind.Absolute);

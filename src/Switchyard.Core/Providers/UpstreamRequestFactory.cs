@@ -1,32 +1,39 @@
 using System.Net.Http.Headers;
 using Switchyard.Core.Catalog;
+using Switchyard.Core.Ir;
 using Switchyard.Core.Pipeline;
+using Switchyard.Core.Translation;
 using Switchyard.Core.Translation.Passthrough;
 
 namespace Switchyard.Core.Providers;
 
 /// <summary>Why no upstream request could be built for a candidate.</summary>
-public enum UpstreamBuildError { None, MissingCredential, MissingClientCredential, ProtocolUnsupported }
+public enum UpstreamBuildError { None, MissingCredential, MissingClientCredential, ProtocolUnsupported, Untranslatable }
+
+/// <summary>One upstream call: the message, the protocol on the wire, and the codec when it is a translation.</summary>
+public sealed record UpstreamCall(HttpRequestMessage Message, UpstreamProtocol Protocol, IUpstreamCodec? Codec)
+{
+    public bool IsPassthrough => Codec is null;
+}
 
 /// <summary>
-/// Builds the upstream HTTP request for one candidate: URL by the provider's path rules, the body with only
-/// <c>model</c> patched, the credential in the provider's scheme, then the entry's <c>headers</c> (applied last).
+/// Builds the upstream HTTP request for one candidate: the protocol needing the least translation, the URL by the
+/// provider's path rules, the body (the client's bytes with only <c>model</c> patched when the protocols match, an
+/// IR encoding otherwise), the credential in the provider's scheme, then the entry's <c>headers</c> (applied last).
 /// </summary>
 public static class UpstreamRequestFactory
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    public static UpstreamBuildError TryCreate(GatewayRequest request, ResolvedModel candidate, out HttpRequestMessage? message)
+    public static UpstreamBuildError TryCreate(GatewayRequest request, ResolvedModel candidate, out UpstreamCall? call, out IrError? error)
     {
-        message = null;
+        call = null;
+        error = null;
         var entry = candidate.Entry;
         var provider = candidate.Provider;
-        if (!ContainsOpenAIChat(provider.Protocols))
-        {
-            return UpstreamBuildError.ProtocolUnsupported;
-        }
+        var protocol = candidate.ProtocolFor(request.NativeUpstream);
 
-        string? credential;
+        string? credential = null;
         if (entry.PassthroughAuth)
         {
             credential = request.ClientCredential;
@@ -35,26 +42,51 @@ public static class UpstreamRequestFactory
                 return UpstreamBuildError.MissingClientCredential;
             }
         }
-        else
+        else if (provider.HasCredential(entry))
         {
             credential = entry.AccessKey;
-            if (string.IsNullOrEmpty(credential) && provider.RequiresCredential)
+        }
+        else if (provider.RequiresCredential)
+        {
+            return UpstreamBuildError.MissingCredential;
+        }
+
+        ReadOnlyMemory<byte> body;
+        IUpstreamCodec? codec = null;
+        if (protocol == request.NativeUpstream)
+        {
+            body = JsonBodyPatcher.WithModel(request.RawBody, request.Envelope, candidate.ModelId);
+        }
+        else
+        {
+            codec = CodecRegistry.Upstream(protocol);
+            if (codec is null || request.Codec is null)
             {
-                return UpstreamBuildError.MissingCredential;
+                return UpstreamBuildError.ProtocolUnsupported;
+            }
+
+            if (!request.TryGetIr(out var ir, out error))
+            {
+                return UpstreamBuildError.Untranslatable;
+            }
+
+            try
+            {
+                body = codec.EncodeRequest(ir!, candidate.ModelId);
+            }
+            catch (TranslationException ex)
+            {
+                error = new IrError(400, "invalid_request_error", $"the request cannot be sent to '{candidate.CanonicalName}' ({protocol}): {ex.Message}");
+                return UpstreamBuildError.Untranslatable;
             }
         }
 
-        var body = JsonBodyPatcher.WithModel(request.RawBody, request.Envelope, candidate.ModelId);
         var content = new ReadOnlyMemoryContent(body);
         content.Headers.ContentType = Json;
-        message = new HttpRequestMessage(HttpMethod.Post, candidate.ChatCompletionsUri) { Content = content };
+        var message = new HttpRequestMessage(HttpMethod.Post, candidate.UriFor(protocol, request.IsStreaming)) { Content = content };
         var headers = message.Headers;
-        if (!string.IsNullOrEmpty(credential))
-        {
-            provider.ApplyCredential(headers, credential);
-        }
-
         provider.ForwardClientHeaders(request.HttpContext.Request.Headers, headers);
+        provider.Authenticate(message, protocol, credential, body, entry);
         if (entry.HttpHost is not null)
         {
             headers.Host = entry.HttpHost;
@@ -74,19 +106,7 @@ public static class UpstreamRequestFactory
             }
         }
 
+        call = new UpstreamCall(message, protocol, codec);
         return UpstreamBuildError.None;
-    }
-
-    private static bool ContainsOpenAIChat(IReadOnlyList<UpstreamProtocol> protocols)
-    {
-        for (var i = 0; i < protocols.Count; i++)
-        {
-            if (protocols[i] == UpstreamProtocol.OpenAIChat)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

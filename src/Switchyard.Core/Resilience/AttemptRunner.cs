@@ -17,7 +17,7 @@ namespace Switchyard.Core.Resilience;
 /// first upstream event (or body chunk) — and never after a byte reached the client; a stream cut after that ends
 /// with an error event.
 /// </summary>
-public sealed class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProvider time, ILogger<AttemptRunner> logger)
+public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProvider time, ILogger<AttemptRunner> logger)
 {
     public const string ProviderHeader = "x-switchyard-provider";
     public const string ModelHeader = "x-switchyard-model";
@@ -86,11 +86,20 @@ public sealed class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProv
 
     private async Task<(AttemptKind, AttemptFailure?)> AttemptAsync(GatewayRequest request, ResolvedModel candidate, int attemptNo)
     {
-        var build = UpstreamRequestFactory.TryCreate(request, candidate, out var message);
+        var build = UpstreamRequestFactory.TryCreate(request, candidate, out var call, out var buildError);
+        if (build == UpstreamBuildError.Untranslatable)
+        {
+            // The client's request itself cannot be expressed (bad body, or content the target cannot take):
+            // another candidate of another protocol might take it, so it is skipped rather than final.
+            return (AttemptKind.Skipped, new AttemptFailure(buildError!.Status, buildError.Message, buildError.Type, buildError.Code ?? "untranslatable_request"));
+        }
+
         if (build != UpstreamBuildError.None)
         {
-            return (AttemptKind.Skipped, SkipReason(build, candidate));
+            return (AttemptKind.Skipped, SkipReason(build, request, candidate));
         }
+
+        var message = call!.Message;
 
         var context = request.HttpContext;
         var aborted = context.RequestAborted;
@@ -120,10 +129,17 @@ public sealed class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProv
             var status = (int)response.StatusCode;
             if (status is < 200 or > 299)
             {
-                return await UpstreamErrorAsync(request, candidate, response, cts.Token).ConfigureAwait(false);
+                return await UpstreamErrorAsync(request, candidate, call, response, cts.Token).ConfigureAwait(false);
             }
 
             var upstream = await response.Content.ReadAsStreamAsync(cts.Token).ConfigureAwait(false);
+            if (!call.IsPassthrough)
+            {
+                return request.IsStreaming
+                    ? await TranslateStreamAsync(request, candidate, call, response, upstream, cts, attemptNo).ConfigureAwait(false)
+                    : await TranslateResponseAsync(request, candidate, call, response, upstream, cts, attemptNo).ConfigureAwait(false);
+            }
+
             var isSse = response.Content.Headers.ContentType?.MediaType is "text/event-stream";
             return isSse
                 ? await RelaySseAsync(request, candidate, response, upstream, cts, attemptNo).ConfigureAwait(false)
@@ -144,97 +160,11 @@ public sealed class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProv
         finally
         {
             response?.Dispose();
-            message!.Dispose();
+            message.Dispose();
         }
     }
 
-    private async Task<(AttemptKind, AttemptFailure?)> RelaySseAsync(GatewayRequest request, ResolvedModel candidate, HttpResponseMessage response, Stream upstream, CancellationTokenSource cts, int attempts)
-    {
-        using var relay = new SseRelay(upstream);
-        if (!await relay.PeekFirstEventAsync(cts.Token).ConfigureAwait(false))
-        {
-            return (AttemptKind.Retryable, new AttemptFailure(502, $"upstream for '{candidate.CanonicalName}' closed the stream before the first event", "upstream_error", "empty_stream"));
-        }
-
-        cts.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan); // first byte is in: the first-byte clock stops here
-        var context = request.HttpContext;
-        Commit(context, response, candidate, attempts, contentLength: null);
-        context.Response.Headers.CacheControl = "no-cache";
-        var end = await relay.RelayAsync(context.Response.BodyWriter, cts, request.Listener.StreamIdleTimeout, context.RequestAborted).ConfigureAwait(false);
-        if (end is RelayEnd.UpstreamCut or RelayEnd.IdleTimeout)
-        {
-            var text = end == RelayEnd.IdleTimeout
-                ? $"upstream for '{candidate.CanonicalName}' sent nothing for {request.Listener.StreamIdleTimeout.TotalSeconds:0.###} s; the stream is incomplete"
-                : $"upstream for '{candidate.CanonicalName}' ended the stream before it was complete";
-            GatewayLog.StreamCut(logger, candidate.CanonicalName, end.ToString());
-            await WriteQuietlyAsync(context, request.Errors.StreamErrorEvent(text, end == RelayEnd.IdleTimeout ? "stream_idle_timeout" : "stream_interrupted")).ConfigureAwait(false);
-        }
-
-        return (end == RelayEnd.ClientGone ? AttemptKind.ClientGone : AttemptKind.Committed, null);
-    }
-
-    private async Task<(AttemptKind, AttemptFailure?)> RelayBodyAsync(GatewayRequest request, ResolvedModel candidate, HttpResponseMessage response, Stream upstream, CancellationTokenSource cts, int attempts)
-    {
-        using var relay = new BodyRelay(upstream);
-        if (!await relay.PeekAsync(cts.Token).ConfigureAwait(false))
-        {
-            return (AttemptKind.Retryable, new AttemptFailure(502, $"upstream for '{candidate.CanonicalName}' answered with an empty body", "upstream_error", "empty_response"));
-        }
-
-        cts.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
-        var context = request.HttpContext;
-        Commit(context, response, candidate, attempts, response.Content.Headers.ContentLength);
-        var end = await relay.RelayAsync(context.Response.BodyWriter, cts, request.Listener.StreamIdleTimeout, context.RequestAborted).ConfigureAwait(false);
-        if (end is RelayEnd.UpstreamCut or RelayEnd.IdleTimeout)
-        {
-            // A JSON body cannot carry an error after the fact: abort so the client sees a broken response, not a short one.
-            GatewayLog.StreamCut(logger, candidate.CanonicalName, end.ToString());
-            context.Abort();
-        }
-
-        return (end == RelayEnd.ClientGone ? AttemptKind.ClientGone : AttemptKind.Committed, null);
-    }
-
-    private static void Commit(HttpContext context, HttpResponseMessage response, ResolvedModel candidate, int attempts, long? contentLength)
-    {
-        var r = context.Response;
-        r.StatusCode = (int)response.StatusCode;
-        r.ContentType = response.Content.Headers.ContentType?.ToString();
-        if (contentLength is { } length)
-        {
-            r.ContentLength = length;
-        }
-
-        SetGatewayHeaders(r, candidate, attempts);
-        CopyUpstreamHeaders(response, r);
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-    }
-
-    // Upstream metadata clients use (request ids for support tickets, rate-limit budgets); hop-by-hop and
-    // transport headers stay behind.
-    private static void CopyUpstreamHeaders(HttpResponseMessage response, HttpResponse r)
-    {
-        foreach (var header in response.Headers)
-        {
-            var name = header.Key;
-            if (name.StartsWith("x-ratelimit-", StringComparison.OrdinalIgnoreCase)
-                || name.StartsWith("openai-", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("x-request-id", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("retry-after", StringComparison.OrdinalIgnoreCase))
-            {
-                r.Headers[name] = header.Value.ToArray();
-            }
-        }
-    }
-
-    private static void SetGatewayHeaders(HttpResponse r, ResolvedModel candidate, int attempts)
-    {
-        r.Headers[ProviderHeader] = candidate.Provider.Prefix;
-        r.Headers[ModelHeader] = candidate.CanonicalName;
-        r.Headers[AttemptsHeader] = attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private async Task<(AttemptKind, AttemptFailure?)> UpstreamErrorAsync(GatewayRequest request, ResolvedModel candidate, HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<(AttemptKind, AttemptFailure?)> UpstreamErrorAsync(GatewayRequest request, ResolvedModel candidate, UpstreamCall call, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         byte[] raw;
@@ -247,9 +177,14 @@ public sealed class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProv
             raw = [];
         }
 
+        var decoded = call.Codec?.DecodeError(status, raw);
         var failure = new AttemptFailure(status, $"upstream answered HTTP {status}", "upstream_error", status.ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
-            Body = request.Errors.UpstreamBody(status, raw, candidate.Provider.Prefix),
+            // Same protocol: the upstream's own error body (already the client's shape). Translated: the upstream
+            // error read by its codec, re-encoded in the client's shape with the upstream's message kept.
+            Body = decoded is null
+                ? request.Errors.UpstreamBody(status, raw, candidate.Provider.Prefix)
+                : request.Errors.Body($"upstream provider '{candidate.Provider.Prefix}' answered HTTP {status}: {decoded.Message}", decoded.Type, decoded.Code ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             RetryAfter = retry.ParseRetryAfter(response.Headers),
         };
         var retryable = status is 408 or 429 || status >= 500;
@@ -273,7 +208,7 @@ public sealed class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProv
     private static AttemptFailure Timeout(ResolvedModel candidate, TimeSpan timeout)
         => new(504, $"upstream for '{candidate.CanonicalName}' did not answer within {timeout.TotalSeconds:0.###} s", "timeout_error", "upstream_timeout");
 
-    private static AttemptFailure SkipReason(UpstreamBuildError error, ResolvedModel candidate) => error switch
+    private static AttemptFailure SkipReason(UpstreamBuildError error, GatewayRequest request, ResolvedModel candidate) => error switch
     {
         UpstreamBuildError.MissingCredential => new AttemptFailure(500,
             $"provider '{candidate.Provider.Prefix}' for model '{candidate.CanonicalName}' has no access_key configured (set access_key, or passthrough_auth: true)",
@@ -282,7 +217,7 @@ public sealed class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProv
             $"model '{candidate.CanonicalName}' uses the caller's own credential (passthrough_auth), but the request has no Authorization or x-api-key header",
             "authentication_error", "missing_credential"),
         _ => new AttemptFailure(501,
-            $"model '{candidate.CanonicalName}' is served by '{candidate.Provider.Prefix}', which speaks {candidate.Provider.Protocols[0]}; translating OpenAI chat to it is not supported by this build yet",
+            $"model '{candidate.CanonicalName}' is served by '{candidate.Provider.Prefix}', which speaks {candidate.ProtocolFor(request.NativeUpstream)}; translating {request.Protocol} to it is not supported by this build yet",
             "unsupported_provider_protocol", "protocol_not_supported"),
     };
 

@@ -9,6 +9,9 @@ namespace Switchyard.Protocols.OpenAIChat;
 /// </summary>
 public readonly record struct RequestEnvelope(string? Model, int ModelStart, int ModelLength, bool Stream, int ObjectStart)
 {
+    /// <summary>OpenAI chat: <c>stream_options.include_usage</c> was true (the client wants a usage chunk).</summary>
+    public bool IncludeUsage { get; init; }
+
     /// <summary>True when the body has a top-level <c>model</c> member (possibly <c>null</c>).</summary>
     public bool HasModel => ModelStart >= 0;
 
@@ -23,6 +26,7 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
         string? model = null;
         int modelStart = -1, modelLength = 0, objectStart = -1;
         var stream = false;
+        var includeUsage = false;
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 });
@@ -80,6 +84,11 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
                         return false;
                     }
                 }
+                else if (reader.ValueTextEquals("stream_options"u8))
+                {
+                    reader.Read();
+                    includeUsage = ReadIncludeUsage(ref reader);
+                }
                 else
                 {
                     reader.Read();
@@ -100,7 +109,33 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
             return false;
         }
 
-        envelope = new RequestEnvelope(model, modelStart, modelLength, stream, objectStart);
+        envelope = new RequestEnvelope(model, modelStart, modelLength, stream, objectStart) { IncludeUsage = includeUsage };
         return true;
+    }
+
+    private static bool ReadIncludeUsage(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return false;
+        }
+
+        var result = false;
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("include_usage"u8))
+            {
+                reader.Read();
+                result = reader.TokenType == JsonTokenType.True;
+            }
+            else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+        }
+
+        return result;
     }
 }

@@ -9,8 +9,10 @@ public static class GatewayEndpoints
     {
         app.UseMiddleware<CorsMiddleware>();
 
-        var chat = app.Services.GetRequiredService<ChatCompletionsPipeline>();
-        app.MapPost("/v1/chat/completions", chat.HandleAsync);
+        var pipeline = app.Services.GetRequiredService<GatewayPipeline>();
+        app.MapPost("/v1/chat/completions", pipeline.HandleChatCompletionsAsync);
+        app.MapPost("/v1/messages", pipeline.HandleMessagesAsync);
+        app.MapPost("/v1/responses", pipeline.HandleResponsesAsync);
         app.MapGet("/v1/models", ModelsEndpoint.HandleAsync);
         app.MapGet("/v1/models/{**id}", ModelsEndpoint.HandleOneAsync);
         app.MapGet("/healthz", HealthEndpoints.Liveness);
@@ -18,7 +20,7 @@ public static class GatewayEndpoints
 
         // Anything else gets an error in the OpenAI shape rather than an empty 404/405.
         app.MapFallback(context => context.Request.Path.StartsWithSegments("/v1/chat/completions")
-            ? ChatCompletionsPipeline.WriteErrorAsync(context, 405, $"{context.Request.Method} is not allowed on /v1/chat/completions; use POST", "invalid_request_error", "method_not_allowed")
-            : ChatCompletionsPipeline.WriteErrorAsync(context, 404, $"no route for {context.Request.Method} {context.Request.Path}", "invalid_request_error", "unknown_url"));
+            ? GatewayPipeline.WriteErrorAsync(context, 405, $"{context.Request.Method} is not allowed on /v1/chat/completions; use POST", "invalid_request_error", "method_not_allowed")
+            : GatewayPipeline.WriteErrorAsync(context, 404, $"no route for {context.Request.Method} {context.Request.Path}", "invalid_request_error", "unknown_url"));
     }
 }

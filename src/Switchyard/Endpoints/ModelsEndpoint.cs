@@ -28,7 +28,7 @@ internal static class ModelsEndpoint
         var resolution = catalog.Resolve(id);
         if (resolution.Status != ResolutionStatus.Resolved)
         {
-            await ChatCompletionsPipeline.WriteErrorAsync(context, 404, $"The model '{id}' does not exist or is not configured on this gateway", "invalid_request_error", "model_not_found").ConfigureAwait(false);
+            await GatewayPipeline.WriteErrorAsync(context, 404, $"The model '{id}' does not exist or is not configured on this gateway", "invalid_request_error", "model_not_found").ConfigureAwait(false);
             return;
         }
 

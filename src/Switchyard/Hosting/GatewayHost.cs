@@ -91,7 +91,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<UpstreamHttp>();
         builder.Services.AddSingleton(RetryPolicy.Default);
         builder.Services.AddSingleton<AttemptRunner>();
-        builder.Services.AddSingleton<ChatCompletionsPipeline>();
+        builder.Services.AddSingleton<GatewayPipeline>();
 
         var app = builder.Build();
         app.MapSwitchyard();

@@ -184,7 +184,6 @@ public class ProviderTests
     [InlineData("ollama/llama3")]
     [InlineData("qwen/qwen-max")]
     [InlineData("amazon_bedrock/claude")]
-    [InlineData("vertex/gemini-2.0")]
     public void Parse_ProviderRequiringBaseUrlWithout_Error(string model)
     {
         var d = SingleError($"""
@@ -274,6 +273,57 @@ public class ProviderTests
 
         Assert.True(result.Success);
         AssertAt(Assert.Single(result.Warnings), "model_providers[0].access_key", 4);
+    }
+
+    [Fact]
+    public void Parse_VendorSpecificKeys_ValidatedPerVendor()
+    {
+        var result = Load("""
+            model_providers:
+              - model: vertex/gemini-2.5-pro
+                access_key: t
+              - model: openai/gpt-4o
+                access_key: k
+                region: us-east-1
+              - model: gemini/gemini-2.5-flash
+                access_key: k
+                protocol: grpc
+              - model: amazon_bedrock/anthropic.claude
+                base_url: https://proxy.example.com
+                aws_access_key_id: AKID
+            """);
+        Assert.Null(result.Config);
+        var errors = result.Errors.Select(e => (e.Path, e.Line)).ToList();
+        Assert.Contains(("model_providers[0].project", 2), errors);
+        Assert.Contains(("model_providers[0].location", 2), errors);
+        Assert.Contains(("model_providers[1].region", 6), errors);
+        Assert.Contains(("model_providers[2].protocol", 9), errors);
+        Assert.Contains(("model_providers[3].aws_secret_access_key", 10), errors);
+        Assert.Contains(("model_providers[3].region", 10), errors);
+        Assert.Equal(6, errors.Count);
+    }
+
+    [Fact]
+    public void Parse_CompleteVertexGeminiAndBedrockEntries_AreValid()
+    {
+        var config = LoadValid("""
+            model_providers:
+              - model: vertex/gemini-2.5-pro
+                access_key: ya29.token
+                project: my-proj
+                location: us-central1
+              - model: gemini/gemini-2.5-flash
+                access_key: k
+                protocol: openai
+              - model: amazon_bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0
+                base_url: https://bedrock-runtime.us-west-2.amazonaws.com
+                aws_access_key_id: AKID
+                aws_secret_access_key: secret
+                aws_session_token: session
+            """);
+        Assert.Equal("my-proj", config.Providers[0].Project);
+        Assert.Equal("openai", config.Providers[1].Protocol);
+        Assert.Equal("session", config.Providers[2].AwsSessionToken);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public class UpstreamPathTests
     [InlineData("groq", "llama-3.3-70b-versatile", null, "https://api.groq.com/openai/v1/chat/completions")]
     [InlineData("groq", "openai/gpt-oss-120b", "https://groq.proxy", "https://groq.proxy/openai/v1/chat/completions")]
     [InlineData("gemini", "gemini-2.5-flash", null, "https://generativelanguage.googleapis.com/v1beta/openai/chat/completions")]
-    [InlineData("gemini", "gemini-2.5-flash", "https://g.proxy/gem", "https://g.proxy/gem/chat/completions")]
+    [InlineData("gemini", "gemini-2.5-flash", "https://g.proxy/gem", "https://g.proxy/gem/openai/chat/completions")]
     [InlineData("together_ai", "meta-llama/Llama-3.3-70B-Instruct-Turbo", null, "https://api.together.xyz/v1/chat/completions")]
     [InlineData("together_ai", "x", "https://t.proxy/api", "https://t.proxy/api/chat/completions")]
     [InlineData("xai", "grok-4", null, "https://api.x.ai/v1/chat/completions")]
@@ -46,6 +46,59 @@ public class UpstreamPathTests
         Assert.Equal(expected, resolved.ChatCompletionsUri.ToString());
     }
 
+    // Native protocols: the base_url path replaces the default prefix (/v1beta for Gemini, /v1 for Anthropic).
+    [Theory]
+    [InlineData("gemini", "gemini-2.5-flash", null, false, "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent")]
+    [InlineData("gemini", "gemini-2.5-flash", null, true, "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse")]
+    [InlineData("gemini", "gemini-2.5-flash", "https://g.proxy/google/v1beta/", true, "https://g.proxy/google/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse")]
+    [InlineData("anthropic", "claude-sonnet-4-5", null, true, "https://api.anthropic.com/v1/messages")]
+    [InlineData("anthropic", "claude-sonnet-4-5", "https://proxy.corp/anthropic", false, "https://proxy.corp/anthropic/messages")]
+    [InlineData("amazon_bedrock", "anthropic.claude-3-5-sonnet-20240620-v1:0", "https://bedrock-runtime.us-east-1.amazonaws.com", false, "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse")]
+    [InlineData("amazon_bedrock", "us.amazon.nova-lite-v1:0", "https://bedrock-runtime.eu-west-1.amazonaws.com/", true, "https://bedrock-runtime.eu-west-1.amazonaws.com/model/us.amazon.nova-lite-v1%3A0/converse-stream")]
+    public void UriFor_NativeProtocol_FollowsBaseUrlRule(string provider, string model, string? baseUrl, bool stream, string expected)
+    {
+        var resolved = Resolve(provider, model, baseUrl, null);
+        var protocol = resolved.Provider.Protocols[0];
+        Assert.Equal(expected, resolved.UriFor(protocol, stream).AbsoluteUri);
+    }
+
+    [Theory]
+    [InlineData("us-central1", "https://us-central1-aiplatform.googleapis.com/v1/projects/my-proj/locations/us-central1/publishers/google/models/gemini-2.5-pro:generateContent")]
+    [InlineData("global", "https://aiplatform.googleapis.com/v1/projects/my-proj/locations/global/publishers/google/models/gemini-2.5-pro:generateContent")]
+    public void UriFor_Vertex_HostAndPathFromProjectAndLocation(string location, string expected)
+    {
+        var entry = new ModelProviderConfig
+        {
+            Name = "vertex/gemini-2.5-pro", Model = "vertex/gemini-2.5-pro", Provider = "vertex", ModelId = "gemini-2.5-pro",
+            Project = "my-proj", Location = location, AccessKey = "token",
+        };
+        var resolved = new ResolvedModel(entry.Name, entry, ProviderCatalog.For("vertex", null)!, entry.ModelId);
+        Assert.Equal(expected, resolved.UriFor(UpstreamProtocol.Gemini, stream: false).AbsoluteUri);
+    }
+
+    [Fact]
+    public void ChooseProtocol_SameWireAsClient_IsPassthrough_OtherwisePreferred()
+    {
+        var openai = Resolve("openai", "gpt-4o", null, null);
+        Assert.Equal(UpstreamProtocol.OpenAIResponses, openai.ProtocolFor(UpstreamProtocol.OpenAIResponses));
+        Assert.Equal(UpstreamProtocol.OpenAIChat, openai.ProtocolFor(UpstreamProtocol.AnthropicMessages));
+        var groq = Resolve("groq", "llama", null, null);
+        Assert.Equal(UpstreamProtocol.OpenAIChat, groq.ProtocolFor(UpstreamProtocol.OpenAIResponses));
+        var anthropic = Resolve("anthropic", "claude", null, null);
+        Assert.Equal(UpstreamProtocol.AnthropicMessages, anthropic.ProtocolFor(UpstreamProtocol.OpenAIChat));
+        var gemini = Resolve("gemini", "gemini-2.5-flash", null, null);
+        Assert.Equal(UpstreamProtocol.Gemini, gemini.ProtocolFor(UpstreamProtocol.OpenAIChat));
+    }
+
+    [Fact]
+    public void ProtocolFor_GeminiEntryWithProtocolOpenAI_UsesCompatibleEndpoint()
+    {
+        var entry = new ModelProviderConfig { Name = "g", Model = "gemini/gemini-2.5-flash", Provider = "gemini", ModelId = "gemini-2.5-flash", AccessKey = "k", Protocol = "openai" };
+        var resolved = new ResolvedModel(entry.Name, entry, ProviderCatalog.For("gemini", null)!, entry.ModelId);
+        Assert.Equal(UpstreamProtocol.OpenAIChat, resolved.ProtocolFor(UpstreamProtocol.OpenAIChat));
+        Assert.Equal("https://generativelanguage.googleapis.com/v1beta/openai/chat/completions", resolved.UriFor(UpstreamProtocol.OpenAIChat, true).AbsoluteUri);
+    }
+
     [Fact]
     public void ChatCompletionsUri_AzureWithApiVersion_UsesIt()
     {
@@ -58,6 +111,30 @@ public class UpstreamPathTests
     [InlineData("http://vllm.internal:8000/serving/v1", "http://vllm.internal:8000/serving/v1/chat/completions")]
     public void ChatCompletionsUri_UnknownProviderWithOpenAIInterface_UsesV1Default(string baseUrl, string expected)
         => Assert.Equal(expected, Resolve("vllm", "qwen3", baseUrl, "openai").ChatCompletionsUri.ToString());
+
+    [Fact]
+    public void Authenticate_NativeVendors_UseTheirOwnHeaders()
+    {
+        var anthropic = Resolve("anthropic", "claude", null, null);
+        using var a = new HttpRequestMessage();
+        anthropic.Provider.Authenticate(a, UpstreamProtocol.AnthropicMessages, "sk-ant", default, anthropic.Entry);
+        Assert.Equal("sk-ant", a.Headers.GetValues("x-api-key").Single());
+        Assert.Equal("2023-06-01", a.Headers.GetValues("anthropic-version").Single());
+        Assert.False(a.Headers.Contains("Authorization"));
+
+        var gemini = Resolve("gemini", "gemini-2.5-flash", null, null);
+        using var g = new HttpRequestMessage();
+        gemini.Provider.Authenticate(g, UpstreamProtocol.Gemini, "AIza", default, gemini.Entry);
+        Assert.Equal("AIza", g.Headers.GetValues("x-goog-api-key").Single());
+        using var gc = new HttpRequestMessage();
+        gemini.Provider.Authenticate(gc, UpstreamProtocol.OpenAIChat, "AIza", default, gemini.Entry);
+        Assert.Equal("Bearer AIza", gc.Headers.GetValues("Authorization").Single());
+
+        var bedrock = Resolve("amazon_bedrock", "m", "https://bedrock-runtime.us-east-1.amazonaws.com", null);
+        using var b = new HttpRequestMessage();
+        bedrock.Provider.Authenticate(b, UpstreamProtocol.BedrockConverse, "bedrock-api-key", default, bedrock.Entry);
+        Assert.Equal("Bearer bedrock-api-key", b.Headers.GetValues("Authorization").Single());
+    }
 
     [Fact]
     public void ApplyCredential_Azure_UsesApiKeyHeader_OthersBearer()

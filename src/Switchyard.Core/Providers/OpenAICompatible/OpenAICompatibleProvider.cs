@@ -1,7 +1,7 @@
 namespace Switchyard.Core.Providers.OpenAICompatible;
 
 /// <summary>A vendor that speaks OpenAI Chat Completions with bearer auth under a path prefix.</summary>
-internal sealed class OpenAICompatibleProvider(string prefix, string? defaultBaseUrl, string pathPrefix, string? keyVariable, bool requiresCredential = true)
+internal sealed class OpenAICompatibleProvider(string prefix, string? defaultBaseUrl, string pathPrefix, string? keyVariable, bool requiresCredential = true, bool speaksResponses = false)
     : ProviderDefinition
 {
     public override string Prefix { get; } = prefix;
@@ -9,5 +9,7 @@ internal sealed class OpenAICompatibleProvider(string prefix, string? defaultBas
     public override string DefaultPathPrefix { get; } = pathPrefix;
     public override bool RequiresCredential { get; } = requiresCredential;
     public override string? ApiKeyEnvironmentVariable { get; } = keyVariable;
-    public override IReadOnlyList<UpstreamProtocol> Protocols { get; } = [UpstreamProtocol.OpenAIChat];
+    // OpenAI itself also serves the Responses API, so Responses clients pass through unchanged.
+    public override IReadOnlyList<UpstreamProtocol> Protocols { get; } =
+        speaksResponses ? [UpstreamProtocol.OpenAIChat, UpstreamProtocol.OpenAIResponses] : [UpstreamProtocol.OpenAIChat];
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Switchyard.Core.Pipeline;
 using Switchyard.Protocols.Sse;
 
 namespace Switchyard.Core.Translation.Passthrough;
@@ -10,10 +11,11 @@ public enum RelayEnd { Complete, UpstreamCut, IdleTimeout, ClientGone }
 /// <summary>
 /// Relays an upstream <c>text/event-stream</c> to the client event by event: each complete event is written and
 /// flushed before the next read, partial events wait for their end, bytes are never re-encoded. It also notes
-/// whether the stream ended properly (<c>data: [DONE]</c> or a <c>finish_reason</c>), so a cut stream can be
-/// closed with an error event instead of looking complete.
+/// whether the stream ended properly — OpenAI chat: <c>data: [DONE]</c> or a <c>finish_reason</c>; Anthropic:
+/// <c>message_stop</c>; Responses: <c>response.completed</c>/<c>.incomplete</c>/<c>.failed</c>; an upstream
+/// <c>error</c> event also ends it — so a cut stream can be closed with an error event instead of looking complete.
 /// </summary>
-public sealed class SseRelay(Stream upstream) : IDisposable
+public sealed class SseRelay(Stream upstream, ClientProtocol protocol) : IDisposable
 {
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int _start;
@@ -115,6 +117,12 @@ public sealed class SseRelay(Stream upstream) : IDisposable
 
     private void Inspect(ReadOnlySpan<byte> ev)
     {
+        if (protocol != ClientProtocol.OpenAIChat)
+        {
+            SawDone |= IsTerminalEvent(EventType(ev), protocol);
+            return;
+        }
+
         if (!SawDone && SseEventScanner.IsDoneEvent(ev))
         {
             SawDone = true;
@@ -123,6 +131,45 @@ public sealed class SseRelay(Stream upstream) : IDisposable
         {
             SawFinishReason = true;
         }
+    }
+
+    private static bool IsTerminalEvent(ReadOnlySpan<byte> type, ClientProtocol protocol) => protocol switch
+    {
+        ClientProtocol.AnthropicMessages => type.SequenceEqual("message_stop"u8) || type.SequenceEqual("error"u8),
+        _ => type.SequenceEqual("response.completed"u8) || type.SequenceEqual("response.incomplete"u8)
+             || type.SequenceEqual("response.failed"u8) || type.SequenceEqual("error"u8),
+    };
+
+    // The `event:` name, or else the JSON `"type"` that Anthropic and Responses put first in every payload.
+    private static ReadOnlySpan<byte> EventType(ReadOnlySpan<byte> ev)
+    {
+        if (ev.StartsWith("event:"u8))
+        {
+            var line = ev[6..];
+            var end = line.IndexOfAny((byte)'\r', (byte)'\n');
+            return (end < 0 ? line : line[..end]).Trim((byte)' ');
+        }
+
+        var data = ev.IndexOf("data:"u8);
+        if (data < 0)
+        {
+            return default;
+        }
+
+        var json = ev[(data + 5)..].TrimStart((byte)' ');
+        if (!json.StartsWith("{\"type\":"u8))
+        {
+            return default;
+        }
+
+        json = json[8..].TrimStart((byte)' ');
+        if (json.IsEmpty || json[0] != (byte)'"')
+        {
+            return default;
+        }
+
+        var close = json[1..].IndexOf((byte)'"');
+        return close < 0 ? default : json.Slice(1, close);
     }
 
     // `"finish_reason"` followed by a string value (not null) — without parsing the JSON.

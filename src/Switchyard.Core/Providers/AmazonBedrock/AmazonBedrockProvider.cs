@@ -1,0 +1,42 @@
+using Switchyard.Core.Configuration;
+
+namespace Switchyard.Core.Providers.AmazonBedrock;
+
+/// <summary>
+/// Amazon Bedrock: Converse / ConverseStream at <c>/model/{id}/converse[-stream]</c>. Auth is a Bedrock API key as a
+/// bearer token (<c>access_key</c>, e.g. <c>$AWS_BEARER_TOKEN_BEDROCK</c>) or SigV4 from <c>aws_access_key_id</c>,
+/// <c>aws_secret_access_key</c>, optional <c>aws_session_token</c> and the region (<c>region</c>, or the one in
+/// the base_url host <c>bedrock-runtime.{region}.amazonaws.com</c>).
+/// </summary>
+internal sealed class AmazonBedrockProvider : ProviderDefinition
+{
+    public override string Prefix => "amazon_bedrock";
+    public override Uri? DefaultBaseUrl => null;
+    public override string DefaultPathPrefix => "";
+    public override string? ApiKeyEnvironmentVariable => "AWS_BEARER_TOKEN_BEDROCK";
+    public override IReadOnlyList<UpstreamProtocol> Protocols { get; } = [UpstreamProtocol.BedrockConverse];
+
+    public override string BuildPath(UpstreamProtocol protocol, string pathPrefix, string modelId, bool stream, ModelProviderConfig entry)
+        => pathPrefix + "/model/" + Uri.EscapeDataString(modelId) + (stream ? "/converse-stream" : "/converse");
+
+    public override bool HasCredential(ModelProviderConfig entry)
+        => !string.IsNullOrEmpty(entry.AccessKey) || (!string.IsNullOrEmpty(entry.AwsAccessKeyId) && !string.IsNullOrEmpty(entry.AwsSecretAccessKey));
+
+    /// <summary>The region for signing: configured, or read from the Bedrock runtime host name.</summary>
+    public static string? RegionOf(ModelProviderConfig entry)
+    {
+        if (!string.IsNullOrEmpty(entry.Region))
+        {
+            return entry.Region;
+        }
+
+        if (entry.BaseUrl is null || !Uri.TryCreate(entry.BaseUrl, UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        // bedrock-runtime.us-east-1.amazonaws.com, bedrock-runtime-fips.us-east-1.amazonaws.com
+        var labels = uri.Host.Split('.');
+        return labels.Length >= 4 && labels[0].StartsWith("bedrock-runtime", StringComparison.Ordinal) ? labels[1] : null;
+    }
+}

@@ -1,0 +1,13 @@
+using Switchyard.Core.Providers;
+
+namespace Switchyard.Core.Translation.Framing;
+
+/// <summary>The framing each upstream protocol streams in.</summary>
+public static class FrameReaders
+{
+    public static IUpstreamFrameReader For(UpstreamProtocol protocol, Stream upstream) => protocol switch
+    {
+        UpstreamProtocol.BedrockConverse => throw new NotSupportedException("event-stream framing is not wired yet"),
+        _ => new SseFrameReader(upstream),
+    };
+}
