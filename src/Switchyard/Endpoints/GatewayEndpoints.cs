@@ -12,6 +12,7 @@ public static class GatewayEndpoints
         var pipeline = app.Services.GetRequiredService<GatewayPipeline>();
         app.MapPost("/v1/chat/completions", pipeline.HandleChatCompletionsAsync);
         app.MapPost("/v1/messages", pipeline.HandleMessagesAsync);
+        app.MapPost("/v1/messages/count_tokens", app.Services.GetRequiredService<CountTokensHandler>().HandleAsync);
         app.MapPost("/v1/responses", pipeline.HandleResponsesAsync);
         app.MapGet("/v1/models", ModelsEndpoint.HandleAsync);
         app.MapGet("/v1/models/{**id}", ModelsEndpoint.HandleOneAsync);

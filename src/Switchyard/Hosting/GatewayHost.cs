@@ -92,6 +92,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(RetryPolicy.Default);
         builder.Services.AddSingleton<AttemptRunner>();
         builder.Services.AddSingleton<GatewayPipeline>();
+        builder.Services.AddSingleton<CountTokensHandler>();
 
         var app = builder.Build();
         app.MapSwitchyard();

@@ -93,8 +93,13 @@ internal sealed class TestGateway : IAsyncDisposable
     /// <summary>POSTs raw bytes to <c>/v1/chat/completions</c>.</summary>
     public Task<HttpResponseMessage> PostChatAsync(byte[] body, IEnumerable<(string Name, string Value)>? headers = null,
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, CancellationToken cancellationToken = default)
+        => PostAsync("/v1/chat/completions", body, headers, completion, cancellationToken);
+
+    /// <summary>POSTs raw JSON bytes to any gateway path (e.g. <c>/v1/messages</c>, <c>/v1/responses</c>).</summary>
+    public Task<HttpResponseMessage> PostAsync(string path, byte[] body, IEnumerable<(string Name, string Value)>? headers = null,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, CancellationToken cancellationToken = default)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new ByteArrayContent(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         foreach (var (name, value) in headers ?? [])
         {
