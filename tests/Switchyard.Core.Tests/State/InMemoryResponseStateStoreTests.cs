@@ -1,0 +1,111 @@
+using Switchyard.Core.Ir;
+using Switchyard.Core.State;
+
+namespace Switchyard.Core.Tests.State;
+
+public class InMemoryResponseStateStoreTests
+{
+    private sealed class FakeTime(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private static readonly StoredConversation Conversation = new([new IrTextPart("sys")], [new IrMessage(IrRole.User, [new IrTextPart("hi")])]);
+
+    [Fact]
+    public void TryGet_StoredEntry_ReturnsSameConversation()
+    {
+        var store = new InMemoryResponseStateStore();
+        store.Put("resp_1", Conversation);
+
+        Assert.True(store.TryGet("resp_1", out var found));
+        Assert.Same(Conversation, found);
+        Assert.False(store.TryGet("resp_2", out var missing));
+        Assert.Null(missing);
+    }
+
+    [Fact]
+    public void TryGet_AfterTimeToLive_IsGone()
+    {
+        var time = new FakeTime(DateTimeOffset.UnixEpoch);
+        var store = new InMemoryResponseStateStore(time, TimeSpan.FromMinutes(10));
+        store.Put("resp_1", Conversation);
+
+        time.Now += TimeSpan.FromMinutes(9);
+        Assert.True(store.TryGet("resp_1", out _));
+        time.Now += TimeSpan.FromMinutes(1);
+        Assert.False(store.TryGet("resp_1", out _));
+        Assert.Equal(0, store.Count);
+    }
+
+    [Fact]
+    public void DefaultTimeToLive_IsOneHour()
+    {
+        var time = new FakeTime(DateTimeOffset.UnixEpoch);
+        var store = new InMemoryResponseStateStore(time);
+        store.Put("resp_1", Conversation);
+
+        time.Now += TimeSpan.FromMinutes(59);
+        Assert.True(store.TryGet("resp_1", out _));
+        time.Now += TimeSpan.FromMinutes(1);
+        Assert.False(store.TryGet("resp_1", out _));
+        Assert.Equal(10_000, store.MaxEntries);
+    }
+
+    [Fact]
+    public void Put_BeyondCap_EvictsLeastRecentlyUsed()
+    {
+        var store = new InMemoryResponseStateStore(maxEntries: 2);
+        store.Put("a", Conversation);
+        store.Put("b", Conversation);
+        Assert.True(store.TryGet("a", out _)); // "b" is now the least recently used
+
+        store.Put("c", Conversation);
+
+        Assert.Equal(2, store.Count);
+        Assert.True(store.TryGet("a", out _));
+        Assert.False(store.TryGet("b", out _));
+        Assert.True(store.TryGet("c", out _));
+    }
+
+    [Fact]
+    public void Put_SweepsExpiredEntriesAtTheColdEnd()
+    {
+        var time = new FakeTime(DateTimeOffset.UnixEpoch);
+        var store = new InMemoryResponseStateStore(time, TimeSpan.FromMinutes(1));
+        store.Put("old", Conversation);
+        time.Now += TimeSpan.FromMinutes(2);
+
+        store.Put("new", Conversation);
+
+        Assert.Equal(1, store.Count);
+    }
+
+    [Fact]
+    public void Put_SameIdTwice_ReplacesWithoutGrowing()
+    {
+        var store = new InMemoryResponseStateStore(maxEntries: 5);
+        var other = Conversation with { System = [] };
+        store.Put("a", Conversation);
+        store.Put("a", other);
+
+        Assert.Equal(1, store.Count);
+        Assert.True(store.TryGet("a", out var found));
+        Assert.Same(other, found);
+    }
+
+    [Fact]
+    public void PutAndTryGet_Concurrently_StayWithinCap()
+    {
+        var store = new InMemoryResponseStateStore(maxEntries: 100);
+        Parallel.For(0, 5_000, i =>
+        {
+            store.Put("r" + i, Conversation);
+            store.TryGet("r" + (i / 2), out _);
+        });
+
+        Assert.Equal(100, store.Count);
+        Assert.True(store.TryGet("r4999", out _) || store.TryGet("r4998", out _));
+    }
+}
