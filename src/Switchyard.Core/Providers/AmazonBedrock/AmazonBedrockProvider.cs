@@ -22,6 +22,19 @@ internal sealed class AmazonBedrockProvider : ProviderDefinition
     public override bool HasCredential(ModelProviderConfig entry)
         => !string.IsNullOrEmpty(entry.AccessKey) || (!string.IsNullOrEmpty(entry.AwsAccessKeyId) && !string.IsNullOrEmpty(entry.AwsSecretAccessKey));
 
+    public override void Authenticate(HttpRequestMessage message, UpstreamProtocol protocol, string? credential, ReadOnlyMemory<byte> body, ModelProviderConfig entry)
+    {
+        // A Bedrock API key (or the caller's own token) is a bearer credential; otherwise sign with SigV4.
+        if (!string.IsNullOrEmpty(credential) || string.IsNullOrEmpty(entry.AwsAccessKeyId) || string.IsNullOrEmpty(entry.AwsSecretAccessKey))
+        {
+            base.Authenticate(message, protocol, credential, body, entry);
+            return;
+        }
+
+        var region = RegionOf(entry) ?? throw new InvalidOperationException("validated config has no Bedrock region");
+        SigV4Signer.Sign(message, body.Span, entry.AwsAccessKeyId, entry.AwsSecretAccessKey, entry.AwsSessionToken, region, "bedrock", DateTimeOffset.UtcNow);
+    }
+
     /// <summary>The region for signing: configured, or read from the Bedrock runtime host name.</summary>
     public static string? RegionOf(ModelProviderConfig entry)
     {

@@ -7,7 +7,7 @@ public static class FrameReaders
 {
     public static IUpstreamFrameReader For(UpstreamProtocol protocol, Stream upstream) => protocol switch
     {
-        UpstreamProtocol.BedrockConverse => throw new NotSupportedException("event-stream framing is not wired yet"),
+        UpstreamProtocol.BedrockConverse => new EventStreamFrameReader(upstream),
         _ => new SseFrameReader(upstream),
     };
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Switchyard.Protocols.Sse;
 
 namespace Switchyard.Core.Translation.Framing;
@@ -6,26 +5,24 @@ namespace Switchyard.Core.Translation.Framing;
 /// <summary>SSE framing: one frame per event that carries data (comments and keep-alives are skipped).</summary>
 public sealed class SseFrameReader(Stream upstream) : IUpstreamFrameReader
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-    private int _start;
-    private int _end;
-    private bool _eof;
+    private readonly ReadBuffer _buffer = new(upstream);
 
     public async ValueTask<UpstreamFrame?> ReadAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            var n = SseEventScanner.FindEventEnd(_buffer.AsSpan(_start, _end - _start), _eof);
-            if (n < 0 && _eof && _end > _start)
+            var unread = _buffer.Unread;
+            var n = SseEventScanner.FindEventEnd(unread, _buffer.EndOfStream);
+            if (n < 0 && _buffer.EndOfStream && unread.Length > 0)
             {
-                n = _end - _start; // a last event without its blank line
+                n = unread.Length; // a last event without its blank line
             }
 
             if (n > 0)
             {
-                var ev = _buffer.AsSpan(_start, n);
-                _start += n;
-                if (SseFrame.TryParse(ev, out var name, out var data))
+                var parsed = SseFrame.TryParse(unread[..n], out var name, out var data);
+                _buffer.Consume(n);
+                if (parsed)
                 {
                     return new UpstreamFrame(name, data);
                 }
@@ -33,42 +30,12 @@ public sealed class SseFrameReader(Stream upstream) : IUpstreamFrameReader
                 continue;
             }
 
-            if (_eof)
+            if (_buffer.EndOfStream || !await _buffer.FillAsync(cancellationToken).ConfigureAwait(false) && _buffer.Unread.IsEmpty)
             {
                 return null;
             }
-
-            Compact();
-            var read = await upstream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-            _eof = read == 0;
-            _end += read;
         }
     }
 
-    private void Compact()
-    {
-        if (_start > 0)
-        {
-            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-            _end -= _start;
-            _start = 0;
-        }
-
-        if (_end == _buffer.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-            Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
-        }
-    }
-
-    public void Dispose()
-    {
-        var buffer = Interlocked.Exchange(ref _buffer, []);
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public void Dispose() => _buffer.Dispose();
 }

@@ -29,4 +29,27 @@ internal static class IdleTimeoutRead
             return (-1, RelayEnd.UpstreamCut);
         }
     }
+
+    /// <summary>
+    /// Fills <paramref name="buffer"/> once under the idle timeout; <see cref="RelayEnd.Complete"/> when the read
+    /// returned (end of stream included), otherwise why it failed.
+    /// </summary>
+    public static async ValueTask<RelayEnd> FillAsync(Framing.ReadBuffer buffer, CancellationTokenSource timer, TimeSpan idleTimeout, CancellationToken clientAborted)
+    {
+        timer.CancelAfter(idleTimeout);
+        try
+        {
+            await buffer.FillAsync(timer.Token).ConfigureAwait(false);
+            timer.CancelAfter(Timeout.InfiniteTimeSpan);
+            return RelayEnd.Complete;
+        }
+        catch (OperationCanceledException) when (!clientAborted.IsCancellationRequested)
+        {
+            return RelayEnd.IdleTimeout;
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
+        {
+            return RelayEnd.UpstreamCut;
+        }
+    }
 }

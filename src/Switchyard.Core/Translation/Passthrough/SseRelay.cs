@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using Switchyard.Core.Pipeline;
+using Switchyard.Core.Translation.Framing;
 using Switchyard.Protocols.Sse;
 
 namespace Switchyard.Core.Translation.Passthrough;
@@ -17,11 +17,8 @@ public enum RelayEnd { Complete, UpstreamCut, IdleTimeout, ClientGone }
 /// </summary>
 public sealed class SseRelay(Stream upstream, ClientProtocol protocol) : IDisposable
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-    private int _start;
-    private int _end;
+    private readonly ReadBuffer _buffer = new(upstream);
     private int _pendingEvent = -1;
-    private bool _eof;
 
     /// <summary>True once a <c>data: [DONE]</c> event went through.</summary>
     public bool SawDone { get; private set; }
@@ -37,19 +34,19 @@ public sealed class SseRelay(Stream upstream, ClientProtocol protocol) : IDispos
     {
         while (true)
         {
-            var n = SseEventScanner.FindEventEnd(_buffer.AsSpan(_start, _end - _start), _eof);
+            var n = SseEventScanner.FindEventEnd(_buffer.Unread, _buffer.EndOfStream);
             if (n > 0)
             {
                 _pendingEvent = n;
                 return true;
             }
 
-            if (_eof)
+            if (_buffer.EndOfStream)
             {
                 return false;
             }
 
-            await FillAsync(cancellationToken).ConfigureAwait(false);
+            await _buffer.FillAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -62,13 +59,13 @@ public sealed class SseRelay(Stream upstream, ClientProtocol protocol) : IDispos
         {
             while (true)
             {
-                var n = _pendingEvent > 0 ? _pendingEvent : SseEventScanner.FindEventEnd(_buffer.AsSpan(_start, _end - _start), _eof);
+                var n = _pendingEvent > 0 ? _pendingEvent : SseEventScanner.FindEventEnd(_buffer.Unread, _buffer.EndOfStream);
                 _pendingEvent = -1;
                 if (n > 0)
                 {
-                    var ev = _buffer.AsMemory(_start, n);
+                    var ev = _buffer.UnreadMemory[..n];
                     Inspect(ev.Span);
-                    _start += n;
+                    _buffer.Consume(n);
                     var flush = await client.WriteAsync(ev, clientAborted).ConfigureAwait(false);
                     if (flush.IsCanceled || flush.IsCompleted)
                     {
@@ -78,20 +75,16 @@ public sealed class SseRelay(Stream upstream, ClientProtocol protocol) : IDispos
                     continue;
                 }
 
-                if (_eof)
+                if (_buffer.EndOfStream)
                 {
                     return await FinishAsync(client, clientAborted).ConfigureAwait(false);
                 }
 
-                PrepareForRead();
-                var (read, failure) = await IdleTimeoutRead.ReadAsync(upstream, _buffer.AsMemory(_end), readTimeout, idleTimeout, clientAborted).ConfigureAwait(false);
-                if (read < 0)
+                var failure = await IdleTimeoutRead.FillAsync(_buffer, readTimeout, idleTimeout, clientAborted).ConfigureAwait(false);
+                if (failure != RelayEnd.Complete)
                 {
                     return failure;
                 }
-
-                _eof = read == 0;
-                _end += read;
             }
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
@@ -103,7 +96,7 @@ public sealed class SseRelay(Stream upstream, ClientProtocol protocol) : IDispos
     // At end of stream: forward a final unterminated event (some servers omit the last blank line), then judge.
     private async ValueTask<RelayEnd> FinishAsync(PipeWriter client, CancellationToken clientAborted)
     {
-        var rest = _buffer.AsMemory(_start, _end - _start);
+        var rest = _buffer.UnreadMemory;
         if (!rest.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
             Inspect(rest.Span);
@@ -111,7 +104,7 @@ public sealed class SseRelay(Stream upstream, ClientProtocol protocol) : IDispos
             await client.WriteAsync("\n\n"u8.ToArray(), clientAborted).ConfigureAwait(false);
         }
 
-        _start = _end;
+        _buffer.Consume(rest.Length);
         return SawDone || SawFinishReason ? RelayEnd.Complete : RelayEnd.UpstreamCut;
     }
 
@@ -191,39 +184,5 @@ public sealed class SseRelay(Stream upstream, ClientProtocol protocol) : IDispos
         return !rest.IsEmpty && rest[0] == (byte)'"';
     }
 
-    private async ValueTask FillAsync(CancellationToken cancellationToken)
-    {
-        PrepareForRead();
-        var read = await upstream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-        _eof = read == 0;
-        _end += read;
-    }
-
-    // Keeps the partial event at the front, so the buffer only grows for an event larger than it.
-    private void PrepareForRead()
-    {
-        if (_start > 0)
-        {
-            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-            _end -= _start;
-            _start = 0;
-        }
-
-        if (_end == _buffer.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-            Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
-        }
-    }
-
-    public void Dispose()
-    {
-        var buffer = Interlocked.Exchange(ref _buffer, []);
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public void Dispose() => _buffer.Dispose();
 }
