@@ -33,7 +33,7 @@ internal static class OpenAIChatErrorCodec
                 {
                     if (error.ValueKind == JsonValueKind.Object)
                     {
-                        return FromObject(error, status);
+                        return FromObject(error, status, embeddedStatusWins: false);
                     }
 
                     if (error.ValueKind == JsonValueKind.String)
@@ -44,7 +44,7 @@ internal static class OpenAIChatErrorCodec
 
                 if (OpenAIChatJson.String(root, "message") is not null)
                 {
-                    return FromObject(root, status);
+                    return FromObject(root, status, embeddedStatusWins: false);
                 }
 
                 if (root.TryGetProperty("detail", out var detail))
@@ -61,10 +61,17 @@ internal static class OpenAIChatErrorCodec
         return new IrError(status, TypeFor(status), Text(status, body));
     }
 
-    /// <summary>An OpenAI-style error object; its own <c>status_code</c> (Groq, in-stream errors) wins when present.</summary>
-    public static IrError FromObject(JsonElement error, int status)
+    /// <summary>
+    /// An OpenAI-style error object. Inside a 200 answer or stream the object's own <c>status_code</c> (Groq) is the
+    /// only real status, so it wins there; an HTTP error status wins over it otherwise.
+    /// </summary>
+    public static IrError FromObject(JsonElement error, int status, bool embeddedStatusWins = true)
     {
-        status = OpenAIChatJson.Int(error, "status_code") ?? OpenAIChatJson.Int(error, "status") ?? status;
+        if (embeddedStatusWins)
+        {
+            status = OpenAIChatJson.Int(error, "status_code") ?? OpenAIChatJson.Int(error, "status") ?? status;
+        }
+
         var message = OpenAIChatJson.String(error, "message") ?? error.GetRawText();
         var type = OpenAIChatJson.String(error, "type") is { Length: > 0 } t ? t : TypeFor(status);
         string? code = null;
