@@ -130,6 +130,34 @@ public class GeminiStreamDecoderTests
     }
 
     [Fact]
+    public void Decode_ThoughtRunSealedBySignatureOnlyPart_OneSignedThinkingBlockSameAsUnary()
+    {
+        string[] chunks =
+        [
+            """{"candidates":[{"content":{"role":"model","parts":[{"text":"a","thought":true}]}}],"responseId":"r1"}""",
+            """{"candidates":[{"content":{"role":"model","parts":[{"text":"b","thought":true}]}}],"responseId":"r1"}""",
+            """{"candidates":[{"content":{"role":"model","parts":[{"thought":true,"thoughtSignature":"S"}]}}],"responseId":"r1"}""",
+            """{"candidates":[{"content":{"role":"model","parts":[{"thought":true,"thoughtSignature":"T"},{"text":"answer"}]},"finishReason":"STOP"}],"responseId":"r1"}""",
+        ];
+        var decoder = GeminiUpstreamCodec.Instance.CreateStreamDecoder();
+        var events = new List<IrStreamEvent>();
+        foreach (var chunk in chunks)
+        {
+            decoder.Decode(new UpstreamFrame(null, Encoding.UTF8.GetBytes(chunk)), events);
+        }
+
+        var streamed = GeminiStreamAssembly.Assemble(events);
+        Assert.True(GeminiUpstreamCodec.Instance.TryDecodeResponse(Encoding.UTF8.GetBytes("[" + string.Join(",", chunks) + "]"), out var unary, out _));
+
+        IrPart[] expected = [new IrThinkingPart("ab") { Signature = "S" }, new IrThinkingPart("") { Signature = "T" }, new IrTextPart("answer")];
+        GeminiStreamAssembly.AssertSameContent(expected, streamed.Content);
+        GeminiStreamAssembly.AssertSameContent(expected, unary!.Content);
+        // The signature-only block still opens with a (empty) delta before its signature.
+        var sigIndex = events.OfType<IrThinkingSignature>().Last().Index;
+        Assert.Contains(events, e => e is IrThinkingDelta { Text: "" } d && d.Index == sigIndex);
+    }
+
+    [Fact]
     public void Decode_UsageOnEveryChunk_EachChunkReportsIt()
     {
         const string fixture = "pydai__test_google_stream_usage_is_live_mid_stream.0.sse";

@@ -132,8 +132,11 @@ internal sealed class GeminiStreamDecoder : IUpstreamStreamDecoder
                     return;
                 }
 
+                // A new block always gets a delta first (empty when the part holds only a signature), so every
+                // encoder has opened it before its signature arrives.
+                var fresh = _open != Block.Thinking;
                 var thinking = Open(Block.Thinking, output);
-                if (part.Text.Length > 0)
+                if (part.Text.Length > 0 || fresh)
                 {
                     output.Add(new IrThinkingDelta(thinking, part.Text));
                 }

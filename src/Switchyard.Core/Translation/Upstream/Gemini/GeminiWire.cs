@@ -106,8 +106,9 @@ internal static class GeminiWire
         }
 
         // A part that only carries a signature (no text) is a signature holder; anything else is unmodelled.
+        var isThought = part.TryGetProperty("thought", out var th) && th.ValueKind == JsonValueKind.True;
         return type is null
-            ? new GeminiPart(GeminiPartKind.Text, "", signature) { Raw = part }
+            ? new GeminiPart(isThought ? GeminiPartKind.Thought : GeminiPartKind.Text, "", signature) { Raw = part }
             : new GeminiPart(GeminiPartKind.Other, "", signature) { OtherType = type, Raw = part };
     }
 
