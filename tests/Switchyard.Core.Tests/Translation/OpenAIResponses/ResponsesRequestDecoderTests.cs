@@ -133,6 +133,7 @@ public class ResponsesRequestDecoderTests
     [InlineData("""{"model":"m","input":[{"role":"critic","content":"x"}]}""", "critic")]
     [InlineData("""{"model":"m","input":"x","text":{"format":{"type":"grammar"}}}""", "grammar")]
     [InlineData("""{"model":"m","input":"x","max_output_tokens":"many"}""", "max_output_tokens")]
+    [InlineData("""{"model":"m","input":"x","instructions":["a"]}""", "instructions")]
     [InlineData("""{"model":"m",""", "not valid JSON")]
     public void TryDecodeRequest_Untranslatable_Fails400NamingTheCause(string body, string mentioned)
     {

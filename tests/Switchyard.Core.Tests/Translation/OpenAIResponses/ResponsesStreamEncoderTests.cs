@@ -195,6 +195,18 @@ public class ResponsesStreamEncoderTests
         Assert.Equal(1_778_037_177, created.GetProperty("created_at").GetInt64());
     }
 
+    [Fact]
+    public void CreateStreamEncoder_WithoutRequest_WritesValidEnvelopeAndStoresNothing()
+    {
+        var codec = NewCodec(out var store);
+        var events = Run(codec.CreateStreamEncoder("m", includeUsage: false), [new IrTextDelta(0, "a"), new IrBlockStop(0)]);
+
+        Assert.Equal("response.created", events[0].Name);
+        Assert.Equal("response.completed", events[^1].Name);
+        Assert.Equal("a", events[^1].Data.GetProperty("response").GetProperty("output")[0].GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal(0, store.Count);
+    }
+
     private static string Type(JsonElement ev) => ev.GetProperty("type").GetString()!;
 
     private static void AssertSameUsage(JsonElement expected, JsonElement actual)

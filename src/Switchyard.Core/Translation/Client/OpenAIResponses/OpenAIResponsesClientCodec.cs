@@ -11,11 +11,12 @@ namespace Switchyard.Core.Translation.Client.OpenAIResponses;
 /// </summary>
 /// <remarks>
 /// A Response echoes its request (instructions, tools, tool_choice, text format, store…) and the conversation is
-/// stored together with the request's turns, so the encoders need the decoded request: call the overloads that take
-/// the <see cref="IrRequest"/> returned by <see cref="TryDecodeRequest"/>. The <see cref="IClientCodec"/> members
-/// without it still write a valid Response, with default echo fields, and store nothing.
+/// stored together with the request's turns, so the encoders need the decoded request: call the
+/// <see cref="IRequestAwareClientCodec"/> members with the <see cref="IrRequest"/> returned by
+/// <see cref="TryDecodeRequest"/>. The <see cref="IClientCodec"/> members without it still write a valid Response,
+/// with default echo fields, and store nothing.
 /// </remarks>
-public sealed class OpenAIResponsesClientCodec : IClientCodec
+public sealed class OpenAIResponsesClientCodec : IRequestAwareClientCodec
 {
     // What the Response echoes lives beside the IR request, keyed by the instance decoding returned; it goes away
     // with that request.
@@ -59,7 +60,8 @@ public sealed class OpenAIResponsesClientCodec : IClientCodec
     public byte[] EncodeResponse(IrResponse response, string clientModel) =>
         ResponsesResponseEncoder.Encode(response, clientModel, ResponsesRequestInfo.Default, null, Store, _time);
 
-    /// <summary>Encodes the Response for <paramref name="request"/> and stores the conversation unless it said <c>store: false</c>.</summary>
+    /// <inheritdoc />
+    /// <remarks>Stores the conversation unless the request said <c>store: false</c>.</remarks>
     public byte[] EncodeResponse(IrRequest request, IrResponse response, string clientModel)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -71,7 +73,8 @@ public sealed class OpenAIResponsesClientCodec : IClientCodec
     public IClientStreamEncoder CreateStreamEncoder(string clientModel, bool includeUsage) =>
         new ResponsesStreamEncoder(NewEnvelope(clientModel, ResponsesRequestInfo.Default), null, Store, _time);
 
-    /// <summary>A stream encoder for <paramref name="request"/>; the conversation is stored when the stream completes.</summary>
+    /// <inheritdoc />
+    /// <remarks>The conversation is stored when the stream completes (not when it fails), unless <c>store: false</c>.</remarks>
     public IClientStreamEncoder CreateStreamEncoder(IrRequest request, string clientModel)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -84,6 +84,12 @@ internal static class ResponsesRequestDecoder
             return false;
         }
 
+        if (Has(root, "instructions"u8, out var instructionsElement) && instructionsElement.ValueKind != JsonValueKind.String)
+        {
+            error = Invalid("'instructions' must be a string.");
+            return false;
+        }
+
         var instructions = OptionalString(root, "instructions"u8);
         if (!string.IsNullOrEmpty(instructions))
         {
