@@ -197,4 +197,38 @@ public class OpenAIChatStreamDecoderTests
         Assert.Equal("c", ir.Start!.Id);
         Assert.Equal(IrFinishReason.Stop, ir.Finish!.Reason);
     }
+
+    private static IrStreamAssembler DecodeJson(params string[] chunks)
+    {
+        var decoder = OpenAIChatUpstreamCodec.Instance.CreateStreamDecoder();
+        var events = new List<IrStreamEvent>();
+        foreach (var json in chunks)
+        {
+            decoder.Decode(new UpstreamFrame(null, Encoding.UTF8.GetBytes(json)), events);
+        }
+
+        return IrStreamAssembler.From(events);
+    }
+
+    [Fact]
+    public void Decode_IndexlessCallsWithDifferentIds_AreTwoCalls()
+    {
+        // Mistral sends whole tool calls without an index; a second one in a later chunk has its own id.
+        var ir = DecodeJson(
+            """{"id":"m1","choices":[{"index":0,"delta":{"tool_calls":[{"id":"a1","function":{"name":"f","arguments":"{}"}}]}}]}""",
+            """{"id":"m1","choices":[{"index":0,"delta":{"tool_calls":[{"id":"b2","function":{"name":"g","arguments":"{\"x\":1}"}}]},"finish_reason":"tool_calls"}]}""",
+            "[DONE]");
+        Assert.Equal([new ToolCallInfo("a1", "f", "{}"), new ToolCallInfo("b2", "g", "{\"x\":1}")], ir.Tools);
+    }
+
+    [Fact]
+    public void Decode_NameArrivesAfterArguments_CallStartsWithItsNameAndKeepsEveryPiece()
+    {
+        var ir = DecodeJson(
+            """{"id":"c","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"t1","function":{"arguments":"{\"a\""}}]}}]}""",
+            """{"id":"c","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"name":"f","arguments":":1}"}}]}}]}""",
+            """{"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}""",
+            "[DONE]");
+        Assert.Equal([new ToolCallInfo("t1", "f", "{\"a\":1}")], ir.Tools);
+    }
 }
