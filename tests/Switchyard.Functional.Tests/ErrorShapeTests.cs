@@ -125,24 +125,4 @@ public sealed class ErrorShapeTests
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("unknown_url", (await ErrorJson.ReadAsync(response)).Code);
     }
-
-    [Fact]
-    public async Task ChatCompletions_ProviderWithoutTranslation_501NamingTheProvider()
-    {
-        await using var up = await FakeUpstream.StartAsync();
-        await using var gw = await TestGateway.StartAsync(Yaml.Listener() + $"""
-            model_providers:
-              - model: anthropic/claude-sonnet-4-5
-                access_key: k
-                base_url: {up.BaseUrl}
-            """);
-
-        using var response = await gw.PostChatAsync(Yaml.Chat("anthropic/claude-sonnet-4-5"));
-
-        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
-        var error = await ErrorJson.ReadAsync(response);
-        Assert.Equal("protocol_not_supported", error.Code);
-        Assert.Contains("anthropic", error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, up.RequestCount);
-    }
 }

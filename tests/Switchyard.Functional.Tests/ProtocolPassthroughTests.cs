@@ -78,8 +78,9 @@ public sealed class ProtocolPassthroughTests
         var rest = await sse.ReadAllEventsAsync();
 
         Assert.DoesNotContain(rest, e => e.Contains("message_stop", StringComparison.Ordinal));
-        Assert.Contains("\"error\"", rest[^1], StringComparison.Ordinal);
-        Assert.Contains("stream_interrupted", rest[^1], StringComparison.Ordinal);
+        // Anthropic's own in-stream error shape, which @anthropic-ai/sdk raises as an APIError.
+        Assert.StartsWith("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":", rest[^1], StringComparison.Ordinal);
+        Assert.Contains("before it was complete", rest[^1], StringComparison.Ordinal);
     }
 
     [Theory]

@@ -101,7 +101,7 @@ public sealed class GatewayPipeline(ConfigManager config, AttemptRunner runner, 
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await context.Response.BodyWriter.WriteAsync(errors.Body(message, type, code), context.RequestAborted).ConfigureAwait(false);
+        await context.Response.BodyWriter.WriteAsync(errors.Body(status, message, type, code), context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Writes a gateway error in the OpenAI shape (routes outside any client protocol).</summary>

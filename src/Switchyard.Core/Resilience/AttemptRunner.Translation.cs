@@ -36,7 +36,10 @@ public sealed partial class AttemptRunner
         }
 
         cts.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
-        var encoded = request.Codec!.EncodeResponse(ir!, ClientModelName(request, candidate, ir!.Model));
+        var clientModel = ClientModelName(candidate, ir!.Model);
+        var encoded = request.Codec is IRequestAwareClientCodec aware && request.TryGetIr(out var irRequest, out _)
+            ? aware.EncodeResponse(irRequest!, ir, clientModel)
+            : request.Codec!.EncodeResponse(ir, clientModel);
         var context = request.HttpContext;
         CommitTranslated(context, "application/json", candidate, attempts, encoded.Length);
         await context.Response.BodyWriter.WriteAsync(encoded, context.RequestAborted).ConfigureAwait(false);
@@ -73,7 +76,10 @@ public sealed partial class AttemptRunner
         var context = request.HttpContext;
         CommitTranslated(context, "text/event-stream", candidate, attempts, contentLength: null);
         context.Response.Headers.CacheControl = "no-cache";
-        var encoder = request.Codec!.CreateStreamEncoder(ClientModelName(request, candidate, (events[0] as IrStreamStart)?.Model), request.Envelope.IncludeUsage);
+        var streamModel = ClientModelName(candidate, (events[0] as IrStreamStart)?.Model);
+        var encoder = request.Codec is IRequestAwareClientCodec awareCodec && request.TryGetIr(out var streamRequest, out _)
+            ? awareCodec.CreateStreamEncoder(streamRequest!, streamModel)
+            : request.Codec!.CreateStreamEncoder(streamModel, request.Envelope.IncludeUsage);
         var output = new ArrayBufferWriter<byte>(4096);
         var writer = context.Response.BodyWriter;
         var aborted = context.RequestAborted;
@@ -162,7 +168,7 @@ public sealed partial class AttemptRunner
     }
 
     // Clients see the model they asked for as the upstream reports it (like pass-through), else the upstream id.
-    private static string ClientModelName(GatewayRequest request, ResolvedModel candidate, string? upstreamModel)
+    private static string ClientModelName(ResolvedModel candidate, string? upstreamModel)
         => upstreamModel ?? candidate.ModelId;
 
     private static void CommitTranslated(HttpContext context, string contentType, ResolvedModel candidate, int attempts, long? contentLength)

@@ -184,7 +184,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             // error read by its codec, re-encoded in the client's shape with the upstream's message kept.
             Body = decoded is null
                 ? request.Errors.UpstreamBody(status, raw, candidate.Provider.Prefix)
-                : request.Errors.Body($"upstream provider '{candidate.Provider.Prefix}' answered HTTP {status}: {decoded.Message}", decoded.Type, decoded.Code ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                : request.Errors.Body(status, $"upstream provider '{candidate.Provider.Prefix}' answered HTTP {status}: {decoded.Message}", decoded.Type, decoded.Code ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             RetryAfter = retry.ParseRetryAfter(response.Headers),
         };
         var retryable = status is 408 or 429 || status >= 500;
@@ -238,7 +238,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             r.Headers.RetryAfter = Math.Ceiling(ra.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var body = failure.Body ?? request.Errors.Body(failure.Message, failure.Type, failure.Code);
+        var body = failure.Body ?? request.Errors.Body(failure.Status, failure.Message, failure.Type, failure.Code);
         await WriteQuietlyAsync(context, body).ConfigureAwait(false);
     }
 

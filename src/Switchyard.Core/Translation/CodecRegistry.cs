@@ -1,29 +1,43 @@
 using Switchyard.Core.Pipeline;
 using Switchyard.Core.Providers;
 using Switchyard.Core.Translation.Client;
+using Switchyard.Core.Translation.Client.AnthropicMessages;
 using Switchyard.Core.Translation.Client.OpenAIChat;
+using Switchyard.Core.Translation.Client.OpenAIResponses;
+using Switchyard.Core.Translation.Upstream.AnthropicMessages;
+using Switchyard.Core.Translation.Upstream.BedrockConverse;
+using Switchyard.Core.Translation.Upstream.Gemini;
+using Switchyard.Core.Translation.Upstream.OpenAIChat;
 
 namespace Switchyard.Core.Translation;
 
 /// <summary>
 /// The codecs of this build: 3 client protocols and 5 upstream protocols, not 15 pairs (DESIGN.md §4). A missing
-/// entry means that direction cannot be translated yet; dispatch then answers 501 for it.
+/// entry means that direction cannot be translated; dispatch then answers 501 for it.
 /// </summary>
 public static class CodecRegistry
 {
     public static IClientCodec? Client(ClientProtocol protocol) => protocol switch
     {
-        _ => null,
+        ClientProtocol.AnthropicMessages => AnthropicMessagesClientCodec.Instance,
+        ClientProtocol.OpenAIResponses => OpenAIResponsesClientCodec.Default,
+        _ => OpenAIChatClientCodec.Instance,
     };
 
     public static IUpstreamCodec? Upstream(UpstreamProtocol protocol) => protocol switch
     {
-        _ => null,
+        UpstreamProtocol.AnthropicMessages => AnthropicMessagesUpstreamCodec.Instance,
+        UpstreamProtocol.Gemini => GeminiUpstreamCodec.Instance,
+        UpstreamProtocol.BedrockConverse => BedrockConverseUpstreamCodec.Instance,
+        UpstreamProtocol.OpenAIChat => OpenAIChatUpstreamCodec.Instance,
+        _ => null, // OpenAI Responses upstream: pass-through only (every vendor that speaks it also speaks chat)
     };
 
     /// <summary>Errors in the client protocol's own shape.</summary>
     public static IClientErrorEncoder Errors(ClientProtocol protocol) => protocol switch
     {
+        ClientProtocol.AnthropicMessages => AnthropicErrorEncoder.Instance,
+        ClientProtocol.OpenAIResponses => ResponsesErrorEncoder.Instance,
         _ => OpenAIChatErrorEncoder.Instance,
     };
 

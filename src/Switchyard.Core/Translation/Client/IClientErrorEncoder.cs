@@ -7,6 +7,12 @@ public interface IClientErrorEncoder
     byte[] Body(string message, string type, string? code);
 
     /// <summary>
+    /// The error body for an error with this HTTP status; protocols whose error types follow the status (Anthropic)
+    /// use it to pick the type.
+    /// </summary>
+    byte[] Body(int status, string message, string type, string? code) => Body(message, type, code);
+
+    /// <summary>
     /// The body for an upstream error response: passed through when it already has the client's shape, wrapped
     /// (keeping the upstream's message) otherwise.
     /// </summary>

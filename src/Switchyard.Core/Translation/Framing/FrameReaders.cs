@@ -7,7 +7,7 @@ public static class FrameReaders
 {
     public static IUpstreamFrameReader For(UpstreamProtocol protocol, Stream upstream) => protocol switch
     {
-        UpstreamProtocol.BedrockConverse => new EventStreamFrameReader(upstream),
+        UpstreamProtocol.BedrockConverse => new Upstream.BedrockConverse.BedrockEventStreamFrameReader(upstream),
         _ => new SseFrameReader(upstream),
     };
 }

@@ -14,10 +14,7 @@ namespace Switchyard.Core.Translation.Upstream.BedrockConverse;
 /// </summary>
 public sealed class BedrockEventStreamFrameReader(Stream upstream) : IUpstreamFrameReader
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-    private int _start;
-    private int _end;
-    private bool _eof;
+    private readonly ReadBuffer _buffer = new(upstream);
 
     public async ValueTask<UpstreamFrame?> ReadAsync(CancellationToken cancellationToken)
     {
@@ -27,7 +24,7 @@ public sealed class BedrockEventStreamFrameReader(Stream upstream) : IUpstreamFr
             int consumed;
             try
             {
-                if (!EventStreamReader.TryRead(_buffer.AsSpan(_start, _end - _start), out message, out consumed))
+                if (!EventStreamReader.TryRead(_buffer.Unread, out message, out consumed))
                 {
                     message = null;
                 }
@@ -39,21 +36,18 @@ public sealed class BedrockEventStreamFrameReader(Stream upstream) : IUpstreamFr
 
             if (message is not null)
             {
-                _start += consumed;
+                _buffer.Consume(consumed);
                 return ToFrame(message);
             }
 
-            if (_eof)
+            if (_buffer.EndOfStream)
             {
-                return _end > _start
-                    ? throw new InvalidDataException($"the event stream ended inside a message ({_end - _start} bytes of it received)")
+                return _buffer.Unread.Length > 0
+                    ? throw new InvalidDataException($"the event stream ended inside a message ({_buffer.Unread.Length} bytes of it received)")
                     : null;
             }
 
-            Compact();
-            var read = await upstream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-            _eof = read == 0;
-            _end += read;
+            await _buffer.FillAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -89,30 +83,5 @@ public sealed class BedrockEventStreamFrameReader(Stream upstream) : IUpstreamFr
         return buffer.WrittenSpan.ToArray();
     }
 
-    private void Compact()
-    {
-        if (_start > 0)
-        {
-            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-            _end -= _start;
-            _start = 0;
-        }
-
-        if (_end == _buffer.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-            Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
-        }
-    }
-
-    public void Dispose()
-    {
-        var buffer = Interlocked.Exchange(ref _buffer, []);
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public void Dispose() => _buffer.Dispose();
 }
