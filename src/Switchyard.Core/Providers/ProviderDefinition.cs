@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Core.Configuration;
+using Switchyard.Core.Translation;
 
 namespace Switchyard.Core.Providers;
 
@@ -74,6 +75,9 @@ public abstract class ProviderDefinition
         var (origin, prefix) = ResolveBase(entry);
         return new Uri(origin, BuildPath(protocol, prefix, modelId, stream, entry));
     }
+
+    /// <summary>The codec that translates to <paramref name="protocol"/> for this vendor (a vendor may need a variant).</summary>
+    public virtual IUpstreamCodec? CodecFor(UpstreamProtocol protocol) => CodecRegistry.Upstream(protocol);
 
     /// <summary>True when the entry carries what this vendor needs to authenticate (ignoring passthrough).</summary>
     public virtual bool HasCredential(ModelProviderConfig entry) => !string.IsNullOrEmpty(entry.AccessKey);

@@ -59,7 +59,7 @@ public static class UpstreamRequestFactory
         }
         else
         {
-            codec = CodecRegistry.Upstream(protocol);
+            codec = provider.CodecFor(protocol);
             if (codec is null || request.Codec is null)
             {
                 return UpstreamBuildError.ProtocolUnsupported;

@@ -100,6 +100,19 @@ public class UpstreamPathTests
     }
 
     [Fact]
+    public void CodecFor_OpenAIAndAzure_SendMaxCompletionTokens_OthersMaxTokens()
+    {
+        var request = new Switchyard.Core.Ir.IrRequest { MaxTokens = 77 };
+        request.Messages.Add(new Switchyard.Core.Ir.IrMessage(Switchyard.Core.Ir.IrRole.User, [new Switchyard.Core.Ir.IrTextPart("hi")]));
+        string Body(string prefix) => System.Text.Encoding.UTF8.GetString(ProviderCatalog.For(prefix, null)!.CodecFor(UpstreamProtocol.OpenAIChat)!.EncodeRequest(request, "m"));
+
+        Assert.Contains("\"max_completion_tokens\":77", Body("openai"), StringComparison.Ordinal);
+        Assert.Contains("\"max_completion_tokens\":77", Body("azure_openai"), StringComparison.Ordinal);
+        Assert.Contains("\"max_tokens\":77", Body("mistral"), StringComparison.Ordinal);
+        Assert.DoesNotContain("max_completion_tokens", Body("groq"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ChatCompletionsUri_AzureWithApiVersion_UsesIt()
     {
         var resolved = Resolve("azure_openai", "dep", "https://r.openai.azure.com", null, apiVersion: "2025-04-01-preview");

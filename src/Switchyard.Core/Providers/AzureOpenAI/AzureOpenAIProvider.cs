@@ -21,6 +21,10 @@ internal sealed class AzureOpenAIProvider : ProviderDefinition
     public override string BuildChatCompletionsPath(string pathPrefix, string modelId, ModelProviderConfig entry)
         => $"{pathPrefix}/deployments/{Uri.EscapeDataString(modelId)}/chat/completions?api-version={Uri.EscapeDataString(entry.ApiVersion ?? DefaultApiVersion)}";
 
+    /// <summary>Azure serves OpenAI's models, reasoning ones included, which take max_completion_tokens only.</summary>
+    public override Translation.IUpstreamCodec? CodecFor(UpstreamProtocol protocol)
+        => protocol == UpstreamProtocol.OpenAIChat ? Translation.Upstream.OpenAIChat.OpenAIChatUpstreamCodec.WithMaxCompletionTokens : base.CodecFor(protocol);
+
     public override void ApplyCredential(HttpRequestHeaders headers, string credential)
         => headers.TryAddWithoutValidation("api-key", credential);
 }

@@ -12,4 +12,9 @@ internal sealed class OpenAICompatibleProvider(string prefix, string? defaultBas
     // OpenAI itself also serves the Responses API, so Responses clients pass through unchanged.
     public override IReadOnlyList<UpstreamProtocol> Protocols { get; } =
         speaksResponses ? [UpstreamProtocol.OpenAIChat, UpstreamProtocol.OpenAIResponses] : [UpstreamProtocol.OpenAIChat];
+
+    // OpenAI's reasoning models refuse max_tokens (see fixtures/raw/openai/envoy__chat-bad-request); other
+    // OpenAI-compatible servers (Mistral…) refuse the newer max_completion_tokens. OpenAI gets the newer field.
+    public override Translation.IUpstreamCodec? CodecFor(UpstreamProtocol protocol)
+        => speaksResponses && protocol == UpstreamProtocol.OpenAIChat ? Translation.Upstream.OpenAIChat.OpenAIChatUpstreamCodec.WithMaxCompletionTokens : base.CodecFor(protocol);
 }
