@@ -1,5 +1,6 @@
-// Test harness for the end-to-end suite: a fake upstream provider that replays recorded responses from the
-// shared fixtures, and a real Switchyard gateway process pointed at it. Everything binds 127.0.0.1 and every
+// Test harness for the end-to-end suite: a fake upstream that speaks every provider protocol the gateway can call
+// (OpenAI chat, Anthropic Messages, Gemini native, Bedrock Converse) and replays recorded responses from the shared
+// fixtures, and a real Switchyard gateway process pointed at it. Everything binds 127.0.0.1 and every
 // wait is bounded.
 
 import { spawn } from 'node:child_process';
@@ -31,9 +32,15 @@ const STOP_TIMEOUT_MS = 5_000;
 // ---------------------------------------------------------------------------------------------------------------
 // Fixtures
 
-/** Absolute path of a file in fixtures/raw/openai. */
+/** Recorded provider traffic, one folder per provider (see each folder's MANIFEST.md). */
+export const rawFixtures = path.join(fixturesRoot, 'raw');
+
+/**
+ * Absolute path of a fixture: `folder/name` is relative to fixtures/raw (e.g. `anthropic/x.sse`), a bare name is in
+ * fixtures/raw/openai (the suite's original convention).
+ */
 export function fixturePath(name) {
-  return path.join(openaiFixtures, name);
+  return name.includes('/') ? path.join(rawFixtures, name) : path.join(openaiFixtures, name);
 }
 
 /** Parsed JSON of a fixture file. */
@@ -127,12 +134,88 @@ export function expectedStreamUsage(chunks) {
 // Fake upstream
 
 /**
- * Starts a fake OpenAI-compatible upstream on 127.0.0.1 (ephemeral port). POST /v1/chat/completions answers from a
- * queue of scripted replies; every request that reaches it is recorded.
+ * The provider route a request path belongs to, or null:
+ * - `openai`    POST /v1/chat/completions
+ * - `anthropic` POST /v1/messages
+ * - `gemini`    POST /v1beta/models/<model>:generateContent | :streamGenerateContent
+ * - `bedrock`   POST /model/<url-encoded id>/converse | /converse-stream
+ */
+export function routeOf(method, pathname) {
+  if (method !== 'POST') {
+    return null;
+  }
+  if (pathname === '/v1/chat/completions') {
+    return { kind: 'openai', model: undefined, stream: undefined };
+  }
+  if (pathname === '/v1/messages') {
+    return { kind: 'anthropic', model: undefined, stream: undefined };
+  }
+  let m = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(pathname);
+  if (m) {
+    return { kind: 'gemini', model: decodeURIComponent(m[1]), stream: m[2] === 'streamGenerateContent' };
+  }
+  m = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(pathname);
+  if (m) {
+    return { kind: 'bedrock', model: decodeURIComponent(m[1]), stream: m[2] === 'converse-stream' };
+  }
+  return null;
+}
+
+/** The route kind a fixture folder belongs to (OpenAI-compatible vendors all speak `openai`). */
+function kindOfFixture(name) {
+  const folder = name.includes('/') ? name.split('/')[0] : 'openai';
+  switch (folder) {
+    case 'anthropic':
+      return 'anthropic';
+    case 'gemini':
+      return 'gemini';
+    case 'bedrock':
+      return 'bedrock';
+    case 'openai-responses':
+      return 'openai-responses';
+    default:
+      return 'openai';
+  }
+}
+
+/**
+ * vercel/ai `*.chunks.txt` hold one event payload per line with the framing removed; put the framing of the route's
+ * protocol back (OpenAI: `data:` + `[DONE]`; Anthropic: `event: <type>` + `data:`; Gemini: CRLF `data:` events).
+ */
+function reframeChunks(text, kind) {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
+  switch (kind) {
+    case 'openai':
+      return lines.map((l) => `data: ${l}\n\n`).join('') + 'data: [DONE]\n\n';
+    case 'anthropic':
+      return lines.map((l) => `event: ${JSON.parse(l).type}\ndata: ${l}\n\n`).join('');
+    case 'gemini':
+      return lines.map((l) => `data: ${l}\r\n\r\n`).join('');
+    default:
+      throw new Error(`fake upstream: cannot re-frame chunks for ${kind}`);
+  }
+}
+
+/** Write sizes for event-stream bodies: odd, varied, so frames (and their preludes) split across writes. */
+const BIN_WRITE_SIZES = [1, 7, 13, 3, 61, 5, 127, 11, 29, 251, 17];
+
+/**
+ * Starts a fake upstream on 127.0.0.1 (ephemeral port) speaking every provider protocol the gateway calls (see
+ * routeOf). Every POST to a known route takes the next scripted reply from one FIFO queue; every request is recorded
+ * as { method, path (raw, still URL-encoded), search, route, headers, rawBody, body (parsed JSON) }.
  *
- * Reply: { fixture: 'name.sse' | 'name.json', status?: number, headers?: object, chunkSize?: number }.
- * `.sse` fixtures are served as text/event-stream, written in small chunks (which deliberately split events and
- * multi-byte characters across writes); anything else is served whole as application/json.
+ * Reply: {
+ *   fixture?: 'openai-name.json' | '<folder>/<name>'   // a recording under fixtures/raw
+ *   body?: string | Buffer | object                     // instead of a fixture (objects are JSON-encoded); served
+ *                                                       // like a .bin / .sse when contentType says so
+ *   kind?: 'openai' | 'anthropic' | 'gemini' | 'bedrock' // the route it must be served on (default: fixture folder)
+ *   status?: number, headers?: object, contentType?: string,
+ *   chunkSize?: number,        // SSE write size (default 97 bytes)
+ *   cutAfterBytes?: number,    // write only this many bytes, then destroy the socket (a cut stream)
+ * }
+ * Served as: `.sse` and Gemini `.txt` -> text/event-stream in small writes; `.chunks.txt` -> re-framed for the route,
+ * then as SSE; `.bin` -> application/vnd.amazon.eventstream in writes of odd sizes (frames split); else JSON whole.
+ * A reply whose kind does not match the route answers 500 (`fake_upstream_wrong_route`) so the test fails visibly.
  */
 export async function startFakeUpstream() {
   const queue = [];
@@ -152,9 +235,10 @@ export async function startFakeUpstream() {
       body = undefined;
     }
     const url = new URL(req.url, `http://${HOST}`);
-    requests.push({ method: req.method, path: url.pathname, search: url.search, headers: { ...req.headers }, rawBody, body });
+    const route = routeOf(req.method, url.pathname);
+    requests.push({ method: req.method, path: url.pathname, search: url.search, route, headers: { ...req.headers }, rawBody, body });
 
-    if (req.method !== 'POST' || url.pathname !== '/v1/chat/completions') {
+    if (!route) {
       sendJson(res, 404, { error: { message: `fake upstream: no route for ${req.method} ${url.pathname}`, type: 'invalid_request_error', code: 'unknown_url' } });
       return;
     }
@@ -164,29 +248,16 @@ export async function startFakeUpstream() {
       sendJson(res, 500, { error: { message: 'fake upstream: no scripted reply left', type: 'server_error', code: 'fake_upstream_empty' } });
       return;
     }
+    const expectedKind = reply.kind ?? (reply.fixture ? kindOfFixture(reply.fixture) : route.kind);
+    if (expectedKind !== route.kind) {
+      sendJson(res, 500, {
+        error: { message: `fake upstream: reply for ${expectedKind} requested on ${route.kind} route ${url.pathname}`, type: 'server_error', code: 'fake_upstream_wrong_route' },
+      });
+      return;
+    }
 
     try {
-      const bytes = await fsp.readFile(fixturePath(reply.fixture));
-      const status = reply.status ?? 200;
-      if (reply.fixture.endsWith('.sse')) {
-        res.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...reply.headers });
-        const size = reply.chunkSize ?? 97;
-        for (let i = 0; i < bytes.length; i += size) {
-          if (res.destroyed) {
-            return;
-          }
-          const ok = res.write(bytes.subarray(i, i + size));
-          if (!ok) {
-            await Promise.race([once(res, 'drain'), once(res, 'close'), sleep(5_000, undefined, { ref: false })]);
-          } else {
-            await new Promise((r) => setImmediate(r));
-          }
-        }
-        res.end();
-      } else {
-        res.writeHead(status, { 'content-type': 'application/json', 'content-length': bytes.length, ...reply.headers });
-        res.end(bytes);
-      }
+      await serveReply(res, reply, route);
     } catch (err) {
       if (!res.headersSent) {
         sendJson(res, 500, { error: { message: `fake upstream: ${err.message}`, type: 'server_error', code: 'fake_upstream_error' } });
@@ -231,6 +302,68 @@ export async function startFakeUpstream() {
   };
 }
 
+async function serveReply(res, reply, route) {
+  const status = reply.status ?? 200;
+  let bytes;
+  let mode; // 'sse' | 'bin' | 'json'
+  if (reply.fixture !== undefined) {
+    const name = reply.fixture;
+    bytes = await fsp.readFile(fixturePath(name));
+    if (name.endsWith('.chunks.txt')) {
+      bytes = Buffer.from(reframeChunks(bytes.toString('utf8'), route.kind));
+      mode = 'sse';
+    } else if (name.endsWith('.sse') || (route.kind === 'gemini' && name.endsWith('.txt'))) {
+      mode = 'sse';
+    } else if (name.endsWith('.bin')) {
+      mode = 'bin';
+    } else {
+      mode = 'json';
+    }
+  } else if (reply.body !== undefined) {
+    bytes = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
+    mode = String(reply.contentType).includes('eventstream') ? 'bin' : String(reply.contentType).includes('event-stream') ? 'sse' : 'json';
+  } else {
+    throw new Error('scripted reply has neither fixture nor body');
+  }
+
+  const contentType =
+    reply.contentType ??
+    { sse: 'text/event-stream; charset=utf-8', bin: 'application/vnd.amazon.eventstream', json: 'application/json' }[mode];
+  const limit = reply.cutAfterBytes ?? bytes.length;
+
+  if (mode === 'json' && reply.cutAfterBytes === undefined) {
+    res.writeHead(status, { 'content-type': contentType, 'content-length': bytes.length, ...reply.headers });
+    res.end(bytes);
+    return;
+  }
+
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-cache', ...reply.headers });
+  let i = 0;
+  let n = 0;
+  while (i < limit) {
+    if (res.destroyed) {
+      return;
+    }
+    const size = mode === 'bin' ? BIN_WRITE_SIZES[n++ % BIN_WRITE_SIZES.length] : (reply.chunkSize ?? 97);
+    const end = Math.min(i + size, limit);
+    const ok = res.write(bytes.subarray(i, end));
+    i = end;
+    if (!ok) {
+      await Promise.race([once(res, 'drain'), once(res, 'close'), sleep(5_000, undefined, { ref: false })]);
+    } else {
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  if (reply.cutAfterBytes !== undefined) {
+    // Let the written bytes leave, then drop the connection without the terminating chunk.
+    await sleep(50);
+    res.socket?.destroy();
+    res.destroy();
+    return;
+  }
+  res.end();
+}
+
 function sendJson(res, status, obj) {
   const bytes = Buffer.from(JSON.stringify(obj));
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': bytes.length });
@@ -250,7 +383,16 @@ export async function findFreePort() {
   return port;
 }
 
-/** The Plano-style gateway config used by the suite. */
+/** The model names of the suite's gateway config, one per upstream protocol (all served by the fake upstream). */
+export const MODELS = Object.freeze({
+  openai: 'openai/gpt-4o-mini',
+  deepseek: 'deepseek/deepseek-reasoner',
+  anthropic: 'anthropic/claude-sonnet-4-5',
+  gemini: 'gemini/gemini-2.5-flash',
+  bedrock: 'amazon_bedrock/anthropic.claude-3-7-sonnet-20250219-v1:0',
+});
+
+/** The Plano-style gateway config used by the suite: one provider per upstream protocol, all on the fake upstream. */
 export function gatewayConfigYaml(upstreamPort) {
   return `version: v0.4.0
 listeners:
@@ -264,6 +406,18 @@ model_providers:
     access_key: test-key
     base_url: http://127.0.0.1:${upstreamPort}
     default: true
+  - model: deepseek/deepseek-reasoner
+    access_key: ds-key
+    base_url: http://127.0.0.1:${upstreamPort}
+  - model: anthropic/claude-sonnet-4-5
+    access_key: ant-key
+    base_url: http://127.0.0.1:${upstreamPort}
+  - model: gemini/gemini-2.5-flash
+    access_key: gem-key
+    base_url: http://127.0.0.1:${upstreamPort}
+  - model: amazon_bedrock/anthropic.claude-3-7-sonnet-20250219-v1:0
+    access_key: bedrock-key
+    base_url: http://127.0.0.1:${upstreamPort}
 model_aliases:
   fast:
     target: openai/gpt-4o-mini
@@ -301,7 +455,10 @@ export async function startGateway({ upstreamPort }) {
   const port = await findFreePort();
 
   const env = { ...process.env, DOTNET_NOLOGO: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1' };
-  delete env.OPENAI_API_KEY; // the config's access_key is the only credential in play
+  // The config's access_key is the only credential in play.
+  for (const k of ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'AWS_BEARER_TOKEN_BEDROCK', 'DEEPSEEK_API_KEY']) {
+    delete env[k];
+  }
 
   const child = spawn('dotnet', [dll, 'serve', '--config', configFile, '--port', String(port)], {
     cwd: dir,
@@ -341,6 +498,8 @@ export async function startGateway({ upstreamPort }) {
     baseUrl,
     /** OpenAI SDK base URL. */
     apiBase: `${baseUrl}/v1`,
+    /** Anthropic SDK base URL (the SDK appends /v1/messages). */
+    anthropicBase: baseUrl,
     configFile,
     logs: () => log,
     async stop() {
