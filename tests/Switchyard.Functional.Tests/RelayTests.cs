@@ -85,7 +85,8 @@ public sealed class RelayTests
         await using var up = await FakeUpstream.StartAsync(Reply.Fixture(fixture));
         await using var gw = await TestGateway.StartAsync(Config(up));
 
-        using var response = await gw.PostStreamAsync(Yaml.Chat("openai/gpt-4o-mini", stream: true));
+        // The client asks for usage itself, so the recording's usage chunk is its to see (see UsageTapTests).
+        using var response = await gw.PostStreamAsync(Yaml.Chat("openai/gpt-4o-mini", stream: true).Replace("\"stream\":true", "\"stream\":true,\"stream_options\":{\"include_usage\":true}", StringComparison.Ordinal));
 
         await ResponseAssert.OkAsync(response);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);

@@ -84,6 +84,12 @@ public sealed class GatewayPipeline(ConfigManager config, AttemptRunner runner, 
 
         // Dispatch
         await runner.RunAsync(request, plan).ConfigureAwait(false);
+
+        // Record (usage now; cost, metrics and passive health hang off the same point later)
+        if (request.Usage is { } u)
+        {
+            GatewayLog.Usage(logger, request.RequestedModel, u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.CacheWriteInputTokens, u.ReasoningTokens);
+        }
     }
 
     private static Task WriteResolutionErrorAsync(HttpContext context, IClientErrorEncoder errors, ResolutionStatus status, string? requested) => status switch

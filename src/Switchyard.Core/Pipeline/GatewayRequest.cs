@@ -35,6 +35,15 @@ public sealed class GatewayRequest
     public UpstreamProtocol NativeUpstream => CodecRegistry.NativeUpstream(Protocol);
     /// <summary>The client's own provider credential (for <c>passthrough_auth</c>), or null.</summary>
     public string? ClientCredential { get; set; }
+    /// <summary>
+    /// True when the gateway added <c>stream_options.include_usage</c> to a pass-through chat stream the client
+    /// did not ask usage for: the usage chunk is then read by the gateway and not shown to the client.
+    /// </summary>
+    public bool UsageInjected { get; set; }
+
+    /// <summary>Token usage of the answer, as far as it was seen (for the Record stage: logs now, metrics later).</summary>
+    public IrUsage? Usage { get; set; }
+
     /// <summary>The runtime snapshot this request runs on from start to end, even if a reload happens meanwhile.</summary>
     public required Configuration.RuntimeSnapshot Snapshot { get; init; }
     public required Configuration.ListenerConfig Listener { get; init; }

@@ -56,6 +56,12 @@ public static class UpstreamRequestFactory
         if (protocol == request.NativeUpstream)
         {
             body = JsonBodyPatcher.WithModel(request.RawBody, request.Envelope, candidate.ModelId);
+            if (protocol == UpstreamProtocol.OpenAIChat && request.IsStreaming && !request.Envelope.HasStreamOptions)
+            {
+                // Usage is always captured: ask for it, and hide the usage chunk the client did not ask for.
+                body = JsonBodyPatcher.WithIncludeUsage(body);
+                request.UsageInjected = true;
+            }
         }
         else
         {

@@ -12,7 +12,7 @@ public sealed partial class AttemptRunner
 {
     private async Task<(AttemptKind, AttemptFailure?)> RelaySseAsync(GatewayRequest request, ResolvedModel candidate, HttpResponseMessage response, Stream upstream, CancellationTokenSource cts, int attempts)
     {
-        using var relay = new SseRelay(upstream, request.Protocol);
+        using var relay = new SseRelay(upstream, request.Protocol, hideUsageChunk: request.UsageInjected);
         if (!await relay.PeekFirstEventAsync(cts.Token).ConfigureAwait(false))
         {
             return (AttemptKind.Retryable, new AttemptFailure(502, $"upstream for '{candidate.CanonicalName}' closed the stream before the first event", "upstream_error", "empty_stream"));
@@ -23,6 +23,17 @@ public sealed partial class AttemptRunner
         Commit(context, response, candidate, attempts, contentLength: null);
         context.Response.Headers.CacheControl = "no-cache";
         var end = await relay.RelayAsync(context.Response.BodyWriter, cts, request.Listener.StreamIdleTimeout, context.RequestAborted).ConfigureAwait(false);
+        if (relay.Usage is { } usage)
+        {
+            request.Usage = new Ir.IrUsage
+            {
+                InputTokens = usage.PromptTokens,
+                OutputTokens = usage.CompletionTokens,
+                CachedInputTokens = usage.CachedTokens,
+                ReasoningTokens = usage.ReasoningTokens,
+            };
+        }
+
         if (end is RelayEnd.UpstreamCut or RelayEnd.IdleTimeout)
         {
             var text = end == RelayEnd.IdleTimeout

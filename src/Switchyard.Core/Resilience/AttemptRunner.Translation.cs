@@ -36,7 +36,8 @@ public sealed partial class AttemptRunner
         }
 
         cts.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
-        var clientModel = ClientModelName(candidate, ir!.Model);
+        request.Usage = ir!.Usage;
+        var clientModel = ClientModelName(candidate, ir.Model);
         var encoded = request.Codec is IRequestAwareClientCodec aware && request.TryGetIr(out var irRequest, out _)
             ? aware.EncodeResponse(irRequest!, ir, clientModel)
             : request.Codec!.EncodeResponse(ir, clientModel);
@@ -94,6 +95,11 @@ public sealed partial class AttemptRunner
                     {
                         failed = err.Error;
                         break;
+                    }
+
+                    if (ev is IrUsageUpdate update)
+                    {
+                        request.Usage = request.Usage is null ? update.Usage : request.Usage.Merge(update.Usage);
                     }
 
                     encoder.Encode(ev, output);

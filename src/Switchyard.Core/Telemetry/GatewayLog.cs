@@ -13,4 +13,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Debug, Message = "Request for {Requested} resolved to {Model} with {Candidates} candidate(s)")]
     public static partial void Resolved(ILogger logger, string? requested, string model, int candidates);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Usage for {Model}: input {Input}, output {Output}, cached {Cached}, cache write {CacheWrite}, reasoning {Reasoning}")]
+    public static partial void Usage(ILogger logger, string? model, int? input, int? output, int? cached, int? cacheWrite, int? reasoning);
 }

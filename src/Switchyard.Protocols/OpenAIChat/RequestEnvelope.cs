@@ -12,6 +12,9 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
     /// <summary>OpenAI chat: <c>stream_options.include_usage</c> was true (the client wants a usage chunk).</summary>
     public bool IncludeUsage { get; init; }
 
+    /// <summary>The body has a top-level <c>stream_options</c> member (so the gateway must not add one).</summary>
+    public bool HasStreamOptions { get; init; }
+
     /// <summary>True when the body has a top-level <c>model</c> member (possibly <c>null</c>).</summary>
     public bool HasModel => ModelStart >= 0;
 
@@ -27,6 +30,7 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
         int modelStart = -1, modelLength = 0, objectStart = -1;
         var stream = false;
         var includeUsage = false;
+        var hasStreamOptions = false;
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 });
@@ -86,6 +90,7 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
                 }
                 else if (reader.ValueTextEquals("stream_options"u8))
                 {
+                    hasStreamOptions = true;
                     reader.Read();
                     includeUsage = ReadIncludeUsage(ref reader);
                 }
@@ -109,7 +114,7 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
             return false;
         }
 
-        envelope = new RequestEnvelope(model, modelStart, modelLength, stream, objectStart) { IncludeUsage = includeUsage };
+        envelope = new RequestEnvelope(model, modelStart, modelLength, stream, objectStart) { IncludeUsage = includeUsage, HasStreamOptions = hasStreamOptions };
         return true;
     }
 

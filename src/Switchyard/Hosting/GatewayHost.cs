@@ -23,6 +23,8 @@ public sealed class GatewayHostOptions
     public TimeSpan? ReloadPollInterval { get; init; }
     /// <summary>Minimum log level (default Information).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
+    /// <summary>Extra logging setup (tests add a capturing provider).</summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 }
 
 /// <summary>A running Switchyard: Kestrel listeners, the live config, and the request pipeline.</summary>
@@ -60,6 +62,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        options.ConfigureLogging?.Invoke(builder.Logging);
 
         using var bootLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(options.LogLevel));
         var configLogger = bootLogging.CreateLogger("Switchyard.Config");

@@ -35,7 +35,7 @@ internal sealed class TestGateway : IAsyncDisposable
     public string ConfigPath { get; }
 
     /// <summary>Writes <paramref name="yaml"/> to a fresh temp file and starts a gateway on it.</summary>
-    public static async Task<TestGateway> StartAsync(string yaml)
+    public static async Task<TestGateway> StartAsync(string yaml, ILoggerProvider? logs = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "switchyard-func-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -46,7 +46,8 @@ internal sealed class TestGateway : IAsyncDisposable
             ConfigPath = path,
             PortOverride = 0,
             ReloadPollInterval = TimeSpan.FromMilliseconds(200),
-            LogLevel = LogLevel.Warning,
+            LogLevel = logs is null ? LogLevel.Warning : LogLevel.Debug,
+            ConfigureLogging = logs is null ? null : b => b.AddProvider(logs),
         });
         Assert.True(host is not null, "the test config is invalid:\n" + string.Join("\n", result.Diagnostics) + "\n---\n" + yaml);
         using var cts = new CancellationTokenSource(WaitLimit);

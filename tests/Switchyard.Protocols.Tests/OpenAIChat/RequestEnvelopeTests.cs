@@ -45,4 +45,16 @@ public class RequestEnvelopeTests
         Assert.NotNull(error);
         Assert.Contains(expected, error);
     }
+
+    [Theory]
+    [InlineData("{\"stream\":true}", false, false)]
+    [InlineData("{\"stream\":true,\"stream_options\":{\"include_usage\":true}}", true, true)]
+    [InlineData("{\"stream_options\":{\"x\":{\"include_usage\":true},\"include_usage\":false}}", true, false)]
+    [InlineData("{\"stream_options\":null}", true, false)]
+    public void TryScan_StreamOptions_PresenceAndIncludeUsage(string json, bool has, bool include)
+    {
+        Assert.True(RequestEnvelope.TryScan(Encoding.UTF8.GetBytes(json), out var env, out var error), error);
+        Assert.Equal(has, env.HasStreamOptions);
+        Assert.Equal(include, env.IncludeUsage);
+    }
 }

@@ -60,4 +60,27 @@ public static class JsonBodyPatcher
         span[open..].CopyTo(output.AsSpan(p));
         return output;
     }
+
+    /// <summary>
+    /// Adds <c>"stream_options":{"include_usage":true}</c> as the first member (the caller checked the body has no
+    /// <c>stream_options</c>), so a pass-through stream reports usage even when the client did not ask for it.
+    /// </summary>
+    public static ReadOnlyMemory<byte> WithIncludeUsage(ReadOnlyMemory<byte> body)
+    {
+        var span = body.Span;
+        var open = span.IndexOf((byte)'{') + 1;
+        var member = "\"stream_options\":{\"include_usage\":true}"u8;
+        var restIsEmpty = span[open..].TrimStart(" \t\r\n"u8).StartsWith("}"u8);
+        var output = new byte[span.Length + member.Length + (restIsEmpty ? 0 : 1)];
+        span[..open].CopyTo(output);
+        member.CopyTo(output.AsSpan(open));
+        var p = open + member.Length;
+        if (!restIsEmpty)
+        {
+            output[p++] = (byte)',';
+        }
+
+        span[open..].CopyTo(output.AsSpan(p));
+        return output;
+    }
 }

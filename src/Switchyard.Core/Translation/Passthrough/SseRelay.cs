@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using Switchyard.Core.Pipeline;
 using Switchyard.Core.Translation.Framing;
+using Switchyard.Protocols.OpenAIChat;
 using Switchyard.Protocols.Sse;
 
 namespace Switchyard.Core.Translation.Passthrough;
@@ -15,13 +16,16 @@ public enum RelayEnd { Complete, UpstreamCut, IdleTimeout, ClientGone }
 /// <c>message_stop</c>; Responses: <c>response.completed</c>/<c>.incomplete</c>/<c>.failed</c>; an upstream
 /// <c>error</c> event also ends it — so a cut stream can be closed with an error event instead of looking complete.
 /// </summary>
-public sealed class SseRelay(Stream upstream, ClientProtocol protocol) : IDisposable
+public sealed class SseRelay(Stream upstream, ClientProtocol protocol, bool hideUsageChunk = false) : IDisposable
 {
     private readonly ReadBuffer _buffer = new(upstream);
     private int _pendingEvent = -1;
 
     /// <summary>True once a <c>data: [DONE]</c> event went through.</summary>
     public bool SawDone { get; private set; }
+
+    /// <summary>OpenAI chat: the usage the stream reported (read by the usage tap), or null.</summary>
+    public ChatUsage? Usage { get; private set; }
 
     /// <summary>True once an event carrying a non-null <c>finish_reason</c> went through.</summary>
     public bool SawFinishReason { get; private set; }
@@ -64,8 +68,13 @@ public sealed class SseRelay(Stream upstream, ClientProtocol protocol) : IDispos
                 if (n > 0)
                 {
                     var ev = _buffer.UnreadMemory[..n];
-                    Inspect(ev.Span);
+                    var hide = Inspect(ev.Span);
                     _buffer.Consume(n);
+                    if (hide)
+                    {
+                        continue;
+                    }
+
                     var flush = await client.WriteAsync(ev, clientAborted).ConfigureAwait(false);
                     if (flush.IsCanceled || flush.IsCompleted)
                     {
@@ -99,21 +108,34 @@ public sealed class SseRelay(Stream upstream, ClientProtocol protocol) : IDispos
         var rest = _buffer.UnreadMemory;
         if (!rest.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
-            Inspect(rest.Span);
-            await client.WriteAsync(rest, clientAborted).ConfigureAwait(false);
-            await client.WriteAsync("\n\n"u8.ToArray(), clientAborted).ConfigureAwait(false);
+            if (!Inspect(rest.Span))
+            {
+                await client.WriteAsync(rest, clientAborted).ConfigureAwait(false);
+                await client.WriteAsync("\n\n"u8.ToArray(), clientAborted).ConfigureAwait(false);
+            }
         }
 
         _buffer.Consume(rest.Length);
         return SawDone || SawFinishReason ? RelayEnd.Complete : RelayEnd.UpstreamCut;
     }
 
-    private void Inspect(ReadOnlySpan<byte> ev)
+    // Notes terminal events and usage; returns true for an event the client must not see (a usage chunk the
+    // gateway asked for on its own behalf).
+    private bool Inspect(ReadOnlySpan<byte> ev)
     {
         if (protocol != ClientProtocol.OpenAIChat)
         {
             SawDone |= IsTerminalEvent(EventType(ev), protocol);
-            return;
+            return false;
+        }
+
+        if (ChatUsage.TryReadFromEvent(ev, out var usage, out var choicesEmpty))
+        {
+            Usage = usage;
+            if (hideUsageChunk && choicesEmpty)
+            {
+                return true;
+            }
         }
 
         if (!SawDone && SseEventScanner.IsDoneEvent(ev))
@@ -124,6 +146,8 @@ public sealed class SseRelay(Stream upstream, ClientProtocol protocol) : IDispos
         {
             SawFinishReason = true;
         }
+
+        return false;
     }
 
     private static bool IsTerminalEvent(ReadOnlySpan<byte> type, ClientProtocol protocol) => protocol switch

@@ -58,4 +58,17 @@ public class JsonBodyPatcherTests
         const string json = "{\"tools\":[{\"model\":\"inner\"}],\"model\":\"outer\"}";
         Assert.Equal("{\"tools\":[{\"model\":\"inner\"}],\"model\":\"new\"}", Patch(json, "new"));
     }
+
+    [Theory]
+    [InlineData("{\"stream\":true}", "{\"stream_options\":{\"include_usage\":true},\"stream\":true}")]
+    [InlineData("  {\n \"stream\":true}", "  {\"stream_options\":{\"include_usage\":true},\n \"stream\":true}")]
+    [InlineData("{}", "{\"stream_options\":{\"include_usage\":true}}")]
+    public void WithIncludeUsage_InsertsFirstMember_RestUntouched(string json, string expected)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var patched = JsonBodyPatcher.WithIncludeUsage(bytes);
+        Assert.Equal(expected, Encoding.UTF8.GetString(patched.Span));
+        using var doc = System.Text.Json.JsonDocument.Parse(patched);
+        Assert.True(doc.RootElement.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
+    }
 }
