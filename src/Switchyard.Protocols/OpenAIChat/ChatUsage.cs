@@ -14,9 +14,9 @@ public readonly record struct ChatUsage(int? PromptTokens, int? CompletionTokens
         usage = default;
         choicesEmpty = false;
         var data = ev.IndexOf("data:"u8);
-        if (data < 0 || ev.IndexOf("\"usage\""u8) < 0)
+        if (data < 0 || !HasUsageObject(ev))
         {
-            return false;
+            return false; // most chunks: no usage, or "usage":null — no JSON parse on the hot path
         }
 
         try
@@ -73,6 +73,25 @@ public readonly record struct ChatUsage(int? PromptTokens, int? CompletionTokens
         {
             return false; // a partial or non-JSON event: relayed as is, usage unknown
         }
+    }
+
+    // `"usage"` followed by `:` and an object (not null), found without parsing.
+    private static bool HasUsageObject(ReadOnlySpan<byte> ev)
+    {
+        var i = ev.IndexOf("\"usage\""u8);
+        while (i >= 0)
+        {
+            var rest = ev[(i + 7)..].TrimStart(" \t"u8);
+            if (!rest.IsEmpty && rest[0] == (byte)':' && rest[1..].TrimStart(" \t"u8) is { IsEmpty: false } value && value[0] == (byte)'{')
+            {
+                return true;
+            }
+
+            var next = ev[(i + 7)..].IndexOf("\"usage\""u8);
+            i = next < 0 ? -1 : i + 7 + next;
+        }
+
+        return false;
     }
 
     private static void SkipRestOfArray(ref Utf8JsonReader reader)
