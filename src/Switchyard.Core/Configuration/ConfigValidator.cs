@@ -147,56 +147,33 @@ internal static class ConfigValidator
         }
     }
 
-    // Keys that belong to one vendor: accepted only there, and complete.
+    // Keys that belong to one vendor are accepted only there; the vendor checks the rest of its own rules.
     private static void ValidateVendorKeys(ConfigReadContext ctx, Located<ModelProviderConfig> located, Func<string, string> p)
     {
         var e = located.Value;
-        void OnlyFor(string key, string vendor, bool present)
+        var provider = ProviderCatalog.For(e.Provider, e.ProviderInterface);
+        foreach (var (key, owners) in VendorKeyOwners)
         {
-            if (present && e.Provider != vendor)
+            if (located.Has(key) && (provider is null || !provider.EntryKeys.Contains(key)))
             {
-                ctx.Error(p(key), located.LineOf(key), $"{key} applies only to {vendor} entries");
+                ctx.Error(p(key), located.LineOf(key), $"{key} applies only to {owners} entries");
             }
         }
 
-        OnlyFor("protocol", "gemini", e.Protocol is not null);
-        OnlyFor("project", "vertex", e.Project is not null);
-        OnlyFor("location", "vertex", e.Location is not null);
-        OnlyFor("region", "amazon_bedrock", e.Region is not null);
-        OnlyFor("aws_access_key_id", "amazon_bedrock", e.AwsAccessKeyId is not null);
-        OnlyFor("aws_secret_access_key", "amazon_bedrock", e.AwsSecretAccessKey is not null);
-        OnlyFor("aws_session_token", "amazon_bedrock", e.AwsSessionToken is not null);
-
-        if (e.Provider == "gemini" && e.Protocol is not null and not "native" and not "openai")
+        if (provider is null)
         {
-            ctx.Error(p("protocol"), located.LineOf("protocol"), $"'{e.Protocol}' is not a Gemini protocol; use native (generateContent, the default) or openai (the OpenAI-compatible endpoint)");
+            return;
         }
 
-        if (e.Provider == "vertex")
+        foreach (var (key, message) in provider.ValidateEntry(e))
         {
-            if (e.Project is null)
-            {
-                ctx.Error(p("project"), located.Line, "vertex entries need project (the Google Cloud project id)");
-            }
-
-            if (e.Location is null)
-            {
-                ctx.Error(p("location"), located.Line, "vertex entries need location (e.g. us-central1, or global)");
-            }
-        }
-
-        if (e.Provider == "amazon_bedrock" && (e.AwsAccessKeyId is not null || e.AwsSecretAccessKey is not null))
-        {
-            if (e.AwsAccessKeyId is null || e.AwsSecretAccessKey is null)
-            {
-                ctx.Error(p(e.AwsAccessKeyId is null ? "aws_access_key_id" : "aws_secret_access_key"), located.Line,
-                    "SigV4 needs both aws_access_key_id and aws_secret_access_key");
-            }
-
-            if (Providers.AmazonBedrock.AmazonBedrockProvider.RegionOf(e) is null)
-            {
-                ctx.Error(p("region"), located.Line, "SigV4 needs the AWS region: set region, or use a base_url like https://bedrock-runtime.<region>.amazonaws.com");
-            }
+            ctx.Error(p(key), located.Has(key) ? located.LineOf(key) : located.Line, message);
         }
     }
+
+    private static readonly (string Key, string Owners)[] VendorKeyOwners = ProviderCatalog.Known
+        .SelectMany(v => v.EntryKeys.Select(k => (Key: k, v.Prefix)))
+        .GroupBy(x => x.Key, StringComparer.Ordinal)
+        .Select(g => (g.Key, string.Join(", ", g.Select(x => x.Prefix))))
+        .ToArray();
 }

@@ -76,6 +76,15 @@ public abstract class ProviderDefinition
         return new Uri(origin, BuildPath(protocol, prefix, modelId, stream, entry));
     }
 
+    /// <summary>Config keys only this vendor's entries accept (e.g. Vertex <c>project</c>); others reject them.</summary>
+    public virtual IReadOnlyList<string> EntryKeys => [];
+
+    /// <summary>
+    /// Vendor rules for one entry beyond the generic ones (required vendor keys, allowed values). Each problem names
+    /// the key it concerns; it is reported at that key's line when written, else at the entry's.
+    /// </summary>
+    public virtual IEnumerable<(string Key, string Message)> ValidateEntry(ModelProviderConfig entry) => [];
+
     /// <summary>The codec that translates to <paramref name="protocol"/> for this vendor (a vendor may need a variant).</summary>
     public virtual IUpstreamCodec? CodecFor(UpstreamProtocol protocol) => CodecRegistry.Upstream(protocol);
 

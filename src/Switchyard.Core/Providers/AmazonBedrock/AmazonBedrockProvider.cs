@@ -19,6 +19,26 @@ internal sealed class AmazonBedrockProvider : ProviderDefinition
     public override string BuildPath(UpstreamProtocol protocol, string pathPrefix, string modelId, bool stream, ModelProviderConfig entry)
         => pathPrefix + "/model/" + Uri.EscapeDataString(modelId) + (stream ? "/converse-stream" : "/converse");
 
+    public override IReadOnlyList<string> EntryKeys { get; } = ["region", "aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
+
+    public override IEnumerable<(string Key, string Message)> ValidateEntry(ModelProviderConfig entry)
+    {
+        if (entry.AwsAccessKeyId is null && entry.AwsSecretAccessKey is null)
+        {
+            yield break;
+        }
+
+        if (entry.AwsAccessKeyId is null || entry.AwsSecretAccessKey is null)
+        {
+            yield return (entry.AwsAccessKeyId is null ? "aws_access_key_id" : "aws_secret_access_key", "SigV4 needs both aws_access_key_id and aws_secret_access_key");
+        }
+
+        if (RegionOf(entry) is null)
+        {
+            yield return ("region", "SigV4 needs the AWS region: set region, or use a base_url like https://bedrock-runtime.<region>.amazonaws.com");
+        }
+    }
+
     public override bool HasCredential(ModelProviderConfig entry)
         => !string.IsNullOrEmpty(entry.AccessKey) || (!string.IsNullOrEmpty(entry.AwsAccessKeyId) && !string.IsNullOrEmpty(entry.AwsSecretAccessKey));
 

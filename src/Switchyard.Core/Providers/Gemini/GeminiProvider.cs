@@ -18,6 +18,16 @@ internal sealed class GeminiProvider : ProviderDefinition
     public override string? ApiKeyEnvironmentVariable => "GEMINI_API_KEY";
     public override IReadOnlyList<UpstreamProtocol> Protocols => Native;
 
+    public override IReadOnlyList<string> EntryKeys { get; } = ["protocol"];
+
+    public override IEnumerable<(string Key, string Message)> ValidateEntry(ModelProviderConfig entry)
+    {
+        if (entry.Protocol is not null and not "native" and not "openai")
+        {
+            yield return ("protocol", $"'{entry.Protocol}' is not a Gemini protocol; use native (generateContent, the default) or openai (the OpenAI-compatible endpoint)");
+        }
+    }
+
     public override IReadOnlyList<UpstreamProtocol> ProtocolsFor(ModelProviderConfig entry)
         => entry.Protocol == "openai" ? OpenAICompatible : Native;
 

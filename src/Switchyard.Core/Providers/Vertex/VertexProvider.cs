@@ -17,6 +17,21 @@ internal sealed class VertexProvider : ProviderDefinition
     public override string DefaultPathPrefix => "/v1";
     public override IReadOnlyList<UpstreamProtocol> Protocols { get; } = [UpstreamProtocol.Gemini];
 
+    public override IReadOnlyList<string> EntryKeys { get; } = ["project", "location"];
+
+    public override IEnumerable<(string Key, string Message)> ValidateEntry(ModelProviderConfig entry)
+    {
+        if (entry.Project is null)
+        {
+            yield return ("project", "vertex entries need project (the Google Cloud project id)");
+        }
+
+        if (entry.Location is null)
+        {
+            yield return ("location", "vertex entries need location (e.g. us-central1, or global)");
+        }
+    }
+
     protected override Uri? DefaultOriginFor(ModelProviderConfig entry)
         => entry.Location is null ? null
             : new Uri(entry.Location == "global" ? "https://aiplatform.googleapis.com/" : $"https://{entry.Location}-aiplatform.googleapis.com/");
