@@ -23,6 +23,24 @@ public sealed record GatewayConfig
     /// <summary><c>model_aliases</c>: alias name → target model name.</summary>
     public required IReadOnlyList<AliasConfig> Aliases { get; init; }
 
+    /// <summary>Config dialect the file was written in: <c>plano</c> or <c>model_list</c> (PLLM/LiteLLM).</summary>
+    public string Dialect { get; init; } = "plano";
+
+    /// <summary>Top-level <c>routing_preferences</c> (v0.4), with v0.3 inline preferences merged in, in config order.</summary>
+    public IReadOnlyList<RoutePreferenceConfig> RoutingPreferences { get; init; } = [];
+
+    /// <summary>Router-model settings from <c>overrides</c>.</summary>
+    public RouterSettings Router { get; init; } = new();
+
+    /// <summary>Session affinity settings from <c>routing</c>.</summary>
+    public AffinitySettings Affinity { get; init; } = new();
+
+    /// <summary><c>model_metrics_sources</c>, in config order.</summary>
+    public IReadOnlyList<MetricsSourceConfig> MetricsSources { get; init; } = [];
+
+    /// <summary>Load-balanced model groups (model_list dialect), in declaration order.</summary>
+    public IReadOnlyList<ModelGroupConfig> Groups { get; init; } = [];
+
     /// <summary>
     /// Sections used by later features (<c>routing_preferences</c>, <c>model_metrics_sources</c>, <c>routing</c>,
     /// <c>overrides</c>, <c>tracing</c>, <c>ratelimits</c>, <c>state_storage</c>), shape-validated and kept as JSON.
