@@ -5,9 +5,9 @@ using Switchyard.Core.Providers;
 namespace Switchyard.Core.Catalog;
 
 /// <summary>
-/// Resolves a requested model name: alias (one hop) → exact entry name → <c>provider/model</c> of an explicit entry
-/// → bare model id (explicit entries first, then registry models under wildcards) → <c>provider/x</c> under a
-/// wildcard. Built once per config snapshot; lookups allocate only for wildcard matches.
+/// Resolves a requested model name: alias (one hop) → group name → exact entry name → <c>provider/model</c> of an
+/// explicit entry → bare model id (explicit entries first, then registry models under wildcards) → <c>provider/x</c>
+/// under a wildcard. Built once per config snapshot; lookups allocate only for wildcard matches.
 /// </summary>
 public sealed class ModelCatalog
 {
@@ -16,6 +16,7 @@ public sealed class ModelCatalog
     private readonly FrozenDictionary<string, ResolvedModel> _byBareId;
     private readonly FrozenDictionary<string, (ModelProviderConfig Entry, ProviderDefinition Provider)> _wildcards;
     private readonly FrozenDictionary<string, string> _aliases;
+    private readonly FrozenDictionary<string, ModelGroup> _groups;
 
     private ModelCatalog(GatewayConfig config)
     {
@@ -75,6 +76,32 @@ public sealed class ModelCatalog
         _aliases = config.Aliases.ToFrozenDictionary(a => a.Alias, a => a.Target, StringComparer.Ordinal);
         Models = listed;
         Aliases = config.Aliases;
+
+        // Groups last: members resolve like any other name (but never to another group).
+        var groups = new Dictionary<string, ModelGroup>(StringComparer.Ordinal);
+        var groupList = new List<ModelGroup>();
+        foreach (var g in config.Groups)
+        {
+            var members = new List<ResolvedModel>(g.Members.Count);
+            foreach (var name in g.Members)
+            {
+                if (ResolveModel(name) is { ModelId: not "*" } m && !members.Exists(x => ReferenceEquals(x.Entry, m.Entry) && x.ModelId == m.ModelId))
+                {
+                    members.Add(m);
+                }
+            }
+
+            // Unresolvable members and empty groups are reported by the validator.
+            if (members.Count > 0 && !groups.ContainsKey(g.Name))
+            {
+                var group = new ModelGroup(g.Name, members, g.Strategy);
+                groups.Add(g.Name, group);
+                groupList.Add(group);
+            }
+        }
+
+        _groups = groups.ToFrozenDictionary(StringComparer.Ordinal);
+        Groups = groupList;
     }
 
     /// <summary>The default model (entry with <c>default: true</c>), or null.</summary>
@@ -85,6 +112,12 @@ public sealed class ModelCatalog
 
     /// <summary>Configured aliases.</summary>
     public IReadOnlyList<AliasConfig> Aliases { get; }
+
+    /// <summary>Load-balanced groups, in declaration order.</summary>
+    public IReadOnlyList<ModelGroup> Groups { get; }
+
+    /// <summary>The group with this exact name, or null.</summary>
+    public ModelGroup? Group(string name) => _groups.GetValueOrDefault(name);
 
     /// <summary>Wildcard entries (<c>provider/*</c>) by provider prefix.</summary>
     public IEnumerable<ModelProviderConfig> Wildcards => _wildcards.Values.Select(w => w.Entry);
@@ -114,8 +147,15 @@ public sealed class ModelCatalog
         return model is null ? new Resolution(ResolutionStatus.NotFound, null, null) : new Resolution(ResolutionStatus.Resolved, model, null);
     }
 
-    /// <summary>Resolution without the alias hop (alias targets and fallbacks use it).</summary>
+    /// <summary>
+    /// Resolution without the alias hop (alias targets and fallbacks use it). A group name yields the group's
+    /// <see cref="ModelGroup.StandIn"/>.
+    /// </summary>
     public ResolvedModel? ResolveName(string name)
+        => _groups.Count > 0 && _groups.TryGetValue(name, out var group) ? group.StandIn : ResolveModel(name);
+
+    // Concrete models only (no groups).
+    private ResolvedModel? ResolveModel(string name)
     {
         if (_byName.TryGetValue(name, out var model) || _byModelString.TryGetValue(name, out model) || _byBareId.TryGetValue(name, out model))
         {
@@ -160,7 +200,12 @@ public sealed class ModelCatalog
                     yield return new ConfigDiagnostic(DiagnosticSeverity.Error, config.Source, $"model_providers[{i}].fallbacks[{j}]", entry.Line,
                         $"fallback '{name}' does not match any configured model");
                 }
-                else if (ReferenceEquals(resolved.Entry, entry) && resolved.ModelId == entry.ModelId)
+                else if (resolved.Group is { } group && group.Members.Any(m => ReferenceEquals(m.Entry, entry)))
+                {
+                    yield return new ConfigDiagnostic(DiagnosticSeverity.Error, config.Source, $"model_providers[{i}].fallbacks[{j}]", entry.Line,
+                        $"fallback '{name}' is a group this model belongs to (its other members are already tried in turn)");
+                }
+                else if (resolved.Group is null && ReferenceEquals(resolved.Entry, entry) && resolved.ModelId == entry.ModelId)
                 {
                     yield return new ConfigDiagnostic(DiagnosticSeverity.Error, config.Source, $"model_providers[{i}].fallbacks[{j}]", entry.Line,
                         $"fallback '{name}' is the model itself");

@@ -13,6 +13,12 @@ public sealed record ResolvedModel(string CanonicalName, ModelProviderConfig Ent
     // One slot per (protocol, stream): URLs are built once per snapshot and model.
     private readonly Uri?[] _uris = new Uri?[10];
 
+    /// <summary>
+    /// Set when a group name was resolved: this is the group's stand-in (its first member's settings under the group
+    /// name), and the planner sends the request to the group's members instead, rotating the first.
+    /// </summary>
+    public ModelGroup? Group { get; init; }
+
     /// <summary>The upstream URL for OpenAI chat completions.</summary>
     public Uri ChatCompletionsUri => UriFor(UpstreamProtocol.OpenAIChat, stream: false);
 

@@ -38,7 +38,10 @@ public sealed record GatewayConfig
     /// <summary><c>model_metrics_sources</c>, in config order.</summary>
     public IReadOnlyList<MetricsSourceConfig> MetricsSources { get; init; } = [];
 
-    /// <summary>Load-balanced model groups (model_list dialect), in declaration order.</summary>
+    /// <summary>
+    /// Load-balanced model groups, in declaration order: <c>model_groups</c> (Plano dialect), or <c>model_list</c>
+    /// entries sharing a <c>model_name</c> and <c>model_aliases</c> listing several models (model_list dialect).
+    /// </summary>
     public IReadOnlyList<ModelGroupConfig> Groups { get; init; } = [];
 
     /// <summary>
@@ -111,6 +114,10 @@ public sealed record ModelProviderConfig
     /// <summary>Google Cloud project and location (Vertex AI).</summary>
     public string? Project { get; init; }
     public string? Location { get; init; }
+    /// <summary>Requests per minute this deployment allows (model_list <c>rpm</c>); kept, not enforced yet.</summary>
+    public int? Rpm { get; init; }
+    /// <summary>Tokens per minute this deployment allows (model_list <c>tpm</c>); kept, not enforced yet.</summary>
+    public int? Tpm { get; init; }
     /// <summary>1-based line of the entry in the config file (0 when unknown).</summary>
     public int Line { get; init; }
 

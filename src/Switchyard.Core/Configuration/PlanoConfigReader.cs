@@ -15,7 +15,7 @@ internal static class PlanoConfigReader
 
     private static readonly string[] TopLevelKeys =
     [
-        "version", "listeners", Providers, LegacyProviders, "model_aliases",
+        "version", "listeners", Providers, LegacyProviders, "model_aliases", ModelGroupReader.Section,
         .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
     ];
 
@@ -27,6 +27,7 @@ internal static class PlanoConfigReader
         (YamlNode Node, int Line)? listenersNode = null;
         (string Name, YamlNode Node, int Line)? providersNode = null;
         YamlNode? aliasesNode = null;
+        YamlNode? groupsNode = null;
         var sections = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
 
         foreach (var (key, value, keyLine) in ctx.Entries(root, "", TopLevelKeys))
@@ -53,6 +54,9 @@ internal static class PlanoConfigReader
                     break;
                 case "model_aliases":
                     aliasesNode = value;
+                    break;
+                case ModelGroupReader.Section:
+                    groupsNode = value;
                     break;
                 default:
                     if (SectionShapes.PlanoOnly.Contains(key))
@@ -84,6 +88,7 @@ internal static class PlanoConfigReader
         var providersSound = ctx.ErrorCount == errorsBeforeProviders;
 
         var aliases = aliasesNode is null ? [] : ReadAliases(ctx, aliasesNode);
+        var groups = ModelGroupReader.Read(ctx, groupsNode);
 
         var config = new GatewayConfig
         {
@@ -92,6 +97,7 @@ internal static class PlanoConfigReader
             Listeners = listeners.ConvertAll(l => l.Value),
             Providers = providers.ConvertAll(p => p.Value),
             Aliases = aliases,
+            Groups = groups.ConvertAll(g => g.Value),
             Sections = sections,
         };
 
@@ -99,6 +105,7 @@ internal static class PlanoConfigReader
         if (providersSound)
         {
             ConfigValidator.ValidateReferences(ctx, config, section, nodeLines);
+            ModelGroupReader.Validate(ctx, config, groups, ModelGroupReader.MembersPath);
         }
 
         return ctx.ErrorCount == 0 ? config : null;

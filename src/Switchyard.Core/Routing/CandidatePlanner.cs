@@ -4,41 +4,66 @@ namespace Switchyard.Core.Routing;
 
 /// <summary>
 /// Builds the candidate order for a resolved model: the model itself, then its configured <c>fallbacks</c>
-/// (each resolved by name, duplicates dropped). Preference routing later reorders or replaces this list.
+/// (each resolved by name, duplicates dropped). A group expands into its members, rotated round-robin so each request
+/// starts one member further, followed by the members' fallbacks. Preference routing later reorders or replaces
+/// this list.
 /// </summary>
 public static class CandidatePlanner
 {
     public static RoutePlan Plan(ModelCatalog catalog, ResolvedModel primary, string? viaAlias)
     {
-        var fallbacks = primary.Entry.Fallbacks;
-        if (fallbacks.Count == 0)
+        // The common case (one model, no fallbacks) allocates only the plan.
+        if (primary.Group is null && primary.Entry.Fallbacks.Count == 0)
         {
             return new RoutePlan([primary], viaAlias);
         }
 
-        var candidates = new List<ResolvedModel>(fallbacks.Count + 1) { primary };
-        foreach (var name in fallbacks)
+        var candidates = new List<ResolvedModel>(primary.Group is { } g ? g.Members.Count + 2 : primary.Entry.Fallbacks.Count + 1);
+        Add(candidates, primary);
+
+        // Fallbacks of the primary (or of each group member, in rotated order) follow.
+        var leaders = candidates.Count;
+        for (var i = 0; i < leaders; i++)
         {
-            var next = catalog.ResolveName(name);
-            if (next is not null && !Contains(candidates, next))
+            foreach (var name in candidates[i].Entry.Fallbacks)
             {
-                candidates.Add(next);
+                if (catalog.ResolveName(name) is { } next)
+                {
+                    Add(candidates, next);
+                }
             }
         }
 
         return new RoutePlan(candidates, viaAlias);
     }
 
-    private static bool Contains(List<ResolvedModel> list, ResolvedModel model)
+    // A group adds its members starting at the rotation point; a model adds itself. Duplicates are dropped.
+    private static void Add(List<ResolvedModel> candidates, ResolvedModel model)
+    {
+        if (model.Group is not { } group)
+        {
+            AddOnce(candidates, model);
+            return;
+        }
+
+        var members = group.Members;
+        var start = group.NextStart();
+        for (var k = 0; k < members.Count; k++)
+        {
+            AddOnce(candidates, members[(start + k) % members.Count]);
+        }
+    }
+
+    private static void AddOnce(List<ResolvedModel> list, ResolvedModel model)
     {
         foreach (var m in list)
         {
             if (ReferenceEquals(m.Entry, model.Entry) && m.ModelId == model.ModelId)
             {
-                return true;
+                return;
             }
         }
 
-        return false;
+        list.Add(model);
     }
 }
