@@ -1,12 +1,14 @@
 using System.Text.RegularExpressions;
+using Switchyard.Core.Configuration.ModelList;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Switchyard.Core.Configuration;
 
 /// <summary>
-/// Loads a Plano-style YAML config: parse, expand environment variables per scalar, read, validate. Every problem
-/// is returned as a diagnostic with its config path and line; nothing expected throws.
+/// Loads a YAML config: parse, expand environment variables per scalar, read the dialect (Plano, or PLLM/LiteLLM when
+/// the top level has <c>model_list</c>), validate. Every problem is returned as a diagnostic with its config path and
+/// line; nothing expected throws.
 /// </summary>
 public static partial class ConfigLoader
 {
@@ -67,7 +69,7 @@ public static partial class ConfigLoader
 
         var nodeLines = new Dictionary<string, int>(StringComparer.Ordinal);
         ExpandEnvironment(ctx, map, "", env, nodeLines, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
-        var config = PlanoConfigReader.Read(ctx, map, nodeLines);
+        var config = ModelListConfigReader.Handles(map) ? ModelListConfigReader.Read(ctx, map, env) : PlanoConfigReader.Read(ctx, map, nodeLines);
         return new ConfigLoadResult(ctx.ErrorCount == 0 ? config : null, ctx.Diagnostics);
     }
 

@@ -125,6 +125,7 @@ public static class CliApp
         stdout.WriteLine($"  models: {snapshot.Catalog.Models.Count}{(snapshot.Catalog.Default is { } def ? $" (default: {def.CanonicalName})" : "")}");
         stdout.WriteLine($"  wildcards: {string.Join(", ", snapshot.Catalog.Wildcards.Select(w => w.Model))}");
         stdout.WriteLine($"  aliases: {string.Join(", ", cfg.Aliases.Select(a => $"{a.Alias} -> {a.Target}"))}");
+        stdout.WriteLine($"  groups: {string.Join(", ", cfg.Groups.Select(g => $"{g.Name} [{string.Join(", ", g.Members)}] ({g.Strategy})"))}");
         return 0;
     }
 

@@ -30,6 +30,11 @@ public static class ModelTable
             rows.Add([m.CanonicalName, m.Provider.Prefix, m.ModelId, Endpoint(m), string.Join("; ", notes)]);
         }
 
+        foreach (var g in catalog.Groups)
+        {
+            rows.Add([g.Name, "(group)", "", "", $"{g.Strategy} over {string.Join(", ", g.Members.Select(m => m.CanonicalName))}"]);
+        }
+
         foreach (var w in catalog.Wildcards)
         {
             rows.Add([w.Model, w.Provider, "(any)", "", "matches any " + w.Provider + "/<model> at request time"]);

@@ -9,7 +9,8 @@ namespace Switchyard.Endpoints;
 
 /// <summary>
 /// <c>GET /v1/models</c> in OpenAI's list shape: configured and wildcard-expanded models by canonical name, then
-/// aliases (marked <c>"switchyard_kind": "alias"</c> with their target). Built once per config snapshot.
+/// load-balanced groups (<c>"switchyard_kind": "group"</c>), then aliases (marked <c>"switchyard_kind": "alias"</c>
+/// with their target). Built once per config snapshot.
 /// </summary>
 internal static class ModelsEndpoint
 {
@@ -35,7 +36,8 @@ internal static class ModelsEndpoint
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer))
         {
-            WriteModel(w, id, resolution.Model!.Provider.Prefix, resolution.ViaAlias is null ? null : resolution.Model.CanonicalName);
+            var model = resolution.Model!;
+            WriteModel(w, id, model.Provider.Prefix, resolution.ViaAlias is null ? null : model.CanonicalName, model.Group is null ? "model" : "group");
         }
 
         context.Response.ContentType = "application/json";
@@ -55,6 +57,11 @@ internal static class ModelsEndpoint
                 WriteModel(w, m.CanonicalName, m.Provider.Prefix, null);
             }
 
+            foreach (var g in catalog.Groups)
+            {
+                WriteModel(w, g.Name, g.Members[0].Provider.Prefix, null, "group");
+            }
+
             foreach (var a in catalog.Aliases)
             {
                 var target = catalog.ResolveName(a.Target);
@@ -68,14 +75,14 @@ internal static class ModelsEndpoint
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteModel(Utf8JsonWriter w, string id, string ownedBy, string? aliasTarget)
+    private static void WriteModel(Utf8JsonWriter w, string id, string ownedBy, string? aliasTarget, string kind = "model")
     {
         w.WriteStartObject();
         w.WriteString("id", id);
         w.WriteString("object", "model");
         w.WriteNumber("created", 0);
         w.WriteString("owned_by", ownedBy);
-        w.WriteString("switchyard_kind", aliasTarget is null ? "model" : "alias");
+        w.WriteString("switchyard_kind", aliasTarget is null ? kind : "alias");
         if (aliasTarget is not null)
         {
             w.WriteString("alias_target", aliasTarget);

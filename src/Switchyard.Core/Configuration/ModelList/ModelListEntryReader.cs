@@ -1,0 +1,345 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Switchyard.Core.Configuration.ModelList;
+
+/// <summary>
+/// Reads one <c>model_list</c> item: <c>model_name</c>, its <c>litellm_params</c> (or PLLM's <c>params</c>) mapped
+/// onto a provider entry, <c>rpm</c>/<c>tpm</c> and <c>model_info.id</c>. Parameters Switchyard has no use for are
+/// reported as warnings, never dropped silently; unknown item keys are errors.
+/// </summary>
+internal static class ModelListEntryReader
+{
+    /// <summary>The LiteLLM spelling of "read this secret from the environment".</summary>
+    public const string EnvPrefix = "os.environ/";
+
+    private const string LiteLLMParams = "litellm_params";
+    private const string PllmParams = "params";
+
+    // PLLM per-instance knobs Switchyard does not act on yet.
+    private static readonly string[] UnusedItemKeys = ["timeout", "priority", "weight", "tags", "instance_name"];
+
+    private static readonly string[] ItemKeys =
+        ["model_name", LiteLLMParams, PllmParams, "model_info", "rpm", "tpm", "enabled", .. UnusedItemKeys];
+
+    private static readonly string[] BedrockKeys = ["aws_region_name", "aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
+    private static readonly string[] VertexKeys = ["vertex_project", "vertex_location"];
+
+    public static ModelListEntry? Read(ConfigReadContext ctx, YamlMappingNode map, string path, Func<string, string?> env)
+    {
+        var line = ConfigReadContext.LineOf(map);
+        var item = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
+        foreach (var (key, value, keyLine) in ctx.Entries(map, path, ItemKeys))
+        {
+            item[key] = (value, keyLine);
+            if (UnusedItemKeys.Contains(key))
+            {
+                ctx.Warning(ConfigReadContext.Child(path, key), keyLine, $"'{key}' is not used by Switchyard yet (ignored)");
+            }
+        }
+
+        var nameNode = item.TryGetValue("model_name", out var n) ? n.Node : null;
+        var modelName = ctx.RequiredString(nameNode, ConfigReadContext.Child(path, "model_name"), line);
+
+        var paramsKey = item.ContainsKey(LiteLLMParams) ? LiteLLMParams : PllmParams;
+        if (item.ContainsKey(LiteLLMParams) && item.TryGetValue(PllmParams, out var pllm))
+        {
+            ctx.Error(ConfigReadContext.Child(path, PllmParams), pllm.Line,
+                "both litellm_params and params are present; params is PLLM's name for litellm_params, keep one");
+        }
+
+        var paramsPath = ConfigReadContext.Child(path, paramsKey);
+        if (!item.TryGetValue(paramsKey, out var paramsEntry))
+        {
+            ctx.Error(ConfigReadContext.Child(path, LiteLLMParams), line, "is required (the upstream model and its credentials)");
+            return null;
+        }
+
+        if (ctx.Mapping(paramsEntry.Node, paramsPath) is not { } paramsMap)
+        {
+            return null;
+        }
+
+        var entry = ReadParams(ctx, paramsMap, paramsPath, paramsEntry.Line, env);
+        if (entry is null || modelName is null)
+        {
+            return null;
+        }
+
+        var (config, keyLines, written) = entry.Value;
+        config = config with
+        {
+            Rpm = Limit(ctx, item, "rpm", path, config.Rpm),
+            Tpm = Limit(ctx, item, "tpm", path, config.Tpm),
+            Line = line,
+        };
+        var (id, idLine) = item.TryGetValue("model_info", out var info) ? ReadModelInfo(ctx, info.Node, ConfigReadContext.Child(path, "model_info")) : (null, 0);
+        return new ModelListEntry
+        {
+            ModelName = modelName,
+            ModelNameLine = nameNode is null ? line : ConfigReadContext.LineOf(nameNode),
+            Path = path,
+            ParamsPath = paramsPath,
+            Config = config,
+            KeyLines = keyLines,
+            WrittenKeys = written,
+            DeploymentId = id,
+            DeploymentIdLine = idLine,
+            Enabled = !item.TryGetValue("enabled", out var enabled) || (ctx.Bool(enabled.Node, ConfigReadContext.Child(path, "enabled")) ?? true),
+            Line = line,
+        };
+    }
+
+    private static (ModelProviderConfig, Dictionary<string, int>, Dictionary<string, string>)? ReadParams(
+        ConfigReadContext ctx, YamlMappingNode map, string path, int blockLine, Func<string, string?> env)
+    {
+        var values = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
+        foreach (var (key, value, keyLine) in ctx.FreeEntries(map, path))
+        {
+            values[key] = (value, keyLine);
+        }
+
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var written = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? Get(string key, string? target = null)
+        {
+            if (!values.Remove(key, out var v))
+            {
+                return null;
+            }
+
+            if (target is not null)
+            {
+                lines[target] = v.Line;
+                written[target] = key;
+            }
+
+            return Secret(ctx, v.Node, ConfigReadContext.Child(path, key), env);
+        }
+
+        var modelNode = values.GetValueOrDefault("model");
+        var model = Get("model", "model");
+        if (modelNode.Node is null)
+        {
+            ctx.Error(ConfigReadContext.Child(path, "model"), blockLine, "is required (e.g. openai/gpt-4o, azure/<deployment>, anthropic/<model>)");
+        }
+
+        if (values.ContainsKey("api_base") && values.TryGetValue("base_url", out var both))
+        {
+            ctx.Error(ConfigReadContext.Child(path, "base_url"), both.Line, "both api_base and base_url are present; they are the same setting, keep one");
+            values.Remove("base_url");
+        }
+
+        var apiBase = values.ContainsKey("api_base") ? Get("api_base", "base_url") : Get("base_url", "base_url");
+        var accessKey = Get("api_key", "access_key");
+        var apiVersionLine = values.GetValueOrDefault("api_version").Line;
+        var apiVersion = Get("api_version", "api_version");
+        var vendor = new Dictionary<string, (string? Value, int Line)>(StringComparer.Ordinal);
+        foreach (var key in (string[])[.. BedrockKeys, .. VertexKeys])
+        {
+            var keyLine = values.GetValueOrDefault(key).Line;
+            if (values.ContainsKey(key))
+            {
+                vendor[key] = (Get(key), keyLine);
+            }
+        }
+
+        var headers = ReadHeaders(ctx, values, path, lines, written, env);
+        int? rpm = values.Remove("rpm", out var r) ? ctx.Int(r.Node, ConfigReadContext.Child(path, "rpm"), 0, int.MaxValue) : null;
+        int? tpm = values.Remove("tpm", out var t) ? ctx.Int(t.Node, ConfigReadContext.Child(path, "tpm"), 0, int.MaxValue) : null;
+
+        foreach (var (key, (_, keyLine)) in values)
+        {
+            ctx.Warning(ConfigReadContext.Child(path, key), keyLine, $"'{key}' is not used by Switchyard (ignored)");
+        }
+
+        if (model is null)
+        {
+            return null;
+        }
+
+        var mapped = LiteLLMProviders.Map(model, apiBase, out var error);
+        if (mapped is null)
+        {
+            ctx.Error(ConfigReadContext.Child(path, "model"), modelNode.Line, error!);
+            return null;
+        }
+
+        if (mapped.Note is not null)
+        {
+            ctx.Warning(ConfigReadContext.Child(path, "model"), modelNode.Line, mapped.Note);
+        }
+
+        var config = new ModelProviderConfig
+        {
+            Name = "",
+            Model = mapped.Provider + "/" + mapped.ModelId,
+            Provider = mapped.Provider,
+            ModelId = mapped.ModelId,
+            ProviderInterface = mapped.ProviderInterface,
+            AccessKey = accessKey,
+            BaseUrl = apiBase,
+            Headers = headers,
+            Rpm = rpm,
+            Tpm = tpm,
+        };
+
+        if (apiVersion is not null && mapped.Provider != "azure_openai")
+        {
+            ctx.Warning(ConfigReadContext.Child(path, "api_version"), apiVersionLine, $"api_version is used only by azure/ models; ignored for '{model}'");
+            lines.Remove("api_version");
+        }
+        else
+        {
+            config = config with { ApiVersion = apiVersion };
+        }
+
+        config = ApplyVendorKeys(ctx, config, vendor, path, lines, written, model);
+        return (config, lines, written);
+    }
+
+    // aws_* belong to bedrock/ models and vertex_* to vertex_ai/ models; elsewhere they are mistakes.
+    private static ModelProviderConfig ApplyVendorKeys(ConfigReadContext ctx, ModelProviderConfig config,
+        Dictionary<string, (string? Value, int Line)> vendor, string path, Dictionary<string, int> lines, Dictionary<string, string> written, string model)
+    {
+        foreach (var (key, (_, keyLine)) in vendor)
+        {
+            var owner = BedrockKeys.Contains(key) ? ("amazon_bedrock", "bedrock/") : ("vertex", "vertex_ai/");
+            if (config.Provider != owner.Item1)
+            {
+                ctx.Error(ConfigReadContext.Child(path, key), keyLine, $"{key} applies only to {owner.Item2} models, not '{model}'");
+            }
+        }
+
+        string? V(string key, string target)
+        {
+            if (!vendor.TryGetValue(key, out var v))
+            {
+                return null;
+            }
+
+            lines[target] = v.Line;
+            written[target] = key;
+            return v.Value;
+        }
+
+        if (config.Provider == "amazon_bedrock")
+        {
+            config = config with
+            {
+                Region = V("aws_region_name", "region"),
+                AwsAccessKeyId = V("aws_access_key_id", "aws_access_key_id"),
+                AwsSecretAccessKey = V("aws_secret_access_key", "aws_secret_access_key"),
+                AwsSessionToken = V("aws_session_token", "aws_session_token"),
+            };
+
+            // LiteLLM reaches Bedrock by region; Switchyard needs the runtime host, which the region names.
+            if (config.BaseUrl is null && config.Region is { Length: > 0 } region)
+            {
+                config = config with { BaseUrl = $"https://bedrock-runtime.{region}.amazonaws.com" };
+            }
+        }
+        else if (config.Provider == "vertex")
+        {
+            config = config with { Project = V("vertex_project", "project"), Location = V("vertex_location", "location") };
+        }
+
+        return config;
+    }
+
+    private static Dictionary<string, string> ReadHeaders(ConfigReadContext ctx, Dictionary<string, (YamlNode Node, int Line)> values, string path,
+        Dictionary<string, int> lines, Dictionary<string, string> written, Func<string, string?> env)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in (string[])["extra_headers", "headers"])
+        {
+            if (!values.Remove(key, out var v) || ctx.Mapping(v.Node, ConfigReadContext.Child(path, key)) is not { } map)
+            {
+                continue;
+            }
+
+            lines["headers"] = v.Line;
+            written["headers"] = key;
+            foreach (var (name, value, _) in ctx.FreeEntries(map, ConfigReadContext.Child(path, key)))
+            {
+                var p = ConfigReadContext.Child(ConfigReadContext.Child(path, key), name);
+                if (Secret(ctx, value, p, env) is { } text && !result.TryAdd(name, text))
+                {
+                    ctx.Error(p, value, $"header '{name}' is set twice (header names are case-insensitive)");
+                }
+            }
+        }
+
+        if (values.Remove("organization", out var org) && Secret(ctx, org.Node, ConfigReadContext.Child(path, "organization"), env) is { } orgId
+            && !result.TryAdd("OpenAI-Organization", orgId))
+        {
+            ctx.Error(ConfigReadContext.Child(path, "organization"), org.Line, "organization and an OpenAI-Organization header are both set");
+        }
+
+        return result;
+    }
+
+    private static int? Limit(ConfigReadContext ctx, Dictionary<string, (YamlNode Node, int Line)> item, string key, string path, int? fromParams)
+    {
+        if (!item.TryGetValue(key, out var v))
+        {
+            return fromParams;
+        }
+
+        if (fromParams is not null)
+        {
+            ctx.Error(ConfigReadContext.Child(path, key), v.Line, $"{key} is set both here and in the parameter block; keep one");
+        }
+
+        return ctx.Int(v.Node, ConfigReadContext.Child(path, key), 0, int.MaxValue);
+    }
+
+    private static (string? Id, int Line) ReadModelInfo(ConfigReadContext ctx, YamlNode node, string path)
+    {
+        if (ctx.Mapping(node, path) is not { } map)
+        {
+            return (null, 0);
+        }
+
+        string? id = null;
+        var idLine = 0;
+        var unused = new List<string>();
+        foreach (var (key, value, keyLine) in ctx.FreeEntries(map, path))
+        {
+            if (key == "id")
+            {
+                id = ctx.RequiredString(value, ConfigReadContext.Child(path, key), keyLine);
+                idLine = keyLine;
+            }
+            else
+            {
+                unused.Add(key);
+            }
+        }
+
+        if (unused.Count > 0)
+        {
+            ctx.Warning(path, node, $"model_info {string.Join(", ", unused)} {(unused.Count == 1 ? "is" : "are")} informational and not used by Switchyard");
+        }
+
+        return (id, idLine);
+    }
+
+    /// <summary>A string value, with <c>os.environ/NAME</c> read from the environment (an error when unset).</summary>
+    public static string? Secret(ConfigReadContext ctx, YamlNode node, string path, Func<string, string?> env)
+    {
+        var value = ctx.String(node, path);
+        if (value is null || !value.StartsWith(EnvPrefix, StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        var name = value[EnvPrefix.Length..];
+        var resolved = name.Length == 0 ? null : env(name);
+        if (resolved is null)
+        {
+            ctx.Error(path, node, $"environment variable '{name}' is not set (referenced as '{value}')");
+        }
+
+        return resolved;
+    }
+}

@@ -1,0 +1,30 @@
+using Switchyard.Core.Catalog;
+
+namespace Switchyard.Core.Configuration.ModelList;
+
+/// <summary>A model name written somewhere in the config, with where.</summary>
+internal sealed record NameRef(string Name, string Path, int Line);
+
+/// <summary>Which LiteLLM fallback list a rule came from; they are tried in this order.</summary>
+internal enum FallbackKind { Error, ContextWindow, ContentPolicy }
+
+/// <summary>One <c>{model_name: [fallback names]}</c> rule.</summary>
+internal sealed record FallbackRule(string Model, IReadOnlyList<NameRef> Targets, FallbackKind Kind, string Path, int Line);
+
+/// <summary>An alias from PLLM <c>model_aliases</c> or LiteLLM <c>model_group_alias</c>: one target, or several (a group).</summary>
+internal sealed record AliasSpec(string Name, IReadOnlyList<NameRef> Targets, string Path, int Line);
+
+/// <summary>What the router sections (<c>router</c> / <c>router_settings</c>, <c>litellm_settings</c>) contribute.</summary>
+internal sealed class ModelListRouting
+{
+    /// <summary>The strategy every group uses (round-robin when none is written).</summary>
+    public string Strategy { get; set; } = ModelGroup.RoundRobin;
+
+    public List<FallbackRule> Fallbacks { get; } = [];
+
+    /// <summary>LiteLLM <c>default_fallbacks</c> / PLLM <c>fallback_models</c>: for models without their own rule.</summary>
+    public List<NameRef> DefaultFallbacks { get; } = [];
+
+    /// <summary>LiteLLM <c>model_group_alias</c> entries.</summary>
+    public List<AliasSpec> Aliases { get; } = [];
+}
