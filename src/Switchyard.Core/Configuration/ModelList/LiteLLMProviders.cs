@@ -42,6 +42,13 @@ internal static class LiteLLMProviders
 
     private const string OpenRouter = "openrouter";
 
+    // Model families whose vendor a bare name gives away (beyond the registry of known models).
+    private static readonly (string Family, string Provider)[] Families =
+    [
+        ("gpt-", "openai"), ("chatgpt-", "openai"), ("o1", "openai"), ("o3", "openai"), ("o4", "openai"),
+        ("claude-", "anthropic"), ("gemini-", "gemini"),
+    ];
+
     /// <summary>Maps <paramref name="model"/>; on failure returns null and sets <paramref name="error"/>.</summary>
     public static MappedModel? Map(string model, string? apiBase, out string? error)
     {
@@ -105,7 +112,8 @@ internal static class LiteLLMProviders
         }
     }
 
-    // LiteLLM infers the vendor of a bare name (gpt-4o → openai); PLLM treats bare names as OpenAI.
+    // LiteLLM infers the vendor of a bare name (gpt-4o → openai); PLLM treats bare names as OpenAI. Here: the registry,
+    // then the name's family, then OpenAI-compatible when an api_base is given; otherwise an error.
     private static MappedModel? MapBare(string model, string? apiBase, out string? error)
     {
         error = null;
@@ -114,6 +122,14 @@ internal static class LiteLLMProviders
             if (KnownModels.For(provider.Prefix).Contains(model, StringComparer.Ordinal))
             {
                 return new MappedModel(provider.Prefix, model, null, null);
+            }
+        }
+
+        foreach (var (family, provider) in Families)
+        {
+            if (model.StartsWith(family, StringComparison.Ordinal))
+            {
+                return new MappedModel(provider, model, null, null);
             }
         }
 

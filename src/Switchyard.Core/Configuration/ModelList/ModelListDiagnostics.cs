@@ -60,6 +60,7 @@ internal static partial class ModelListDiagnostics
         // Bedrock is reached by region in LiteLLM; say so instead of asking for a host.
         if (key == "base_url" && entry.Config.Provider == "amazon_bedrock" && entry.Config.BaseUrl is null)
         {
+            path = ConfigReadContext.Child(entry.ParamsPath, "aws_region_name");
             message = "bedrock models need aws_region_name (or api_base, the bedrock-runtime endpoint)";
         }
 

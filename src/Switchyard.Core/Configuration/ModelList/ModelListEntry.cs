@@ -37,6 +37,9 @@ internal sealed class ModelListEntry
     /// <summary>1-based line of the item.</summary>
     public required int Line { get; init; }
 
+    /// <summary>Line of the parameter block's key: where a missing parameter is reported.</summary>
+    public required int ParamsLine { get; init; }
+
     /// <summary>The located entry the generic validator checks (paths under the parameter block).</summary>
-    public Located<ModelProviderConfig> Located() => new(Config, ParamsPath, Line, KeyLines);
+    public Located<ModelProviderConfig> Located() => new(Config, ParamsPath, ParamsLine, KeyLines);
 }

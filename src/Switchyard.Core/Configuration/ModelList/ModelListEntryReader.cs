@@ -86,6 +86,7 @@ internal static class ModelListEntryReader
             DeploymentIdLine = idLine,
             Enabled = !item.TryGetValue("enabled", out var enabled) || (ctx.Bool(enabled.Node, ConfigReadContext.Child(path, "enabled")) ?? true),
             Line = line,
+            ParamsLine = paramsEntry.Line,
         };
     }
 
