@@ -17,7 +17,11 @@ public class ExamplesTests
         var result = ConfigLoader.LoadFile(Path.Combine(ExamplesDir(), file), Env);
         Assert.True(result.Success, string.Join("\n", result.Diagnostics));
         Assert.Empty(result.Warnings);
-        Assert.NotNull(ModelCatalog.Build(result.Config!).Default);
+        // LiteLLM/PLLM configs have no default model (clients always name one); Plano examples mark one.
+        if (result.Config!.Dialect == "plano")
+        {
+            Assert.NotNull(ModelCatalog.Build(result.Config).Default);
+        }
     }
 
     [Fact]
