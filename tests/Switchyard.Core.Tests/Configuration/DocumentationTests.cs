@@ -25,6 +25,23 @@ public class DocumentationTests
         Assert.Equal(7, result.Config.Providers.Count);
     }
 
+    [Fact]
+    public void ModelListExample_InConfigurationDoc_LoadsWithOnlyItsAnnouncedWarnings()
+    {
+        var doc = File.ReadAllText(FindDoc());
+        var section = doc[doc.IndexOf("## PLLM / LiteLLM model_list", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
+        var yaml = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        var env = new Dictionary<string, string> { ["OPENAI_API_KEY"] = "o", ["AZURE_API_KEY"] = "z", ["ANTHROPIC_API_KEY"] = "a" };
+
+        var result = Load(yaml, env);
+
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        Assert.Equal(["router_settings.routing_strategy", "model_list[0]"], result.Warnings.Select(w => w.Path));
+        Assert.Equal(["gpt-4o#1", "azure-eu", "claude"], result.Config!.Providers.Select(p => p.Name));
+        Assert.Equal("gpt-4o", Assert.Single(result.Config.Groups).Name);
+    }
+
     private static string FindDoc([CallerFilePath] string sourceFile = "")
     {
         for (var dir = new DirectoryInfo(Path.GetDirectoryName(sourceFile)!); dir is not null; dir = dir.Parent)
