@@ -8,6 +8,7 @@ using Switchyard.Core.Telemetry;
 using Switchyard.Core.Translation;
 using Switchyard.Core.Translation.Client;
 using Switchyard.Core.Translation.Client.OpenAIChat;
+using Switchyard.Core.Translation.Passthrough;
 using Switchyard.Protocols.OpenAIChat;
 
 namespace Switchyard.Core.Pipeline;
@@ -17,7 +18,7 @@ namespace Switchyard.Core.Pipeline;
 /// Route → (Admit, later) → Dispatch. Each stage is a small method or class; none reaches into another's internals.
 /// Errors are written in the client's own protocol.
 /// </summary>
-public sealed class GatewayPipeline(ConfigManager config, AttemptRunner runner, ILogger<GatewayPipeline> logger)
+public sealed class GatewayPipeline(ConfigManager config, RoutingService routing, AttemptRunner runner, ILogger<GatewayPipeline> logger)
 {
     public long MaxBodyBytes { get; init; } = RequestBodyReader.DefaultMaxBytes;
 
@@ -55,6 +56,23 @@ public sealed class GatewayPipeline(ConfigManager config, AttemptRunner runner, 
             return;
         }
 
+        // Inline routing_preferences are for the gateway: read them, then forward the body without them.
+        IReadOnlyList<RoutePreferenceConfig>? inline = null;
+        if (envelope.HasRoutingPreferences)
+        {
+            var valueSpan = body.AsSpan()[envelope.RoutingPreferencesValueStart..envelope.RoutingPreferencesEnd];
+            if (!InlinePreferences.TryRead(valueSpan, snapshot.Catalog, out var preferences, out var prefsError))
+            {
+                await WriteErrorAsync(context, errors, prefsError!.Status, prefsError.Message, prefsError.Type, prefsError.Code).ConfigureAwait(false);
+                return;
+            }
+
+            // A null value means "none given"; an empty list disables preference routing for this request.
+            inline = valueSpan.SequenceEqual("null"u8) ? null : preferences;
+            body = JsonBodyPatcher.WithoutMember(body, envelope.RoutingPreferencesStart, envelope.RoutingPreferencesEnd);
+            RequestEnvelope.TryScan(body, out envelope, out _);
+        }
+
         var request = new GatewayRequest
         {
             HttpContext = context,
@@ -70,20 +88,19 @@ public sealed class GatewayPipeline(ConfigManager config, AttemptRunner runner, 
         // Authenticate: gateway keys come later; capture the caller's provider credential for passthrough_auth.
         request.ClientCredential = ClientCredentials.From(context.Request.Headers);
 
-        // Resolve
-        var resolution = snapshot.Catalog.Resolve(request.RequestedModel);
-        if (resolution.Status != ResolutionStatus.Resolved)
+        // Resolve + Route: a named model or alias directly; preference routing (router model, affinity, selection) otherwise.
+        var (decision, routeError) = await routing.RouteAsync(snapshot, Input(request, inline), context.RequestAborted).ConfigureAwait(false);
+        if (decision is null)
         {
-            await WriteResolutionErrorAsync(context, errors, resolution.Status, request.RequestedModel).ConfigureAwait(false);
+            await WriteErrorAsync(context, errors, routeError!.Status, routeError.Message, routeError.Type, routeError.Code).ConfigureAwait(false);
             return;
         }
 
-        // Route: the resolved model and its fallbacks (preference routing plugs in here).
-        var plan = CandidatePlanner.Plan(snapshot.Catalog, resolution.Model!, resolution.ViaAlias);
-        GatewayLog.Resolved(logger, request.RequestedModel, resolution.Model!.CanonicalName, plan.Candidates.Count);
+        GatewayLog.Resolved(logger, request.RequestedModel, decision.Candidates.Count > 0 ? decision.Candidates[0].CanonicalName : "-", decision.Candidates.Count);
+        RoutingExplain.SetHeaders(context.Response, decision, RoutingExplain.Wanted(context.Request.Headers));
 
         // Dispatch
-        await runner.RunAsync(request, plan).ConfigureAwait(false);
+        await runner.RunAsync(request, decision.ToPlan()).ConfigureAwait(false);
 
         // Record (usage now; cost, metrics and passive health hang off the same point later)
         if (request.Usage is { } u)
@@ -92,15 +109,20 @@ public sealed class GatewayPipeline(ConfigManager config, AttemptRunner runner, 
         }
     }
 
-    private static Task WriteResolutionErrorAsync(HttpContext context, IClientErrorEncoder errors, ResolutionStatus status, string? requested) => status switch
+    /// <summary>The Route stage's view of a request (also used by the decision API).</summary>
+    public static RoutingInput Input(GatewayRequest request, IReadOnlyList<RoutePreferenceConfig>? inline)
     {
-        ResolutionStatus.NoModelAndNoDefault => WriteErrorAsync(context, errors, 400,
-            "the request has no 'model' and no default model is configured (mark one provider entry with default: true)",
-            "invalid_request_error", "model_required"),
-        _ => WriteErrorAsync(context, errors, 404,
-            $"The model '{requested}' does not exist or is not configured on this gateway; GET /v1/models lists the available models",
-            "not_found_error", "model_not_found"),
-    };
+        var headers = request.HttpContext.Request.Headers;
+        var affinity = headers.TryGetValue(RoutingExplain.AffinityHeader, out var a) && a.Count > 0 ? a[0] : null;
+        string? tenant = null;
+        if (request.Snapshot.Config.Affinity.TenantHeader is { } tenantHeader && headers.TryGetValue(tenantHeader, out var t) && t.Count > 0)
+        {
+            tenant = t[0];
+        }
+
+        return new RoutingInput(request.RequestedModel, inline, affinity, tenant, () =>
+            request.TryGetIr(out var ir, out var error) ? (ir!.Messages, null) : (null, error));
+    }
 
     /// <summary>Writes a gateway error in the given protocol's shape.</summary>
     public static async Task WriteErrorAsync(HttpContext context, IClientErrorEncoder errors, int status, string message, string type, string code)
