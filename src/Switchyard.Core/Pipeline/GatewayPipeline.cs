@@ -31,68 +31,25 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
     /// <summary><c>POST /v1/responses</c>.</summary>
     public Task HandleResponsesAsync(HttpContext context) => HandleAsync(context, ClientProtocol.OpenAIResponses);
 
+    /// <summary><c>POST /routing/v1/{chat/completions,messages,responses}</c>: the routing decision without calling a model.</summary>
+    public Task HandleDecisionAsync(HttpContext context, ClientProtocol protocol) => DecideAsync(context, protocol);
+
     private async Task HandleAsync(HttpContext context, ClientProtocol protocol)
     {
-        var snapshot = config.Current;
-        var errors = CodecRegistry.Errors(protocol);
-
-        // Read
-        var (status, body) = await RequestBodyReader.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        switch (status)
+        var (request, inline) = await ReadAsync(context, protocol).ConfigureAwait(false);
+        if (request is null)
         {
-            case BodyReadStatus.ClientGone:
-                return;
-            case BodyReadStatus.TooLarge:
-                await WriteErrorAsync(context, errors, 413, $"request body exceeds {MaxBodyBytes} bytes", "invalid_request_error", "request_too_large").ConfigureAwait(false);
-                return;
-            case BodyReadStatus.Empty:
-                await WriteErrorAsync(context, errors, 400, "the request body is empty; send a JSON request", "invalid_request_error", "empty_body").ConfigureAwait(false);
-                return;
-        }
-
-        if (!RequestEnvelope.TryScan(body, out var envelope, out var parseError))
-        {
-            await WriteErrorAsync(context, errors, 400, parseError!, "invalid_request_error", "invalid_json").ConfigureAwait(false);
             return;
         }
-
-        // Inline routing_preferences are for the gateway: read them, then forward the body without them.
-        IReadOnlyList<RoutePreferenceConfig>? inline = null;
-        if (envelope.HasRoutingPreferences)
-        {
-            var valueSpan = body.AsSpan()[envelope.RoutingPreferencesValueStart..envelope.RoutingPreferencesEnd];
-            if (!InlinePreferences.TryRead(valueSpan, snapshot.Catalog, out var preferences, out var prefsError))
-            {
-                await WriteErrorAsync(context, errors, prefsError!.Status, prefsError.Message, prefsError.Type, prefsError.Code).ConfigureAwait(false);
-                return;
-            }
-
-            // A null value means "none given"; an empty list disables preference routing for this request.
-            inline = valueSpan.SequenceEqual("null"u8) ? null : preferences;
-            body = JsonBodyPatcher.WithoutMember(body, envelope.RoutingPreferencesStart, envelope.RoutingPreferencesEnd);
-            RequestEnvelope.TryScan(body, out envelope, out _);
-        }
-
-        var request = new GatewayRequest
-        {
-            HttpContext = context,
-            Protocol = protocol,
-            Errors = errors,
-            Codec = CodecRegistry.Client(protocol),
-            RawBody = body,
-            Envelope = envelope,
-            Snapshot = snapshot,
-            Listener = snapshot.ListenerFor(context.Connection.LocalPort),
-        };
 
         // Authenticate: gateway keys come later; capture the caller's provider credential for passthrough_auth.
         request.ClientCredential = ClientCredentials.From(context.Request.Headers);
 
         // Resolve + Route: a named model or alias directly; preference routing (router model, affinity, selection) otherwise.
-        var (decision, routeError) = await routing.RouteAsync(snapshot, Input(request, inline), context.RequestAborted).ConfigureAwait(false);
+        var (decision, routeError) = await routing.RouteAsync(request.Snapshot, Input(request, inline), context.RequestAborted).ConfigureAwait(false);
         if (decision is null)
         {
-            await WriteErrorAsync(context, errors, routeError!.Status, routeError.Message, routeError.Type, routeError.Code).ConfigureAwait(false);
+            await WriteErrorAsync(context, request.Errors, routeError!.Status, routeError.Message, routeError.Type, routeError.Code).ConfigureAwait(false);
             return;
         }
 
@@ -107,6 +64,103 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
         {
             GatewayLog.Usage(logger, request.RequestedModel, u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.CacheWriteInputTokens, u.ReasoningTokens);
         }
+    }
+
+    /// <summary>Read: body (size-limited), envelope scan, inline routing preferences. Null after writing an error.</summary>
+    private async Task<(GatewayRequest? Request, IReadOnlyList<RoutePreferenceConfig>? Inline)> ReadAsync(HttpContext context, ClientProtocol protocol)
+    {
+        var snapshot = config.Current;
+        var errors = CodecRegistry.Errors(protocol);
+
+        // Read
+        var (status, body) = await RequestBodyReader.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        switch (status)
+        {
+            case BodyReadStatus.ClientGone:
+                return (null, null);
+            case BodyReadStatus.TooLarge:
+                await WriteErrorAsync(context, errors, 413, $"request body exceeds {MaxBodyBytes} bytes", "invalid_request_error", "request_too_large").ConfigureAwait(false);
+                return (null, null);
+            case BodyReadStatus.Empty:
+                await WriteErrorAsync(context, errors, 400, "the request body is empty; send a JSON request", "invalid_request_error", "empty_body").ConfigureAwait(false);
+                return (null, null);
+        }
+
+        if (!RequestEnvelope.TryScan(body, out var envelope, out var parseError))
+        {
+            await WriteErrorAsync(context, errors, 400, parseError!, "invalid_request_error", "invalid_json").ConfigureAwait(false);
+            return (null, null);
+        }
+
+        // Inline routing_preferences are for the gateway: read them, then forward the body without them.
+        IReadOnlyList<RoutePreferenceConfig>? inline = null;
+        if (envelope.HasRoutingPreferences)
+        {
+            var valueSpan = body.AsSpan()[envelope.RoutingPreferencesValueStart..envelope.RoutingPreferencesEnd];
+            if (!InlinePreferences.TryRead(valueSpan, snapshot.Catalog, out var preferences, out var prefsError))
+            {
+                await WriteErrorAsync(context, errors, prefsError!.Status, prefsError.Message, prefsError.Type, prefsError.Code).ConfigureAwait(false);
+                return (null, null);
+            }
+
+            // A null value means "none given"; an empty list disables preference routing for this request.
+            inline = valueSpan.SequenceEqual("null"u8) ? null : preferences;
+            body = JsonBodyPatcher.WithoutMember(body, envelope.RoutingPreferencesStart, envelope.RoutingPreferencesEnd);
+            RequestEnvelope.TryScan(body, out envelope, out _);
+        }
+
+        return (new GatewayRequest
+        {
+            HttpContext = context,
+            Protocol = protocol,
+            Errors = errors,
+            Codec = CodecRegistry.Client(protocol),
+            RawBody = body,
+            Envelope = envelope,
+            Snapshot = snapshot,
+            Listener = snapshot.ListenerFor(context.Connection.LocalPort),
+        }, inline);
+
+    }
+
+    private async Task DecideAsync(HttpContext context, ClientProtocol protocol)
+    {
+        var (request, inline) = await ReadAsync(context, protocol).ConfigureAwait(false);
+        if (request is null)
+        {
+            return;
+        }
+
+        var (decision, routeError) = await routing.RouteAsync(request.Snapshot, Input(request, inline), context.RequestAborted).ConfigureAwait(false);
+        if (decision is null)
+        {
+            await WriteErrorAsync(context, request.Errors, routeError!.Status, routeError.Message, routeError.Type, routeError.Code).ConfigureAwait(false);
+            return;
+        }
+
+        RoutingExplain.SetHeaders(context.Response, decision, explain: false);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        var json = RoutingExplain.ToJson(decision, TraceId(context));
+        await context.Response.BodyWriter.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>The W3C trace id of the request: the current activity's, else the caller's <c>traceparent</c>, else a new one.</summary>
+    private static string TraceId(HttpContext context)
+    {
+        if (System.Diagnostics.Activity.Current is { } activity && activity.TraceId != default)
+        {
+            return activity.TraceId.ToHexString();
+        }
+
+        if (context.Request.Headers.TryGetValue("traceparent", out var tp) && tp.Count > 0 && tp[0] is { Length: >= 55 } parent
+            && parent[2] == '-' && parent[35] == '-' && System.Diagnostics.ActivityTraceId.CreateFromString(parent.AsSpan(3, 32)) is var id
+            && id != default)
+        {
+            return id.ToHexString();
+        }
+
+        return System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
     }
 
     /// <summary>The Route stage's view of a request (also used by the decision API).</summary>

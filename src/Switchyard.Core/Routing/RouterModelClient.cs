@@ -42,13 +42,22 @@ public sealed record RouterCallResult(RouterFailureKind FailureKind, string? Fai
     };
 }
 
+/// <summary>Asks a router model which route fits a conversation (<see cref="RouterModelClient"/> over HTTP).</summary>
+public interface IRouterModel
+{
+    /// <summary>Never throws for router failures: they come back as a failed <see cref="RouterCallResult"/>.</summary>
+    Task<RouterCallResult> AskAsync(
+        ModelCatalog catalog, RouterSettings settings, IReadOnlyList<RoutePreference> routes, IReadOnlyList<IrMessage> messages,
+        CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Asks the router model (<c>overrides.llm_routing_model</c>, any OpenAI-compatible server such as Ollama or vLLM
 /// serving Arch-Router or Plano-Orchestrator) which route fits a conversation. The whole call — connect, send,
 /// read — is bounded by <c>overrides.router_timeout</c>; every failure is returned, never thrown, so the pipeline can
 /// fail open.
 /// </summary>
-public sealed class RouterModelClient(UpstreamHttp http)
+public sealed class RouterModelClient(UpstreamHttp http) : IRouterModel
 {
     /// <summary>The router's answer is one small JSON object; anything bigger than this is not an answer.</summary>
     private const int MaxAnswerBytes = 256 * 1024;

@@ -28,7 +28,7 @@ public sealed record RoutingInput(
 /// by the route's selection policy, are the dispatch order. No route, or a router failure (error, garbage,
 /// timeout), falls back to the requested or default model — routing never fails a request.
 /// </summary>
-public sealed class RoutingService(RouterModelClient router, ISelectionFigures figures, TimeProvider time)
+public sealed class RoutingService(IRouterModel router, ISelectionFigures figures, TimeProvider time)
 {
     private readonly Lock _affinityLock = new();
     private (AffinitySettings Settings, IAffinityStore Store)? _affinity;

@@ -95,7 +95,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<UpstreamHttp>();
         builder.Services.AddSingleton(RetryPolicy.Default);
         builder.Services.AddSingleton<AttemptRunner>();
-        builder.Services.AddSingleton<RouterModelClient>();
+        builder.Services.AddSingleton<IRouterModel, RouterModelClient>();
         builder.Services.AddSingleton<ISelectionFigures>(NoSelectionFigures.Instance);
         builder.Services.AddSingleton<RoutingService>();
         builder.Services.AddSingleton<GatewayPipeline>();
