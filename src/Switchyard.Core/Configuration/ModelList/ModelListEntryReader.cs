@@ -1,3 +1,4 @@
+using Switchyard.Core.Providers.AmazonBedrock;
 using YamlDotNet.RepresentationModel;
 
 namespace Switchyard.Core.Configuration.ModelList;
@@ -236,7 +237,7 @@ internal static class ModelListEntryReader
             // LiteLLM reaches Bedrock by region; Switchyard needs the runtime host, which the region names.
             if (config.BaseUrl is null && config.Region is { Length: > 0 } region)
             {
-                config = config with { BaseUrl = $"https://bedrock-runtime.{region}.amazonaws.com" };
+                config = config with { BaseUrl = AmazonBedrockProvider.EndpointFor(region) };
             }
         }
         else if (config.Provider == "vertex")

@@ -55,6 +55,9 @@ internal sealed class AmazonBedrockProvider : ProviderDefinition
         SigV4Signer.Sign(message, body.Span, entry.AwsAccessKeyId, entry.AwsSecretAccessKey, entry.AwsSessionToken, region, "bedrock", DateTimeOffset.UtcNow);
     }
 
+    /// <summary>The Bedrock runtime endpoint of a region (configs that name a region instead of a base_url).</summary>
+    public static string EndpointFor(string region) => $"https://bedrock-runtime.{region}.amazonaws.com";
+
     /// <summary>The region for signing: configured, or read from the Bedrock runtime host name.</summary>
     public static string? RegionOf(ModelProviderConfig entry)
     {
