@@ -6,6 +6,7 @@ using Switchyard.Core.Configuration;
 using Switchyard.Core.Pipeline;
 using Switchyard.Core.Providers;
 using Switchyard.Core.Resilience;
+using Switchyard.Core.Routing.Metrics;
 using Switchyard.Endpoints;
 
 namespace Switchyard.Hosting;
@@ -46,6 +47,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
     /// <summary>The live configuration.</summary>
     public ConfigManager Config { get; }
+
+    /// <summary>The host's services (process-wide state such as <see cref="ObservedLatency"/>; tests read it).</summary>
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>Addresses Kestrel listens on (valid after <see cref="StartAsync"/>).</summary>
     public IReadOnlyList<Uri> Addresses => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
@@ -93,6 +97,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<UpstreamHttp>();
         builder.Services.AddSingleton(RetryPolicy.Default);
+        // One per process: observed TTFT outlives config reloads (DESIGN §5, §6).
+        builder.Services.AddSingleton(sp => new ObservedLatency(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<AttemptRunner>();
         builder.Services.AddSingleton<GatewayPipeline>();
         builder.Services.AddSingleton<CountTokensHandler>();
