@@ -17,6 +17,9 @@ public static class CliApp
           switchyard validate FILE                     Check a config: every error with its line (exit 1), or a
                                                        summary of providers, models and aliases (exit 0).
           switchyard models FILE                       Print the resolved model table of a config.
+          switchyard route --config FILE "prompt"      Ask the router model which route fits the prompt; print the
+                       [--model M] [--affinity ID]     decision and why (router answer, ranking, skipped models).
+                       [--json]
           switchyard --help | --version
 
         Config files are Plano-style YAML (plano_config.yaml, v0.3/v0.4); see docs/configuration.md.
@@ -49,6 +52,7 @@ public static class CliApp
             "serve" => await ServeAsync(rest, stdout, stderr).ConfigureAwait(false),
             "validate" => Validate(rest, stdout, stderr),
             "models" => Models(rest, stdout, stderr),
+            "route" => await RouteCommand.RunAsync(rest, stdout, stderr).ConfigureAwait(false),
             _ => Fail(stderr, $"unknown command '{command}'"),
         };
     }

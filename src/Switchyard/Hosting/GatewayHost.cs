@@ -6,6 +6,7 @@ using Switchyard.Core.Configuration;
 using Switchyard.Core.Pipeline;
 using Switchyard.Core.Providers;
 using Switchyard.Core.Resilience;
+using Switchyard.Core.Routing;
 using Switchyard.Core.Routing.Metrics;
 using Switchyard.Endpoints;
 
@@ -100,6 +101,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
         // One per process: observed TTFT outlives config reloads (DESIGN §5, §6).
         builder.Services.AddSingleton(sp => new ObservedLatency(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<AttemptRunner>();
+        builder.Services.AddSingleton<IRouterModel, RouterModelClient>();
+        builder.Services.AddSingleton<ISelectionFigures>(NoSelectionFigures.Instance);
+        builder.Services.AddSingleton<RoutingService>();
         builder.Services.AddSingleton<GatewayPipeline>();
         builder.Services.AddSingleton<CountTokensHandler>();
 
