@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Switchyard.Core.Catalog;
 using Switchyard.Core.Configuration;
+using Switchyard.Core.Routing.Selection;
 
 namespace Switchyard.Core.Routing.Metrics;
 
@@ -11,16 +13,28 @@ namespace Switchyard.Core.Routing.Metrics;
 /// url, query, interval, half-life and aliases; lines ignored) is reused with its data and timer; new ones are
 /// fetched once before the view is published; removed ones are stopped after it is. The
 /// <see cref="ObservedLatency"/> instance is one per process and is never replaced. Lookups on <see cref="Current"/>
-/// are lock-free; applies are serialised.
+/// are lock-free; applies are serialised. As <see cref="ISelectionFigures"/> it always answers from
+/// <see cref="Current"/>, so the Route stage sees reloaded sources without being rebuilt.
 /// </summary>
-public sealed class MetricsSourceRegistry : IAsyncDisposable
+public sealed class MetricsSourceRegistry : ISelectionFigures, IAsyncDisposable
 {
     private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _applying = new(1, 1);
     private MetricsSources _current = MetricsSources.Empty;
     private bool _disposed;
+
+    /// <summary>Creates a registry with its own HTTP client for catalogs and Prometheus (disposed with the registry).</summary>
+    /// <param name="observed">The process-wide observed TTFT the dispatch loop feeds.</param>
+    /// <param name="time">Clock and refresh timers.</param>
+    /// <param name="logger">Source startup and reload outcomes.</param>
+    public MetricsSourceRegistry(ObservedLatency observed, TimeProvider? time = null, ILogger<MetricsSourceRegistry>? logger = null)
+        : this(new HttpClient(), observed, time, logger)
+    {
+        _ownsHttp = true;
+    }
 
     /// <summary>Creates a registry with no sources (<see cref="Current"/> is <see cref="MetricsSources.Empty"/>).</summary>
     /// <param name="http">A shared client for catalogs and Prometheus (not disposed here).</param>
@@ -41,12 +55,18 @@ public sealed class MetricsSourceRegistry : IAsyncDisposable
     /// <summary>The sources of the last applied config.</summary>
     public MetricsSources Current => Volatile.Read(ref _current);
 
+    /// <inheritdoc />
+    public FigureLookup? LookupFor(SelectionPolicy policy) => Current.LookupFor(policy);
+
     /// <summary>
     /// Makes <paramref name="configs"/> current: reuses equal running sources, starts (one fetch each) the new ones,
     /// publishes the new view, then stops the sources no longer listed. A failed first fetch does not fail the apply;
     /// it is logged and shown on <see cref="MetricsSources.Status"/>.
     /// </summary>
-    public async Task<MetricsSources> ApplyAsync(IReadOnlyList<MetricsSourceConfig> configs, CancellationToken cancellationToken = default)
+    /// <param name="configs">The new <c>model_metrics_sources</c>, in config order.</param>
+    /// <param name="catalog">The new config's models, for by-name lookups of entry names (see <see cref="MetricsSources"/>).</param>
+    /// <param name="cancellationToken">Cancels the first fetches of new sources (they are then stopped, nothing is published).</param>
+    public async Task<MetricsSources> ApplyAsync(IReadOnlyList<MetricsSourceConfig> configs, ModelCatalog? catalog = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configs);
         await _applying.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -68,7 +88,7 @@ public sealed class MetricsSourceRegistry : IAsyncDisposable
                 }
             }
 
-            var next = new MetricsSources(entries, ownsEntries: false, _logger);
+            var next = new MetricsSources(entries, ownsEntries: false, _logger, catalog);
             foreach (var entry in started)
             {
                 startedNames.Add(next.Names[Array.IndexOf(entries, entry)]);
@@ -116,6 +136,10 @@ public sealed class MetricsSourceRegistry : IAsyncDisposable
             var last = Volatile.Read(ref _current);
             Volatile.Write(ref _current, MetricsSources.Empty);
             await DisposeAllAsync(last.Entries).ConfigureAwait(false);
+            if (_ownsHttp)
+            {
+                _http.Dispose();
+            }
         }
         finally
         {

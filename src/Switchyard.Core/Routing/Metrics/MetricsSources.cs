@@ -18,10 +18,16 @@ namespace Switchyard.Core.Routing.Metrics;
 /// DigitalOcean's bare <c>model_id</c>, Prometheus <c>provider/model</c>); see <see cref="CostSourceEntry"/>. A
 /// candidate no source knows has no data and ranks last (<see cref="CandidateRanker"/>).
 /// </para>
+/// <para>
+/// By-name lookups (<see cref="LookupFor"/>, <see cref="TryGetCost"/>, <see cref="TryGetLatency"/>) learn a name's
+/// provider and model id from the name itself when it is <c>provider/model</c>, otherwise from the
+/// <see cref="ModelCatalog"/> given at construction (an entry name such as <c>fast</c> resolves to its
+/// <c>openai/gpt-4o-mini</c>); without a catalog such a name matches only as it is (or through <c>model_aliases</c>).
+/// </para>
 /// Thread-safe for lookups. A view built by <see cref="MetricsSourceRegistry"/> does not own its sources (the
 /// registry carries them across reloads); one built with the public constructor does, and stops them on dispose.
 /// </summary>
-public sealed class MetricsSources : IAsyncDisposable
+public sealed class MetricsSources : ISelectionFigures, IAsyncDisposable
 {
     private static readonly FigureLookup NoData = static (string _, out double figure) =>
     {
@@ -32,6 +38,7 @@ public sealed class MetricsSources : IAsyncDisposable
     private readonly MetricsSourceEntry[] _entries;
     private readonly string[] _names;
     private readonly bool _ownsEntries;
+    private readonly ModelCatalog? _catalog;
     private readonly ILogger _logger;
     private int _disposed;
 
@@ -41,16 +48,18 @@ public sealed class MetricsSources : IAsyncDisposable
     /// <param name="observed">The process-wide observed TTFT; its half-life follows an <c>observed</c> entry's <c>half_life</c>.</param>
     /// <param name="time">Clock and refresh timers.</param>
     /// <param name="logger">Startup outcome of each source.</param>
-    public MetricsSources(IReadOnlyList<MetricsSourceConfig> configs, HttpClient http, ObservedLatency observed, TimeProvider? time = null, ILogger? logger = null)
-        : this(CreateEntries(configs, http, observed, time ?? TimeProvider.System), ownsEntries: true, logger)
+    /// <param name="catalog">The config's models, so by-name lookups can match entry names by provider and model id.</param>
+    public MetricsSources(IReadOnlyList<MetricsSourceConfig> configs, HttpClient http, ObservedLatency observed, TimeProvider? time = null, ILogger? logger = null, ModelCatalog? catalog = null)
+        : this(CreateEntries(configs, http, observed, time ?? TimeProvider.System), ownsEntries: true, logger, catalog)
     {
         ApplyObservedSettings(configs, observed);
     }
 
-    internal MetricsSources(MetricsSourceEntry[] entries, bool ownsEntries, ILogger? logger)
+    internal MetricsSources(MetricsSourceEntry[] entries, bool ownsEntries, ILogger? logger, ModelCatalog? catalog = null)
     {
         _entries = entries;
         _ownsEntries = ownsEntries;
+        _catalog = catalog;
         _logger = logger ?? NullLogger.Instance;
         _names = NameEntries(entries);
         foreach (var entry in entries)
@@ -114,10 +123,10 @@ public sealed class MetricsSources : IAsyncDisposable
     };
 
     /// <summary>The price of <paramref name="model"/> (a configured name) in USD per million tokens, input+output.</summary>
-    public bool TryGetCost(string model, out double usdPerMillion) => TryGet(isCost: true, MetricsModelKey.FromName(model), out usdPerMillion);
+    public bool TryGetCost(string model, out double usdPerMillion) => TryGet(isCost: true, KeyFor(model), out usdPerMillion);
 
     /// <summary>The latency of <paramref name="model"/> (a configured name) in seconds.</summary>
-    public bool TryGetLatency(string model, out double seconds) => TryGet(isCost: false, MetricsModelKey.FromName(model), out seconds);
+    public bool TryGetLatency(string model, out double seconds) => TryGet(isCost: false, KeyFor(model), out seconds);
 
     /// <summary>The figure <paramref name="policy"/> ranks <paramref name="key"/> by; false for None or when no source knows it.</summary>
     public bool TryGetFigure(SelectionPolicy policy, in MetricsModelKey key, out double figure)
@@ -132,9 +141,8 @@ public sealed class MetricsSources : IAsyncDisposable
     }
 
     /// <summary>
-    /// Ranks configured model names for <paramref name="policy"/>. A <c>provider/model</c> name is also matched by
-    /// its parts; any other name only as it is (use the <see cref="ResolvedModel"/> overload to match entries by
-    /// their provider and model id).
+    /// Ranks configured model names for <paramref name="policy"/>, looked up as <see cref="TryGetCost"/> and
+    /// <see cref="TryGetLatency"/> do.
     /// </summary>
     public CandidateRanking Rank(IReadOnlyList<string> candidates, SelectionPolicy policy) =>
         CandidateRanker.Rank(candidates, policy, policy == SelectionPolicy.None ? null : LookupFor(policy) ?? NoData);
@@ -221,6 +229,19 @@ public sealed class MetricsSources : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    // Entry names resolve through the catalog's exact maps (no allocation); a provider/model name says it itself,
+    // which also covers wildcard matches without building a ResolvedModel.
+    private MetricsModelKey KeyFor(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_catalog is not null && !name.Contains('/', StringComparison.Ordinal) && _catalog.ResolveName(name) is { } model)
+        {
+            return new MetricsModelKey(name, model.Provider.Prefix, model.ModelId);
+        }
+
+        return MetricsModelKey.FromName(name);
     }
 
     private bool TryGet(bool isCost, in MetricsModelKey key, out double figure)

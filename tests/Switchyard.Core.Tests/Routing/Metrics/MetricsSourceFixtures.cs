@@ -22,12 +22,18 @@ internal static class MetricsSourceFixtures
     public static string TestDataPath(string name, [System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
         Path.Combine(Path.GetDirectoryName(here)!, "TestData", name);
 
-    /// <summary>Resolved candidates from a small Plano config, by requested name.</summary>
-    public static IReadOnlyList<ResolvedModel> Resolve(string providersYaml, params string[] names)
+    /// <summary>The model catalog of a small Plano config.</summary>
+    public static ModelCatalog ModelCatalogOf(string providersYaml)
     {
         var result = ConfigLoader.Parse("model_providers:\n" + providersYaml, "t.yaml", _ => null);
         Assert.True(result.Success, string.Join("\n", result.Diagnostics));
-        var catalog = ModelCatalog.Build(result.Config!);
+        return ModelCatalog.Build(result.Config!);
+    }
+
+    /// <summary>Resolved candidates from a small Plano config, by requested name.</summary>
+    public static IReadOnlyList<ResolvedModel> Resolve(string providersYaml, params string[] names)
+    {
+        var catalog = ModelCatalogOf(providersYaml);
         return names.Select(n => catalog.ResolveName(n) ?? throw new InvalidOperationException($"'{n}' does not resolve")).ToArray();
     }
 

@@ -110,6 +110,25 @@ public sealed class MetricsSourceRegistryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LookupFor_AsSelectionFigures_FollowsTheCurrentSources()
+    {
+        await using var registry = new MetricsSourceRegistry(_http, new ObservedLatency(_time), _time);
+        Assert.Null(registry.LookupFor(SelectionPolicy.Cheapest));
+
+        await registry.ApplyAsync([Cost(CostSourceKind.ModelsDev, TestDataPath("models-dev-api.json"))], ModelCatalogOf("""
+              - model: openai/gpt-4o-mini
+                name: mini
+                access_key: k
+            """));
+
+        var lookup = registry.LookupFor(SelectionPolicy.Cheapest);
+        Assert.NotNull(lookup);
+        Assert.True(lookup("mini", out var price));
+        Assert.Equal(0.75, price, 9);
+        Assert.Null(registry.LookupFor(SelectionPolicy.Fastest));
+    }
+
+    [Fact]
     public async Task ApplyAsync_NewSourceFailsFirstFetch_StillApplied()
     {
         await using var registry = new MetricsSourceRegistry(_http, new ObservedLatency(_time), _time);

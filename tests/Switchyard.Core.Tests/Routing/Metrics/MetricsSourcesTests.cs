@@ -47,22 +47,27 @@ public sealed class MetricsSourcesTests : IAsyncLifetime
         Assert.Equal([0.75, 6, 12.5, null], ranking.Candidates.Select(c => c.Figure));
     }
 
+    private const string EntryNamesConfig = """
+          - model: openai/gpt-4o-mini
+            name: small
+            access_key: a
+          - model: gemini/gemini-2.5-flash
+            name: flash
+            access_key: b
+          - model: anthropic/claude-sonnet-4-5
+            access_key: c
+        """;
+
+    // models.dev lists Gemini under its own provider id "google".
+    private const string GoogleAndOpenAICatalog =
+        """{"google": {"models": {"gemini-2.5-flash": {"cost": {"input": 0.3, "output": 2.5}}}}, "openai": {"models": {"gpt-4o-mini": {"cost": {"input": 0.15, "output": 0.6}}}}}""";
+
     [Fact]
     public async Task Rank_ResolvedCandidates_MatchEntryNamesByProviderAndModelId()
     {
         using var catalog = new TempCatalog("models-dev-api.json");
-        // models.dev lists Gemini under its own provider id "google".
-        catalog.Write("""{"google": {"models": {"gemini-2.5-flash": {"cost": {"input": 0.3, "output": 2.5}}}}, "openai": {"models": {"gpt-4o-mini": {"cost": {"input": 0.15, "output": 0.6}}}}}""");
-        var candidates = Resolve("""
-              - model: openai/gpt-4o-mini
-                name: small
-                access_key: a
-              - model: gemini/gemini-2.5-flash
-                name: flash
-                access_key: b
-              - model: anthropic/claude-sonnet-4-5
-                access_key: c
-            """, "anthropic/claude-sonnet-4-5", "flash", "small");
+        catalog.Write(GoogleAndOpenAICatalog);
+        var candidates = Resolve(EntryNamesConfig, "anthropic/claude-sonnet-4-5", "flash", "small");
         await using var sources = new MetricsSources([Cost(CostSourceKind.ModelsDev, catalog.Path)], _http, new ObservedLatency(new ManualTime()));
         await sources.StartAsync();
 
@@ -72,6 +77,22 @@ public sealed class MetricsSourcesTests : IAsyncLifetime
         Assert.Equal([2, 1, 0], ranking.Candidates.Select(c => c.DeclaredIndex));
         Assert.Equal(2.8, ranking.Candidates[1].Figure!.Value, 9);
         Assert.False(sources.TryGetCost("small", out _)); // a bare entry name carries no provider/model to match
+    }
+
+    [Fact]
+    public async Task LookupFor_WithModelCatalog_EntryNamesMatchByTheirProviderAndModelId()
+    {
+        using var catalog = new TempCatalog("models-dev-api.json");
+        catalog.Write(GoogleAndOpenAICatalog);
+        await using var sources = new MetricsSources([Cost(CostSourceKind.ModelsDev, catalog.Path)], _http, new ObservedLatency(new ManualTime()), catalog: ModelCatalogOf(EntryNamesConfig));
+        await sources.StartAsync();
+
+        var ranking = CandidateRanker.Rank(["anthropic/claude-sonnet-4-5", "flash", "small"], SelectionPolicy.Cheapest, sources.LookupFor(SelectionPolicy.Cheapest));
+
+        Assert.Equal(["small", "flash", "anthropic/claude-sonnet-4-5"], ranking.Models);
+        Assert.True(sources.TryGetCost("small", out var small));
+        Assert.Equal(0.75, small, 9);
+        Assert.True(sources.TryGetCost("gemini/gemini-2.5-flash", out _)); // provider/model names need no catalog
     }
 
     [Fact]
