@@ -102,7 +102,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(sp => new ObservedLatency(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<AttemptRunner>();
         builder.Services.AddSingleton<IRouterModel, RouterModelClient>();
-        builder.Services.AddSingleton<ISelectionFigures>(NoSelectionFigures.Instance);
+        builder.Services.AddSingleton(sp => new MetricsSourceRegistry(sp.GetRequiredService<ObservedLatency>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MetricsSourceRegistry>>()));
+        builder.Services.AddSingleton<ISelectionFigures>(sp => sp.GetRequiredService<MetricsSourceRegistry>());
+        builder.Services.AddHostedService<MetricsSourcesService>();
         builder.Services.AddSingleton<RoutingService>();
         builder.Services.AddSingleton<GatewayPipeline>();
         builder.Services.AddSingleton<CountTokensHandler>();
