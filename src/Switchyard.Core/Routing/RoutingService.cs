@@ -57,7 +57,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         }
     }
 
-    public async Task<(RoutingDecision? Decision, RoutingError? Error)> RouteAsync(RuntimeSnapshot snapshot, RoutingInput input, CancellationToken cancellationToken)
+    public async ValueTask<(RoutingDecision? Decision, RoutingError? Error)> RouteAsync(RuntimeSnapshot snapshot, RoutingInput input, CancellationToken cancellationToken)
     {
         var config = snapshot.Config;
         var catalog = snapshot.Catalog;
