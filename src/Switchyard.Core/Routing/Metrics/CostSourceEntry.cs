@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Switchyard.Core.Configuration;
 
 namespace Switchyard.Core.Routing.Metrics;
@@ -19,12 +20,12 @@ internal sealed class CostSourceEntry : MetricsSourceEntry
     private readonly RefreshingSource<CostCatalog> _source;
     private readonly CostSourceKind _kind;
 
-    public CostSourceEntry(CostSourceConfig config, HttpClient http, TimeProvider time)
+    public CostSourceEntry(CostSourceConfig config, HttpClient http, TimeProvider time, ILogger logger)
         : base(config, config.Kind == CostSourceKind.DigitalOcean ? "cost:digitalocean" : "cost:models.dev")
     {
         _kind = config.Kind;
         var fetcher = new CostCatalogFetcher(http, config.Kind, config.Url, config.ModelAliases);
-        _source = new RefreshingSource<CostCatalog>(Label, fetcher.FetchAsync, config.RefreshInterval, time);
+        _source = new RefreshingSource<CostCatalog>(Label, Logged<CostCatalog>(fetcher.FetchAsync, logger), config.RefreshInterval, time);
     }
 
     public override bool IsCost => true;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Switchyard.Core.Configuration;
 
 namespace Switchyard.Core.Routing.Metrics;
@@ -12,7 +13,7 @@ internal sealed class PrometheusSourceEntry : MetricsSourceEntry
 
     private readonly RefreshingSource<LatencySnapshot> _source;
 
-    public PrometheusSourceEntry(LatencySourceConfig config, HttpClient http, TimeProvider time)
+    public PrometheusSourceEntry(LatencySourceConfig config, HttpClient http, TimeProvider time, ILogger logger)
         : base(config, "latency:prometheus")
     {
         Func<CancellationToken, Task<MetricsResult<LatencySnapshot>>> fetch;
@@ -26,7 +27,7 @@ internal sealed class PrometheusSourceEntry : MetricsSourceEntry
             fetch = static _ => Task.FromResult(MetricsResult<LatencySnapshot>.Fail("prometheus: 'url' and 'query' are required"));
         }
 
-        _source = new RefreshingSource<LatencySnapshot>(Label, fetch, config.RefreshInterval, time);
+        _source = new RefreshingSource<LatencySnapshot>(Label, Logged(fetch, logger), config.RefreshInterval, time);
     }
 
     public override bool IsCost => false;

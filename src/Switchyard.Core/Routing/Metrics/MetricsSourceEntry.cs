@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Switchyard.Core.Configuration;
 
 namespace Switchyard.Core.Routing.Metrics;
@@ -9,6 +10,8 @@ namespace Switchyard.Core.Routing.Metrics;
 internal abstract class MetricsSourceEntry : IAsyncDisposable
 {
     private const int StackKeyLimit = 256;
+    private int _fetches;
+    private bool _lastFailed;
 
     protected MetricsSourceEntry(MetricsSourceConfig config, string label)
     {
@@ -37,13 +40,36 @@ internal abstract class MetricsSourceEntry : IAsyncDisposable
     public abstract ValueTask DisposeAsync();
 
     /// <summary>Builds the entry for <paramref name="config"/>; nothing is fetched until <see cref="StartAsync"/>.</summary>
-    public static MetricsSourceEntry Create(MetricsSourceConfig config, HttpClient http, ObservedLatency observed, TimeProvider time) => config switch
+    public static MetricsSourceEntry Create(MetricsSourceConfig config, HttpClient http, ObservedLatency observed, TimeProvider time, ILogger logger) => config switch
     {
-        CostSourceConfig cost => new CostSourceEntry(cost, http, time),
+        CostSourceConfig cost => new CostSourceEntry(cost, http, time, logger),
         LatencySourceConfig { Kind: LatencySourceKind.Observed } latency => new ObservedSourceEntry(latency, observed),
-        LatencySourceConfig latency => new PrometheusSourceEntry(latency, http, time),
+        LatencySourceConfig latency => new PrometheusSourceEntry(latency, http, time, logger),
         _ => throw new ArgumentException($"unknown metrics source config {config.GetType().Name}", nameof(config)),
     };
+
+    /// <summary>
+    /// Wraps a fetch so refreshes after the first log their failures and the recovery that follows (the first
+    /// fetch's outcome is logged by whoever started the source).
+    /// </summary>
+    protected Func<CancellationToken, Task<MetricsResult<T>>> Logged<T>(Func<CancellationToken, Task<MetricsResult<T>>> fetch, ILogger logger)
+        where T : class
+        => async cancellationToken =>
+        {
+            var result = await fetch(cancellationToken).ConfigureAwait(false);
+            var first = Interlocked.Increment(ref _fetches) == 1;
+            if (!first && !result.Succeeded)
+            {
+                MetricsLog.RefreshFailed(logger, Label, result.Error);
+            }
+            else if (!first && _lastFailed)
+            {
+                MetricsLog.RefreshRecovered(logger, Label);
+            }
+
+            _lastFailed = !result.Succeeded;
+            return result;
+        };
 
     /// <summary>
     /// Looks up <c>{prefix}/{modelId}</c> without allocating for ordinary lengths: the key is built on the stack.

@@ -81,7 +81,7 @@ public sealed class MetricsSourceRegistry : ISelectionFigures, IAsyncDisposable
             for (var i = 0; i < entries.Length; i++)
             {
                 var reused = TakeEqual(unused, configs[i]);
-                entries[i] = reused ?? MetricsSourceEntry.Create(configs[i], _http, Observed, _time);
+                entries[i] = reused ?? MetricsSourceEntry.Create(configs[i], _http, Observed, _time, _logger);
                 if (reused is null)
                 {
                     started.Add(entries[i]);

@@ -50,7 +50,7 @@ public sealed class MetricsSources : ISelectionFigures, IAsyncDisposable
     /// <param name="logger">Startup outcome of each source.</param>
     /// <param name="catalog">The config's models, so by-name lookups can match entry names by provider and model id.</param>
     public MetricsSources(IReadOnlyList<MetricsSourceConfig> configs, HttpClient http, ObservedLatency observed, TimeProvider? time = null, ILogger? logger = null, ModelCatalog? catalog = null)
-        : this(CreateEntries(configs, http, observed, time ?? TimeProvider.System), ownsEntries: true, logger, catalog)
+        : this(CreateEntries(configs, http, observed, time ?? TimeProvider.System, logger ?? NullLogger.Instance), ownsEntries: true, logger, catalog)
     {
         ApplyObservedSettings(configs, observed);
     }
@@ -258,7 +258,7 @@ public sealed class MetricsSources : ISelectionFigures, IAsyncDisposable
         return false;
     }
 
-    private static MetricsSourceEntry[] CreateEntries(IReadOnlyList<MetricsSourceConfig> configs, HttpClient http, ObservedLatency observed, TimeProvider time)
+    private static MetricsSourceEntry[] CreateEntries(IReadOnlyList<MetricsSourceConfig> configs, HttpClient http, ObservedLatency observed, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(configs);
         ArgumentNullException.ThrowIfNull(http);
@@ -266,7 +266,7 @@ public sealed class MetricsSources : ISelectionFigures, IAsyncDisposable
         var entries = new MetricsSourceEntry[configs.Count];
         for (var i = 0; i < entries.Length; i++)
         {
-            entries[i] = MetricsSourceEntry.Create(configs[i], http, observed, time);
+            entries[i] = MetricsSourceEntry.Create(configs[i], http, observed, time, logger);
         }
 
         return entries;

@@ -79,3 +79,19 @@ internal sealed class TempCatalog : IDisposable
         }
     }
 }
+
+/// <summary>Collects formatted log messages (thread-safe) so tests can assert what an operator would read.</summary>
+internal sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+    public IReadOnlyList<string> Messages => _messages.ToArray();
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        _messages.Enqueue($"{logLevel}: {formatter(state, exception)}");
+}

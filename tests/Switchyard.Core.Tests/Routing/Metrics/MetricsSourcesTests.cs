@@ -173,9 +173,11 @@ public sealed class MetricsSourcesTests : IAsyncLifetime
         var time = new ManualTime();
         using var catalog = new TempCatalog("models-dev-api.json");
         catalog.Delete();
-        await using var sources = new MetricsSources([Cost(CostSourceKind.ModelsDev, catalog.Path, refresh: Interval)], _http, new ObservedLatency(time), time);
+        var logs = new ListLogger();
+        await using var sources = new MetricsSources([Cost(CostSourceKind.ModelsDev, catalog.Path, refresh: Interval)], _http, new ObservedLatency(time), time, logs);
 
         await sources.StartAsync();
+        Assert.StartsWith("Warning: Metrics source cost:models.dev has no data yet (cost catalog: reading ", Assert.Single(logs.Messages), StringComparison.Ordinal);
 
         var status = Assert.Single(sources.Status);
         Assert.False(status.HasData);
@@ -194,11 +196,13 @@ public sealed class MetricsSourcesTests : IAsyncLifetime
     public async Task Refresh_PrometheusFails_LastGoodFiguresKept()
     {
         var time = new ManualTime();
+        var logs = new ListLogger();
         var body = MetricsTestData.Read("prometheus-vector.json");
         _prometheus.Handler = context => context.Response.Body.WriteAsync(body).AsTask();
-        await using var sources = new MetricsSources([Prometheus(_prometheus.BaseUrl, refresh: Interval)], _http, new ObservedLatency(time), time);
+        await using var sources = new MetricsSources([Prometheus(_prometheus.BaseUrl, refresh: Interval)], _http, new ObservedLatency(time), time, logs);
         await sources.StartAsync();
         var goodAt = time.Now;
+        Assert.Equal(["Information: Metrics source latency:prometheus ready"], logs.Messages);
 
         _prometheus.Handler = context =>
         {
@@ -215,6 +219,12 @@ public sealed class MetricsSourcesTests : IAsyncLifetime
         Assert.True(sources.TryGetLatency("openai/gpt-4o", out var seconds));
         Assert.Equal(0.412, seconds, 9);
         Assert.Equal(2, _prometheus.Targets.Count);
+        Assert.StartsWith("Warning: Metrics source latency:prometheus refresh failed (prometheus: GET ", logs.Messages[^1], StringComparison.Ordinal);
+
+        _prometheus.Handler = context => context.Response.Body.WriteAsync(body).AsTask();
+        time.Advance(Interval);
+        await UntilAsync(() => sources.Status[0].ConsecutiveFailures == 0);
+        Assert.Equal("Information: Metrics source latency:prometheus refreshed again after failing", logs.Messages[^1]);
     }
 
     [Fact]
