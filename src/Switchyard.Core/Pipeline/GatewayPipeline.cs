@@ -8,6 +8,7 @@ using Switchyard.Core.Telemetry;
 using Switchyard.Core.Translation;
 using Switchyard.Core.Translation.Client;
 using Switchyard.Core.Translation.Client.OpenAIChat;
+using Switchyard.Core.Translation.Passthrough;
 using Switchyard.Protocols.OpenAIChat;
 
 namespace Switchyard.Core.Pipeline;
@@ -17,7 +18,7 @@ namespace Switchyard.Core.Pipeline;
 /// Route → (Admit, later) → Dispatch. Each stage is a small method or class; none reaches into another's internals.
 /// Errors are written in the client's own protocol.
 /// </summary>
-public sealed class GatewayPipeline(ConfigManager config, AttemptRunner runner, ILogger<GatewayPipeline> logger)
+public sealed class GatewayPipeline(ConfigManager config, RoutingService routing, AttemptRunner runner, ILogger<GatewayPipeline> logger)
 {
     public long MaxBodyBytes { get; init; } = RequestBodyReader.DefaultMaxBytes;
 
@@ -30,7 +31,43 @@ public sealed class GatewayPipeline(ConfigManager config, AttemptRunner runner, 
     /// <summary><c>POST /v1/responses</c>.</summary>
     public Task HandleResponsesAsync(HttpContext context) => HandleAsync(context, ClientProtocol.OpenAIResponses);
 
+    /// <summary><c>POST /routing/v1/{chat/completions,messages,responses}</c>: the routing decision without calling a model.</summary>
+    public Task HandleDecisionAsync(HttpContext context, ClientProtocol protocol) => DecideAsync(context, protocol);
+
     private async Task HandleAsync(HttpContext context, ClientProtocol protocol)
+    {
+        var (request, inline) = await ReadAsync(context, protocol).ConfigureAwait(false);
+        if (request is null)
+        {
+            return;
+        }
+
+        // Authenticate: gateway keys come later; capture the caller's provider credential for passthrough_auth.
+        request.ClientCredential = ClientCredentials.From(context.Request.Headers);
+
+        // Resolve + Route: a named model or alias directly; preference routing (router model, affinity, selection) otherwise.
+        var (decision, routeError) = await routing.RouteAsync(request.Snapshot, Input(request, inline), context.RequestAborted).ConfigureAwait(false);
+        if (decision is null)
+        {
+            await WriteErrorAsync(context, request.Errors, routeError!.Status, routeError.Message, routeError.Type, routeError.Code).ConfigureAwait(false);
+            return;
+        }
+
+        GatewayLog.Resolved(logger, request.RequestedModel, decision.Candidates.Count > 0 ? decision.Candidates[0].CanonicalName : "-", decision.Candidates.Count);
+        RoutingExplain.SetHeaders(context.Response, decision, RoutingExplain.Wanted(context.Request.Headers));
+
+        // Dispatch
+        await runner.RunAsync(request, decision.ToPlan()).ConfigureAwait(false);
+
+        // Record (usage now; cost, metrics and passive health hang off the same point later)
+        if (request.Usage is { } u)
+        {
+            GatewayLog.Usage(logger, request.RequestedModel, u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.CacheWriteInputTokens, u.ReasoningTokens);
+        }
+    }
+
+    /// <summary>Read: body (size-limited), envelope scan, inline routing preferences. Null after writing an error.</summary>
+    private async Task<(GatewayRequest? Request, IReadOnlyList<RoutePreferenceConfig>? Inline)> ReadAsync(HttpContext context, ClientProtocol protocol)
     {
         var snapshot = config.Current;
         var errors = CodecRegistry.Errors(protocol);
@@ -40,22 +77,39 @@ public sealed class GatewayPipeline(ConfigManager config, AttemptRunner runner, 
         switch (status)
         {
             case BodyReadStatus.ClientGone:
-                return;
+                return (null, null);
             case BodyReadStatus.TooLarge:
                 await WriteErrorAsync(context, errors, 413, $"request body exceeds {MaxBodyBytes} bytes", "invalid_request_error", "request_too_large").ConfigureAwait(false);
-                return;
+                return (null, null);
             case BodyReadStatus.Empty:
                 await WriteErrorAsync(context, errors, 400, "the request body is empty; send a JSON request", "invalid_request_error", "empty_body").ConfigureAwait(false);
-                return;
+                return (null, null);
         }
 
         if (!RequestEnvelope.TryScan(body, out var envelope, out var parseError))
         {
             await WriteErrorAsync(context, errors, 400, parseError!, "invalid_request_error", "invalid_json").ConfigureAwait(false);
-            return;
+            return (null, null);
         }
 
-        var request = new GatewayRequest
+        // Inline routing_preferences are for the gateway: read them, then forward the body without them.
+        IReadOnlyList<RoutePreferenceConfig>? inline = null;
+        if (envelope.HasRoutingPreferences)
+        {
+            var valueSpan = body.AsSpan()[envelope.RoutingPreferencesValueStart..envelope.RoutingPreferencesEnd];
+            if (!InlinePreferences.TryRead(valueSpan, snapshot.Catalog, out var preferences, out var prefsError))
+            {
+                await WriteErrorAsync(context, errors, prefsError!.Status, prefsError.Message, prefsError.Type, prefsError.Code).ConfigureAwait(false);
+                return (null, null);
+            }
+
+            // A null value means "none given"; an empty list disables preference routing for this request.
+            inline = valueSpan.SequenceEqual("null"u8) ? null : preferences;
+            body = JsonBodyPatcher.WithoutMember(body, envelope.RoutingPreferencesStart, envelope.RoutingPreferencesEnd);
+            RequestEnvelope.TryScan(body, out envelope, out _);
+        }
+
+        return (new GatewayRequest
         {
             HttpContext = context,
             Protocol = protocol,
@@ -65,42 +119,64 @@ public sealed class GatewayPipeline(ConfigManager config, AttemptRunner runner, 
             Envelope = envelope,
             Snapshot = snapshot,
             Listener = snapshot.ListenerFor(context.Connection.LocalPort),
-        };
+        }, inline);
 
-        // Authenticate: gateway keys come later; capture the caller's provider credential for passthrough_auth.
-        request.ClientCredential = ClientCredentials.From(context.Request.Headers);
+    }
 
-        // Resolve
-        var resolution = snapshot.Catalog.Resolve(request.RequestedModel);
-        if (resolution.Status != ResolutionStatus.Resolved)
+    private async Task DecideAsync(HttpContext context, ClientProtocol protocol)
+    {
+        var (request, inline) = await ReadAsync(context, protocol).ConfigureAwait(false);
+        if (request is null)
         {
-            await WriteResolutionErrorAsync(context, errors, resolution.Status, request.RequestedModel).ConfigureAwait(false);
             return;
         }
 
-        // Route: the resolved model and its fallbacks (preference routing plugs in here).
-        var plan = CandidatePlanner.Plan(snapshot.Catalog, resolution.Model!, resolution.ViaAlias);
-        GatewayLog.Resolved(logger, request.RequestedModel, resolution.Model!.CanonicalName, plan.Candidates.Count);
-
-        // Dispatch
-        await runner.RunAsync(request, plan).ConfigureAwait(false);
-
-        // Record (usage now; cost, metrics and passive health hang off the same point later)
-        if (request.Usage is { } u)
+        var (decision, routeError) = await routing.RouteAsync(request.Snapshot, Input(request, inline), context.RequestAborted).ConfigureAwait(false);
+        if (decision is null)
         {
-            GatewayLog.Usage(logger, request.RequestedModel, u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.CacheWriteInputTokens, u.ReasoningTokens);
+            await WriteErrorAsync(context, request.Errors, routeError!.Status, routeError.Message, routeError.Type, routeError.Code).ConfigureAwait(false);
+            return;
         }
+
+        RoutingExplain.SetHeaders(context.Response, decision, explain: false);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        var json = RoutingExplain.ToJson(decision, TraceId(context));
+        await context.Response.BodyWriter.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static Task WriteResolutionErrorAsync(HttpContext context, IClientErrorEncoder errors, ResolutionStatus status, string? requested) => status switch
+    /// <summary>The W3C trace id of the request: the current activity's, else the caller's <c>traceparent</c>, else a new one.</summary>
+    private static string TraceId(HttpContext context)
     {
-        ResolutionStatus.NoModelAndNoDefault => WriteErrorAsync(context, errors, 400,
-            "the request has no 'model' and no default model is configured (mark one provider entry with default: true)",
-            "invalid_request_error", "model_required"),
-        _ => WriteErrorAsync(context, errors, 404,
-            $"The model '{requested}' does not exist or is not configured on this gateway; GET /v1/models lists the available models",
-            "not_found_error", "model_not_found"),
-    };
+        if (System.Diagnostics.Activity.Current is { } activity && activity.TraceId != default)
+        {
+            return activity.TraceId.ToHexString();
+        }
+
+        if (context.Request.Headers.TryGetValue("traceparent", out var tp) && tp.Count > 0 && tp[0] is { Length: >= 55 } parent
+            && parent[2] == '-' && parent[35] == '-' && System.Diagnostics.ActivityTraceId.CreateFromString(parent.AsSpan(3, 32)) is var id
+            && id != default)
+        {
+            return id.ToHexString();
+        }
+
+        return System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+    }
+
+    /// <summary>The Route stage's view of a request (also used by the decision API).</summary>
+    public static RoutingInput Input(GatewayRequest request, IReadOnlyList<RoutePreferenceConfig>? inline)
+    {
+        var headers = request.HttpContext.Request.Headers;
+        var affinity = headers.TryGetValue(RoutingExplain.AffinityHeader, out var a) && a.Count > 0 ? a[0] : null;
+        string? tenant = null;
+        if (request.Snapshot.Config.Affinity.TenantHeader is { } tenantHeader && headers.TryGetValue(tenantHeader, out var t) && t.Count > 0)
+        {
+            tenant = t[0];
+        }
+
+        return new RoutingInput(request.RequestedModel, inline, affinity, tenant, () =>
+            request.TryGetIr(out var ir, out var error) ? (ir!.Messages, null) : (null, error));
+    }
 
     /// <summary>Writes a gateway error in the given protocol's shape.</summary>
     public static async Task WriteErrorAsync(HttpContext context, IClientErrorEncoder errors, int status, string message, string type, string code)

@@ -15,6 +15,21 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
     /// <summary>The body has a top-level <c>stream_options</c> member (so the gateway must not add one).</summary>
     public bool HasStreamOptions { get; init; }
 
+    /// <summary>
+    /// Byte offset of the top-level <c>routing_preferences</c> member (its name's opening quote), or -1. The member is
+    /// gateway-only: the Route stage reads it and removes it before the body goes upstream.
+    /// </summary>
+    public int RoutingPreferencesStart { get; init; } = -1;
+
+    /// <summary>Byte offset of the <c>routing_preferences</c> member's value.</summary>
+    public int RoutingPreferencesValueStart { get; init; } = -1;
+
+    /// <summary>Byte offset just past the <c>routing_preferences</c> member's value (exclusive).</summary>
+    public int RoutingPreferencesEnd { get; init; } = -1;
+
+    /// <summary>True when the body carries inline <c>routing_preferences</c>.</summary>
+    public bool HasRoutingPreferences => RoutingPreferencesStart >= 0;
+
     /// <summary>True when the body has a top-level <c>model</c> member (possibly <c>null</c>).</summary>
     public bool HasModel => ModelStart >= 0;
 
@@ -31,6 +46,7 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
         var stream = false;
         var includeUsage = false;
         var hasStreamOptions = false;
+        int prefsStart = -1, prefsValue = -1, prefsEnd = -1;
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 });
@@ -94,6 +110,14 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
                     reader.Read();
                     includeUsage = ReadIncludeUsage(ref reader);
                 }
+                else if (reader.ValueTextEquals("routing_preferences"u8))
+                {
+                    prefsStart = (int)reader.TokenStartIndex;
+                    reader.Read();
+                    prefsValue = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    prefsEnd = (int)reader.BytesConsumed;
+                }
                 else
                 {
                     reader.Read();
@@ -114,7 +138,13 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
             return false;
         }
 
-        envelope = new RequestEnvelope(model, modelStart, modelLength, stream, objectStart) { IncludeUsage = includeUsage, HasStreamOptions = hasStreamOptions };
+        envelope = new RequestEnvelope(model, modelStart, modelLength, stream, objectStart) {
+            IncludeUsage = includeUsage,
+            HasStreamOptions = hasStreamOptions,
+            RoutingPreferencesStart = prefsStart,
+            RoutingPreferencesValueStart = prefsValue,
+            RoutingPreferencesEnd = prefsEnd,
+        };
         return true;
     }
 

@@ -4,7 +4,7 @@ using Switchyard.Hosting;
 
 namespace Switchyard.Cli;
 
-/// <summary>The <c>switchyard</c> command line: <c>serve</c>, <c>validate</c>, <c>models</c>, <c>migrate</c>.</summary>
+/// <summary>The <c>switchyard</c> command line: <c>serve</c>, <c>validate</c>, <c>models</c>, <c>migrate</c>, <c>route</c>.</summary>
 public static class CliApp
 {
     private const string Usage = """
@@ -21,6 +21,9 @@ public static class CliApp
                                                        routing_preferences moved to the top level; $VAR references
                                                        kept) on stdout or into OUT. Diagnostics go to stderr; an
                                                        invalid config writes nothing (exit 1).
+          switchyard route --config FILE "prompt"      Ask the router model which route fits the prompt; print the
+                       [--model M] [--affinity ID]     decision and why (router answer, ranking, skipped models).
+                       [--json]
           switchyard --help | --version
 
         Config files are Plano-style YAML (plano_config.yaml, v0.3/v0.4); see docs/configuration.md.
@@ -54,6 +57,7 @@ public static class CliApp
             "validate" => Validate(rest, stdout, stderr),
             "models" => Models(rest, stdout, stderr),
             "migrate" => MigrateCommand.Run(rest, stdout, stderr),
+            "route" => await RouteCommand.RunAsync(rest, stdout, stderr).ConfigureAwait(false),
             _ => Fail(stderr, $"unknown command '{command}'"),
         };
     }

@@ -14,6 +14,9 @@ public static class GatewayEndpoints
         app.MapPost("/v1/messages", pipeline.HandleMessagesAsync);
         app.MapPost("/v1/messages/count_tokens", app.Services.GetRequiredService<CountTokensHandler>().HandleAsync);
         app.MapPost("/v1/responses", pipeline.HandleResponsesAsync);
+        app.MapPost("/routing/v1/chat/completions", context => pipeline.HandleDecisionAsync(context, ClientProtocol.OpenAIChat));
+        app.MapPost("/routing/v1/messages", context => pipeline.HandleDecisionAsync(context, ClientProtocol.AnthropicMessages));
+        app.MapPost("/routing/v1/responses", context => pipeline.HandleDecisionAsync(context, ClientProtocol.OpenAIResponses));
         app.MapGet("/v1/models", ModelsEndpoint.HandleAsync);
         app.MapGet("/v1/models/{**id}", ModelsEndpoint.HandleOneAsync);
         app.MapGet("/healthz", HealthEndpoints.Liveness);

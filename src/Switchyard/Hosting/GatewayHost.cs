@@ -6,6 +6,7 @@ using Switchyard.Core.Configuration;
 using Switchyard.Core.Pipeline;
 using Switchyard.Core.Providers;
 using Switchyard.Core.Resilience;
+using Switchyard.Core.Routing;
 using Switchyard.Endpoints;
 
 namespace Switchyard.Hosting;
@@ -94,6 +95,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<UpstreamHttp>();
         builder.Services.AddSingleton(RetryPolicy.Default);
         builder.Services.AddSingleton<AttemptRunner>();
+        builder.Services.AddSingleton<IRouterModel, RouterModelClient>();
+        builder.Services.AddSingleton<ISelectionFigures>(NoSelectionFigures.Instance);
+        builder.Services.AddSingleton<RoutingService>();
         builder.Services.AddSingleton<GatewayPipeline>();
         builder.Services.AddSingleton<CountTokensHandler>();
 

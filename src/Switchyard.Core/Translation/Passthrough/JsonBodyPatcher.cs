@@ -83,4 +83,46 @@ public static class JsonBodyPatcher
         span[open..].CopyTo(output.AsSpan(p));
         return output;
     }
+
+    /// <summary>
+    /// Returns the body without the member spanning <c>[start, end)</c> (name through value) and one adjacent comma,
+    /// leaving every other byte as sent.
+    /// </summary>
+    public static byte[] WithoutMember(ReadOnlySpan<byte> body, int start, int end)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(end, start);
+        var cutStart = start;
+        var cutEnd = end;
+        var after = end;
+        while (after < body.Length && IsSpace(body[after]))
+        {
+            after++;
+        }
+
+        if (after < body.Length && body[after] == (byte)',')
+        {
+            cutEnd = after + 1; // a following member: drop our trailing comma
+        }
+        else
+        {
+            var before = start - 1;
+            while (before >= 0 && IsSpace(body[before]))
+            {
+                before--;
+            }
+
+            if (before >= 0 && body[before] == (byte)',')
+            {
+                cutStart = before; // the last member: drop the comma before it
+            }
+        }
+
+        var output = new byte[body.Length - (cutEnd - cutStart)];
+        body[..cutStart].CopyTo(output);
+        body[cutEnd..].CopyTo(output.AsSpan(cutStart));
+        return output;
+    }
+
+    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 }

@@ -71,4 +71,22 @@ public class JsonBodyPatcherTests
         using var doc = System.Text.Json.JsonDocument.Parse(patched);
         Assert.True(doc.RootElement.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
     }
+
+    [Theory]
+    [InlineData("{\"model\":\"a\",\"routing_preferences\":[{\"name\":\"x\"}],\"stream\":true}", "{\"model\":\"a\",\"stream\":true}")]
+    [InlineData("{\"routing_preferences\": [] , \"model\":\"a\"}", "{ \"model\":\"a\"}")]
+    [InlineData("{\"model\":\"a\" ,\n \"routing_preferences\":null}", "{\"model\":\"a\" }")]
+    [InlineData("{\"routing_preferences\":[]}", "{}")]
+    public void WithoutMember_DropsTheRoutingPreferencesMemberAndOneComma(string json, string expected)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        Assert.True(RequestEnvelope.TryScan(bytes, out var env, out var error), error);
+        Assert.True(env.HasRoutingPreferences);
+
+        var stripped = JsonBodyPatcher.WithoutMember(bytes, env.RoutingPreferencesStart, env.RoutingPreferencesEnd);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(stripped));
+        Assert.True(RequestEnvelope.TryScan(stripped, out var again, out error), error);
+        Assert.False(again.HasRoutingPreferences);
+    }
 }

@@ -1,0 +1,66 @@
+using Switchyard.Core.Catalog;
+using Switchyard.Core.Routing.Selection;
+
+namespace Switchyard.Core.Routing;
+
+/// <summary>How the Route stage arrived at a request's candidates.</summary>
+public enum RoutingMethod
+{
+    /// <summary>The request named a model or alias (or relied on the default model); no preference routing.</summary>
+    Direct,
+    /// <summary>The router model chose a route; its models are the candidates.</summary>
+    Preference,
+    /// <summary>An <c>X-Model-Affinity</c> pin chose the model without asking the router.</summary>
+    Affinity,
+    /// <summary>The router answered that no route fits; the requested or default model serves.</summary>
+    NoRoute,
+    /// <summary>The router failed (error, garbage, timeout); the requested or default model serves.</summary>
+    FailOpen,
+}
+
+/// <summary>A route candidate that was not dispatched to, and why (for explanations).</summary>
+public sealed record SkippedCandidate(string Model, string Reason);
+
+/// <summary>
+/// The Route stage's answer for one request: the dispatch order and everything needed to explain it
+/// (<c>x-switchyard-explain</c>, the decision API, <c>switchyard route</c>).
+/// </summary>
+public sealed record RoutingDecision
+{
+    public required RoutingMethod Method { get; init; }
+
+    /// <summary>The candidates in dispatch order: first primary, the rest fallbacks.</summary>
+    public required IReadOnlyList<ResolvedModel> Candidates { get; init; }
+
+    /// <summary>The chosen (or pinned) route's name; null when no route applies.</summary>
+    public string? Route { get; init; }
+
+    /// <summary>True when the decision came from an affinity pin.</summary>
+    public bool Pinned { get; init; }
+
+    /// <summary>The alias the request named, when resolution went through one.</summary>
+    public string? ViaAlias { get; init; }
+
+    /// <summary>The router-model call, when one was made.</summary>
+    public RouterCallResult? Router { get; init; }
+
+    /// <summary>The selection-policy ranking with its figures, when the route has a policy.</summary>
+    public CandidateRanking? Ranking { get; init; }
+
+    /// <summary>Route models that were not dispatched to, and why.</summary>
+    public IReadOnlyList<SkippedCandidate> Skipped { get; init; } = [];
+
+    /// <summary>Where routing preferences came from: <c>config</c> or <c>request</c>; null when none were used.</summary>
+    public string? PreferencesSource { get; init; }
+
+    /// <summary>Why the fallback model serves (no route, router failure) or other notes for explanations.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>True when preference routing ran or was consulted (the response carries routing headers).</summary>
+    public bool IsRouted => Method != RoutingMethod.Direct;
+
+    public RoutePlan ToPlan() => new(Candidates, ViaAlias);
+}
+
+/// <summary>A request the Route stage refuses (bad inline preferences, unknown model): a client error.</summary>
+public sealed record RoutingError(int Status, string Message, string Type, string Code);

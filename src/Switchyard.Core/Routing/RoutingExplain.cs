@@ -1,0 +1,207 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Switchyard.Core.Routing.Selection;
+
+namespace Switchyard.Core.Routing;
+
+/// <summary>
+/// Explainable routing: the response headers every routed response carries, and the JSON explanation given with
+/// <c>x-switchyard-explain: 1</c>, by the decision API and by <c>switchyard route</c>.
+/// </summary>
+public static class RoutingExplain
+{
+    /// <summary>The chosen route's name (routed responses only).</summary>
+    public const string RouteHeader = "x-switchyard-route";
+    /// <summary>The dispatch order, comma-separated configured model names.</summary>
+    public const string CandidatesHeader = "x-switchyard-candidates";
+    /// <summary>How the candidates were chosen: preference, affinity, no-route, fail-open.</summary>
+    public const string MethodHeader = "x-switchyard-routing";
+    /// <summary>Present when the router failed and the request failed open: timeout, error, garbage or unavailable.</summary>
+    public const string RouterFailureHeader = "x-switchyard-router-failure";
+    /// <summary>Request header asking for the explanation; response header carrying it (JSON).</summary>
+    public const string ExplainHeader = "x-switchyard-explain";
+    /// <summary>Request header pinning a session's routing decision.</summary>
+    public const string AffinityHeader = "X-Model-Affinity";
+
+    private static readonly JsonWriterOptions Compact = new() { Indented = false };
+
+    public static string MethodName(RoutingMethod method) => method switch
+    {
+        RoutingMethod.Preference => "preference",
+        RoutingMethod.Affinity => "affinity",
+        RoutingMethod.NoRoute => "no-route",
+        RoutingMethod.FailOpen => "fail-open",
+        _ => "direct",
+    };
+
+    /// <summary>True when the request asks for an explanation (<c>x-switchyard-explain: 1</c> or <c>true</c>).</summary>
+    public static bool Wanted(IHeaderDictionary headers)
+        => headers.TryGetValue(ExplainHeader, out var v) && v.Count > 0 && v[0] is "1" or "true";
+
+    /// <summary>Sets the routing headers on a response that has not started.</summary>
+    public static void SetHeaders(HttpResponse response, RoutingDecision decision, bool explain)
+    {
+        if (!decision.IsRouted)
+        {
+            return;
+        }
+
+        var headers = response.Headers;
+        headers[MethodHeader] = MethodName(decision.Method);
+        if (decision.Route is not null)
+        {
+            headers[RouteHeader] = Ascii(decision.Route);
+        }
+
+        headers[CandidatesHeader] = Ascii(CandidateList(decision));
+        if (decision.Router is { Failed: true } router)
+        {
+            headers[RouterFailureHeader] = router.FailureName;
+        }
+
+        if (explain)
+        {
+            headers[ExplainHeader] = Encoding.UTF8.GetString(ToJson(decision, traceId: null));
+        }
+    }
+
+    public static string CandidateList(RoutingDecision decision)
+    {
+        var sb = new StringBuilder();
+        foreach (var c in decision.Candidates)
+        {
+            if (sb.Length > 0)
+            {
+                sb.Append(", ");
+            }
+
+            sb.Append(c.CanonicalName);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The decision as JSON: <c>{models, route, pinned, trace_id?, method, explanation}</c>, where the explanation
+    /// holds the router's raw answer and timing, the ranking with its figures, the skipped candidates and notes.
+    /// Non-ASCII is escaped, so the text is safe as an HTTP header value.
+    /// </summary>
+    public static byte[] ToJson(RoutingDecision decision, string? traceId, bool indented = false)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, indented ? new JsonWriterOptions { Indented = true } : Compact))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("models");
+            foreach (var c in decision.Candidates)
+            {
+                w.WriteStringValue(c.CanonicalName);
+            }
+
+            w.WriteEndArray();
+            WriteNullable(w, "route", decision.Route);
+            w.WriteBoolean("pinned", decision.Pinned);
+            if (traceId is not null)
+            {
+                w.WriteString("trace_id", traceId);
+            }
+
+            w.WriteString("method", MethodName(decision.Method));
+            w.WriteStartObject("explanation");
+            WriteNullable(w, "preferences", decision.PreferencesSource);
+            WriteNullable(w, "via_alias", decision.ViaAlias);
+            if (decision.Router is { } router)
+            {
+                w.WriteStartObject("router");
+                WriteNullable(w, "model", router.RouterModel);
+                w.WriteNumber("elapsed_ms", Math.Round(router.Elapsed.TotalMilliseconds, 1));
+                WriteNullable(w, "raw_answer", router.Decision?.RawAnswer);
+                WriteNullable(w, "failure", router.Failed ? router.FailureName : null);
+                WriteNullable(w, "failure_message", router.FailureMessage);
+                if (router.Decision is { UnknownRoutes.Count: > 0 } d)
+                {
+                    w.WriteStartArray("unknown_routes");
+                    foreach (var u in d.UnknownRoutes)
+                    {
+                        w.WriteStringValue(u);
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndObject();
+            }
+
+            if (decision.Ranking is { } ranking)
+            {
+                w.WriteStartObject("selection");
+                w.WriteString("policy", SelectionPolicyNames.ToConfigName(ranking.Policy));
+                w.WriteString("unit", ranking.Policy == SelectionPolicy.Cheapest ? "usd_per_million_tokens" : "seconds");
+                w.WriteStartArray("ranking");
+                foreach (var c in ranking.Candidates)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("model", c.Model);
+                    if (c.Figure is { } f)
+                    {
+                        w.WriteNumber("figure", f);
+                    }
+                    else
+                    {
+                        w.WriteNull("figure");
+                    }
+
+                    w.WriteNumber("declared_index", c.DeclaredIndex);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteStartArray("skipped");
+            foreach (var s in decision.Skipped)
+            {
+                w.WriteStartObject();
+                w.WriteString("model", s.Model);
+                w.WriteString("reason", s.Reason);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            WriteNullable(w, "note", decision.Note);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    /// <summary>Header values must be ASCII: anything else is escaped as <c>\uXXXX</c>.</summary>
+    private static string Ascii(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return JsonEncodedText.Encode(value).ToString();
+            }
+        }
+
+        return value;
+    }
+}

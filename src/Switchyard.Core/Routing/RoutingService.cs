@@ -1,0 +1,278 @@
+using Switchyard.Core.Catalog;
+using Switchyard.Core.Configuration;
+using Switchyard.Core.Ir;
+using Switchyard.Core.Routing.Preference;
+using Switchyard.Core.Routing.Selection;
+using Switchyard.Core.State.Affinity;
+using Switchyard.Core.Telemetry;
+
+namespace Switchyard.Core.Routing;
+
+/// <summary>What the Route stage needs to know about one request, independent of HTTP (the CLI uses it too).</summary>
+/// <param name="RequestedModel">The body's <c>model</c> (null when absent).</param>
+/// <param name="InlinePreferences">Preferences sent with the request (replace the config's; empty disables routing), or null.</param>
+/// <param name="AffinityId">The <c>X-Model-Affinity</c> session id, or null.</param>
+/// <param name="Tenant">The tenant scoping affinity keys (value of <c>session_cache.tenant_header</c>), or null.</param>
+/// <param name="Messages">The conversation in IR form, decoded only if the router is asked; an error when the body cannot be read.</param>
+public sealed record RoutingInput(
+    string? RequestedModel,
+    IReadOnlyList<RoutePreferenceConfig>? InlinePreferences,
+    string? AffinityId,
+    string? Tenant,
+    Func<(IReadOnlyList<IrMessage>? Messages, IrError? Error)> Messages);
+
+/// <summary>
+/// The Route stage. A request that names a model or alias goes there directly. Preference routing runs when
+/// preferences exist (config or inline) and the request names no model, names the trigger (<c>auto</c>), or carries
+/// inline preferences: an affinity pin answers first; otherwise the router model picks a route whose models, ranked
+/// by the route's selection policy, are the dispatch order. No route, or a router failure (error, garbage,
+/// timeout), falls back to the requested or default model — routing never fails a request.
+/// </summary>
+public sealed class RoutingService(IRouterModel router, ISelectionFigures figures, TimeProvider time)
+{
+    private readonly Lock _affinityLock = new();
+    private (AffinitySettings Settings, IAffinityStore Store)? _affinity;
+
+    /// <summary>The affinity store for the given settings; replaced (pins dropped) only when the settings change on reload.</summary>
+    public IAffinityStore AffinityStore(AffinitySettings settings)
+    {
+        var current = _affinity;
+        if (current is { } c && (ReferenceEquals(c.Settings, settings) || c.Settings == settings))
+        {
+            return c.Store;
+        }
+
+        lock (_affinityLock)
+        {
+            current = _affinity;
+            if (current is { } again && again.Settings == settings)
+            {
+                return again.Store;
+            }
+
+            // The Redis backend arrives with the shared-state issue; until then every cache type is held in memory.
+            var store = new InMemoryAffinityStore(time, settings.SessionTtl, settings.MaxEntries);
+            _affinity = (settings, store);
+            return store;
+        }
+    }
+
+    public async ValueTask<(RoutingDecision? Decision, RoutingError? Error)> RouteAsync(RuntimeSnapshot snapshot, RoutingInput input, CancellationToken cancellationToken)
+    {
+        var config = snapshot.Config;
+        var catalog = snapshot.Catalog;
+        var settings = config.Router;
+        var requested = input.RequestedModel;
+        var isTrigger = string.IsNullOrEmpty(requested) || requested == settings.Trigger;
+        var inline = input.InlinePreferences;
+        var preferences = inline ?? config.RoutingPreferences;
+
+        if (!(isTrigger || inline is not null) || preferences.Count == 0)
+        {
+            return Direct(catalog, isTrigger ? null : requested, requested, settings.Trigger);
+        }
+
+        var source = inline is not null ? "request" : "config";
+
+        // Affinity: a live pin answers without the router.
+        string? affinityKey = null;
+        if (input.AffinityId is not null && AffinityKeys.TryBuild(input.AffinityId, input.Tenant, out var key))
+        {
+            affinityKey = key;
+            var store = AffinityStore(config.Affinity);
+            if (store.TryGet(key, out var pin) && catalog.ResolveName(pin!.Model) is { } pinned)
+            {
+                var route = pin.Route is null ? null : Find(preferences, pin.Route);
+                var (rest, ranking, skipped) = route is null ? ([], null, []) : Candidates(catalog, route);
+                var candidates = new List<ResolvedModel>(rest.Count + 1) { pinned };
+                foreach (var m in rest)
+                {
+                    if (!SameModel(m, pinned))
+                    {
+                        candidates.Add(m);
+                    }
+                }
+
+                GatewayMetrics.RecordDecision("affinity", pin.Route);
+                return (new RoutingDecision
+                {
+                    Method = RoutingMethod.Affinity, Candidates = candidates, Route = pin.Route, Pinned = true,
+                    Ranking = ranking, Skipped = skipped, PreferencesSource = source,
+                    Note = $"pinned by X-Model-Affinity '{input.AffinityId}'",
+                }, null);
+            }
+        }
+
+        var (messages, decodeError) = input.Messages();
+        if (messages is null)
+        {
+            var e = decodeError ?? new IrError(400, "invalid_request_error", "the request could not be read");
+            return (null, new RoutingError(e.Status, e.Message, e.Type, e.Code ?? "invalid_request"));
+        }
+
+        var routes = new RoutePreference[preferences.Count];
+        for (var i = 0; i < routes.Length; i++)
+        {
+            routes[i] = new RoutePreference(preferences[i].Name, preferences[i].Description);
+        }
+
+        var answer = await router.AskAsync(catalog, settings, routes, messages, cancellationToken).ConfigureAwait(false);
+        if (answer.Failed || answer.Decision?.Route is null)
+        {
+            var method = answer.Failed ? RoutingMethod.FailOpen : RoutingMethod.NoRoute;
+            if (answer.Failed)
+            {
+                GatewayMetrics.RecordFailOpen(answer.FailureName);
+            }
+
+            GatewayMetrics.RecordDecision(answer.Failed ? "fail_open" : "no_route", null);
+            return Fallback(catalog, preferences, isTrigger ? null : requested, method, answer, source);
+        }
+
+        var chosen = Find(preferences, answer.Decision.Route)!;
+        var (models, rank, skip) = Candidates(catalog, chosen);
+        if (models.Count == 0)
+        {
+            GatewayMetrics.RecordDecision("no_route", chosen.Name);
+            return Fallback(catalog, preferences, isTrigger ? null : requested, RoutingMethod.NoRoute, answer, source,
+                $"route '{chosen.Name}' has no usable models");
+        }
+
+        if (affinityKey is not null)
+        {
+            AffinityStore(config.Affinity).Set(affinityKey, new AffinityEntry(models[0].CanonicalName, chosen.Name));
+        }
+
+        GatewayMetrics.RecordDecision("preference", chosen.Name);
+        return (new RoutingDecision
+        {
+            Method = RoutingMethod.Preference, Candidates = models, Route = chosen.Name, Router = answer,
+            Ranking = rank, Skipped = skip, PreferencesSource = source,
+        }, null);
+    }
+
+    /// <summary>The route's models resolved and ranked by its selection policy; unresolvable models are skipped.</summary>
+    private (IReadOnlyList<ResolvedModel> Models, CandidateRanking? Ranking, IReadOnlyList<SkippedCandidate> Skipped) Candidates(
+        ModelCatalog catalog, RoutePreferenceConfig route)
+    {
+        var resolved = new List<ResolvedModel>(route.Models.Count);
+        var skipped = new List<SkippedCandidate>();
+        foreach (var name in route.Models)
+        {
+            if (catalog.ResolveName(name) is { } model)
+            {
+                if (!resolved.Exists(m => SameModel(m, model)))
+                {
+                    resolved.Add(model);
+                }
+                else
+                {
+                    skipped.Add(new SkippedCandidate(name, "listed twice in the route"));
+                }
+            }
+            else
+            {
+                skipped.Add(new SkippedCandidate(name, "not configured (left the config?)"));
+            }
+        }
+
+        if (route.Policy == SelectionPolicy.None || resolved.Count < 2)
+        {
+            return (resolved, null, skipped);
+        }
+
+        var names = new string[resolved.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = resolved[i].CanonicalName;
+        }
+
+        var ranking = CandidateRanker.Rank(names, route.Policy, figures.LookupFor(route.Policy));
+        var ordered = new List<ResolvedModel>(resolved.Count);
+        foreach (var c in ranking.Candidates)
+        {
+            ordered.Add(resolved[c.DeclaredIndex]);
+        }
+
+        return (ordered, ranking, skipped);
+    }
+
+    private static (RoutingDecision?, RoutingError?) Direct(ModelCatalog catalog, string? model, string? requested, string trigger)
+    {
+        var resolution = catalog.Resolve(model);
+        switch (resolution.Status)
+        {
+            case ResolutionStatus.Resolved:
+                return (new RoutingDecision
+                {
+                    Method = RoutingMethod.Direct,
+                    Candidates = CandidatePlanner.Plan(catalog, resolution.Model!, resolution.ViaAlias).Candidates,
+                    ViaAlias = resolution.ViaAlias,
+                }, null);
+            case ResolutionStatus.NoModelAndNoDefault when requested == trigger:
+                return (null, new RoutingError(400,
+                    $"model '{trigger}' asks for preference routing, but no routing_preferences apply and no default model is configured",
+                    "invalid_request_error", "model_required"));
+            case ResolutionStatus.NoModelAndNoDefault:
+                return (null, new RoutingError(400,
+                    "the request has no 'model' and no default model is configured (mark one provider entry with default: true)",
+                    "invalid_request_error", "model_required"));
+            default:
+                return (null, new RoutingError(404,
+                    $"The model '{requested}' does not exist or is not configured on this gateway; GET /v1/models lists the available models",
+                    "not_found_error", "model_not_found"));
+        }
+    }
+
+    /// <summary>No route or a failed router: the requested model, else the default, else the first route's models.</summary>
+    private (RoutingDecision?, RoutingError?) Fallback(
+        ModelCatalog catalog, IReadOnlyList<RoutePreferenceConfig> preferences, string? requested, RoutingMethod method,
+        RouterCallResult answer, string source, string? note = null)
+    {
+        IReadOnlyList<ResolvedModel> candidates;
+        string? viaAlias = null;
+        var resolution = catalog.Resolve(requested);
+        if (resolution.Status == ResolutionStatus.Resolved)
+        {
+            candidates = CandidatePlanner.Plan(catalog, resolution.Model!, resolution.ViaAlias).Candidates;
+            viaAlias = resolution.ViaAlias;
+            note ??= requested is null ? "serving the default model" : $"serving the requested model '{requested}'";
+        }
+        else if (requested is not null)
+        {
+            return (null, new RoutingError(404,
+                $"The model '{requested}' does not exist or is not configured on this gateway; GET /v1/models lists the available models",
+                "not_found_error", "model_not_found"));
+        }
+        else
+        {
+            candidates = Candidates(catalog, preferences[0]).Models;
+            note ??= $"no default model is configured: serving the first route '{preferences[0].Name}'";
+        }
+
+        if (answer.Failed)
+        {
+            note = answer.FailureMessage + "; " + note;
+        }
+
+        return (new RoutingDecision
+        {
+            Method = method, Candidates = candidates, ViaAlias = viaAlias, Router = answer, PreferencesSource = source, Note = note,
+        }, null);
+    }
+
+    private static RoutePreferenceConfig? Find(IReadOnlyList<RoutePreferenceConfig> preferences, string name)
+    {
+        foreach (var p in preferences)
+        {
+            if (p.Name == name)
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool SameModel(ResolvedModel a, ResolvedModel b) => ReferenceEquals(a.Entry, b.Entry) && a.ModelId == b.ModelId;
+}

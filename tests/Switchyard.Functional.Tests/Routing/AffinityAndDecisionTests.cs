@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Switchyard.Functional.Tests.Infrastructure;
+
+namespace Switchyard.Functional.Tests.Routing;
+
+/// <summary>Session affinity (<c>X-Model-Affinity</c>) and the decision API (<c>/routing/v1/*</c>) through the real gateway.</summary>
+[Collection(RoutingCollection.Name)]
+public sealed class AffinityAndDecisionTests
+{
+    private static byte[] Chat(string content, string model = "auto")
+        => Encoding.UTF8.GetBytes($"{{\"model\":\"{model}\",\"messages\":[{{\"role\":\"user\",\"content\":\"{content}\"}}]}}");
+
+    private static string? Header(HttpResponseMessage r, string name)
+        => r.Headers.TryGetValues(name, out var v) ? string.Join(",", v) : null;
+
+    [Fact]
+    public async Task AffinityPin_LaterRequestsSkipTheRouter_AndStayOnThePinnedModel()
+    {
+        await using var env = await PreferenceRoutingConfig.StartAsync();
+        await using var gw = await TestGateway.StartAsync(env.Yaml(extraTop: "routing: {session_ttl_seconds: 600, session_cache: {type: memory, tenant_header: x-tenant}}"));
+
+        using var first = await gw.PostChatAsync(Chat("write code for me"), [("X-Model-Affinity", "session-1"), ("x-tenant", "acme")]);
+        using var second = await gw.PostChatAsync(Chat("now a poem please"), [("X-Model-Affinity", "session-1"), ("x-tenant", "acme")]);
+
+        await ResponseAssert.OkAsync(first);
+        await ResponseAssert.OkAsync(second);
+        Assert.Equal("preference", Header(first, "x-switchyard-routing"));
+        Assert.Equal("affinity", Header(second, "x-switchyard-routing"));
+        Assert.Equal("coding", Header(second, "x-switchyard-route"));
+        Assert.Equal("code-primary", Header(second, "x-switchyard-model"));
+        Assert.Equal(1, env.Router.RequestCount);
+        Assert.Equal(2, env.CodePrimary.RequestCount);
+        Assert.Equal(0, env.Poet.RequestCount);
+
+        // The same session id under another tenant is another session: it is routed afresh.
+        using var otherTenant = await gw.PostChatAsync(Chat("now a poem please"), [("X-Model-Affinity", "session-1"), ("x-tenant", "globex")]);
+        Assert.Equal("creative", Header(otherTenant, "x-switchyard-route"));
+        Assert.Equal(2, env.Router.RequestCount);
+
+        // Without the header nothing is pinned.
+        using var anonymous = await gw.PostChatAsync(Chat("a poem"));
+        Assert.Equal("poet", Header(anonymous, "x-switchyard-model"));
+    }
+
+    [Fact]
+    public async Task DecisionApi_ReturnsTheDecision_WithoutCallingAModel()
+    {
+        await using var env = await PreferenceRoutingConfig.StartAsync();
+        await using var gw = await TestGateway.StartAsync(env.Yaml());
+
+        using var response = await gw.PostAsync("/routing/v1/chat/completions", Chat("fix my code"),
+            [("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+        var root = doc.RootElement;
+        Assert.Equal(["code-primary", "code-backup"], root.GetProperty("models").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("coding", root.GetProperty("route").GetString());
+        Assert.False(root.GetProperty("pinned").GetBoolean());
+        Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", root.GetProperty("trace_id").GetString());
+        Assert.Equal(1, env.Router.RequestCount);
+        Assert.Equal(0, env.CodePrimary.RequestCount + env.CodeBackup.RequestCount + env.Poet.RequestCount + env.General.RequestCount);
+    }
+
+    [Fact]
+    public async Task DecisionApi_MessagesAndResponses_AndPinnedSessions()
+    {
+        await using var env = await PreferenceRoutingConfig.StartAsync();
+        await using var gw = await TestGateway.StartAsync(env.Yaml());
+        var messages = Encoding.UTF8.GetBytes("{\"model\":\"auto\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"a poem about snow\"}]}");
+        var responses = Encoding.UTF8.GetBytes("{\"model\":\"auto\",\"input\":\"write code to sort a list\"}");
+
+        using var m = await gw.PostAsync("/routing/v1/messages", messages, [("X-Model-Affinity", "s9")]);
+        using var r = await gw.PostAsync("/routing/v1/responses", responses);
+        using var pinned = await gw.PostAsync("/routing/v1/messages", messages, [("X-Model-Affinity", "s9")]);
+
+        using var md = JsonDocument.Parse(await m.Content.ReadAsByteArrayAsync());
+        using var rd = JsonDocument.Parse(await r.Content.ReadAsByteArrayAsync());
+        using var pd = JsonDocument.Parse(await pinned.Content.ReadAsByteArrayAsync());
+        Assert.Equal("creative", md.RootElement.GetProperty("route").GetString());
+        Assert.Equal(32, md.RootElement.GetProperty("trace_id").GetString()!.Length);
+        Assert.Equal("coding", rd.RootElement.GetProperty("route").GetString());
+        Assert.True(pd.RootElement.GetProperty("pinned").GetBoolean());
+        Assert.Equal(["poet"], pd.RootElement.GetProperty("models").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(2, env.Router.RequestCount);
+    }
+
+    [Fact]
+    public async Task DecisionApi_NamedModel_ReturnsItsCandidates_WithNoRoute()
+    {
+        await using var env = await PreferenceRoutingConfig.StartAsync();
+        await using var gw = await TestGateway.StartAsync(env.Yaml());
+
+        using var response = await gw.PostAsync("/routing/v1/chat/completions", Chat("anything", model: "openai/gpt-4o"));
+
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(["code-primary"], doc.RootElement.GetProperty("models").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("route").ValueKind);
+        Assert.Equal(0, env.Router.RequestCount);
+    }
+
+    [Fact]
+    public async Task DecisionApi_BadRequest_IsAnErrorInTheEndpointsProtocol()
+    {
+        await using var env = await PreferenceRoutingConfig.StartAsync();
+        await using var gw = await TestGateway.StartAsync(env.Yaml());
+
+        using var response = await gw.PostAsync("/routing/v1/messages", Encoding.UTF8.GetBytes("{\"model\":\"no/such-model\",\"messages\":[]}"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal("error", doc.RootElement.GetProperty("type").GetString());
+    }
+}
