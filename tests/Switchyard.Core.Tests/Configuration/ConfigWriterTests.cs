@@ -247,6 +247,25 @@ public class ConfigWriterTests
         Assert.Equal(Canonical(result.Config!), Canonical(reloaded.Config!));
     }
 
+    [Theory]
+    [MemberData(nameof(ExamplesTests.Files), MemberType = typeof(ExamplesTests))]
+    public void Write_ShippedExample_RoundTripsWithEveryReferenceKept(string file)
+    {
+        static string? Env(string name) => name.EndsWith("_API_KEY", StringComparison.Ordinal) ? "secret-" + name : null;
+        var path = Path.Combine(ExamplesTests.ExamplesDir(), file);
+        var loaded = ConfigLoader.LoadFile(path, Env);
+        Assert.True(loaded.Success, string.Join("\n", loaded.Diagnostics));
+
+        var written = ConfigWriter.Write(loaded.Config!, loaded.EnvReferences);
+        var reloaded = ConfigLoader.Parse(written.Yaml, path, Env);
+
+        Assert.True(reloaded.Success, written.Yaml + "\n" + string.Join("\n", reloaded.Diagnostics));
+        Assert.Empty(reloaded.Warnings);
+        Assert.Equal(Canonical(loaded.Config!), Canonical(reloaded.Config!));
+        Assert.DoesNotContain("secret-", written.Yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain(written.ExpandedReferences, r => r.Raw.Contains("_API_KEY", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Write_EnvReference_NotUsedWhenTheValueDiffers()
     {
