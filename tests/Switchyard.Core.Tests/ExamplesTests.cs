@@ -28,7 +28,7 @@ public class ExamplesTests
     public void Quickstart_EmbeddedCopy_EqualsExamplesFile()
         => Assert.Equal(File.ReadAllText(Path.Combine(ExamplesDir(), "quickstart.yaml")).Replace("\r\n", "\n", StringComparison.Ordinal), QuickstartConfig.BaseYaml);
 
-    private static string ExamplesDir([System.Runtime.CompilerServices.CallerFilePath] string source = "")
+    internal static string ExamplesDir([System.Runtime.CompilerServices.CallerFilePath] string source = "")
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source)! })
         {

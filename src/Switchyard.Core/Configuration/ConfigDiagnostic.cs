@@ -12,6 +12,9 @@ public sealed record ConfigDiagnostic(DiagnosticSeverity Severity, string Source
 /// <summary>Outcome of loading a config: a config when there are no errors, and every diagnostic found.</summary>
 public sealed record ConfigLoadResult(GatewayConfig? Config, IReadOnlyList<ConfigDiagnostic> Diagnostics)
 {
+    /// <summary>Values written with environment references, as written and as expanded (for <c>switchyard migrate</c>).</summary>
+    public IReadOnlyList<EnvReference> EnvReferences { get; init; } = [];
+
     public bool Success => Config is not null;
     public IEnumerable<ConfigDiagnostic> Errors => Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error);
     public IEnumerable<ConfigDiagnostic> Warnings => Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning);

@@ -64,13 +64,13 @@ public static partial class ConfigLoader
         if (root is not YamlMappingNode map)
         {
             ctx.Error("$", root, $"the config must be a mapping of sections, got {ConfigReadContext.KindName(root)}");
-            return new ConfigLoadResult(null, ctx.Diagnostics);
+            return new ConfigLoadResult(null, ctx.Diagnostics) { EnvReferences = ctx.EnvReferences };
         }
 
         var nodeLines = new Dictionary<string, int>(StringComparer.Ordinal);
         ExpandEnvironment(ctx, map, "", env, nodeLines, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
         var config = ModelListConfigReader.Handles(map) ? ModelListConfigReader.Read(ctx, map, env) : PlanoConfigReader.Read(ctx, map, nodeLines);
-        return new ConfigLoadResult(ctx.ErrorCount == 0 ? config : null, ctx.Diagnostics);
+        return new ConfigLoadResult(ctx.ErrorCount == 0 ? config : null, ctx.Diagnostics) { EnvReferences = ctx.EnvReferences };
     }
 
     // Walks value scalars only (never keys), so each expansion error carries the path and line of its own value.
@@ -90,6 +90,7 @@ public static partial class ConfigLoader
             case YamlScalarNode { Value: { } value } scalar when value.Contains('$', StringComparison.Ordinal):
                 var errors = new List<string>();
                 scalar.Value = EnvSubstitution.Expand(value, env, errors);
+                ctx.RecordEnvReference(path, ConfigReadContext.LineOf(node), value, scalar.Value);
                 foreach (var error in errors)
                 {
                     ctx.Error(path, node, error);

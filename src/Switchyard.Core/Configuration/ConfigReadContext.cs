@@ -18,6 +18,19 @@ internal sealed class ConfigReadContext(string source)
 
     public int ErrorCount { get; private set; }
 
+    private readonly List<EnvReference> _envReferences = [];
+
+    /// <summary>Values whose text changed when environment references were expanded, in document order.</summary>
+    public IReadOnlyList<EnvReference> EnvReferences => _envReferences;
+
+    public void RecordEnvReference(string path, int line, string raw, string expanded)
+    {
+        if (raw != expanded)
+        {
+            _envReferences.Add(new EnvReference(path, line, raw, expanded));
+        }
+    }
+
     public static int LineOf(YamlNode node) => checked((int)node.Start.Line);
 
     public static string Child(string path, string key) => path.Length == 0 ? key : path + "." + key;

@@ -45,8 +45,10 @@ public sealed record GatewayConfig
     public IReadOnlyList<ModelGroupConfig> Groups { get; init; } = [];
 
     /// <summary>
-    /// Sections used by later features (<c>routing_preferences</c>, <c>model_metrics_sources</c>, <c>routing</c>,
-    /// <c>overrides</c>, <c>tracing</c>, <c>ratelimits</c>, <c>state_storage</c>), shape-validated and kept as JSON.
+    /// Sections kept as JSON: those used by later features (<c>tracing</c>, <c>ratelimits</c>, <c>state_storage</c>,
+    /// shape-validated), Plano's agent/prompt sections, and under <c>overrides</c> / <c>routing</c> only the Plano keys
+    /// Switchyard accepts but does not act on (the rest of those sections is read into <see cref="Router"/> and
+    /// <see cref="Affinity"/>). The config writer re-emits all of them.
     /// </summary>
     public required IReadOnlyDictionary<string, JsonNode?> Sections { get; init; }
 }
@@ -97,7 +99,7 @@ public sealed record ModelProviderConfig
     public string? ApiVersion { get; init; }
     /// <summary>
     /// v0.3 inline <c>routing_preferences</c> (a list of <c>{name, description}</c>) as written, or null; shape-checked
-    /// and kept for migration to the top-level section.
+    /// and migrated at load into <see cref="GatewayConfig.RoutingPreferences"/> (which is what routing reads).
     /// </summary>
     public JsonNode? RoutingPreferences { get; init; }
     /// <summary>

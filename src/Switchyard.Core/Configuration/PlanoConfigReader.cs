@@ -5,7 +5,8 @@ namespace Switchyard.Core.Configuration;
 
 /// <summary>
 /// Reads the Plano dialect (v0.1–v0.4: <c>listeners</c>, <c>model_providers</c>/<c>llm_providers</c>,
-/// <c>model_aliases</c> and the kept sections) into a <see cref="GatewayConfig"/>, collecting every diagnostic.
+/// <c>model_aliases</c>, the routing sections and the kept sections) into a <see cref="GatewayConfig"/>, collecting
+/// every diagnostic. v0.3 inline routing preferences are migrated to the top-level list (PreferenceMigration).
 /// </summary>
 internal static class PlanoConfigReader
 {
@@ -15,7 +16,8 @@ internal static class PlanoConfigReader
 
     private static readonly string[] TopLevelKeys =
     [
-        "version", "listeners", Providers, LegacyProviders, "model_aliases", ModelGroupReader.Section,
+        "version", "listeners", Providers, LegacyProviders, "model_aliases", RoutePreferenceReader.Section,
+        MetricsSourceReader.Section, RoutingSectionReader.Section, OverridesReader.Section, ModelGroupReader.Section,
         .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
     ];
 
@@ -28,6 +30,7 @@ internal static class PlanoConfigReader
         (string Name, YamlNode Node, int Line)? providersNode = null;
         YamlNode? aliasesNode = null;
         YamlNode? groupsNode = null;
+        var routingNodes = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
         var sections = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
 
         foreach (var (key, value, keyLine) in ctx.Entries(root, "", TopLevelKeys))
@@ -57,6 +60,9 @@ internal static class PlanoConfigReader
                     break;
                 case ModelGroupReader.Section:
                     groupsNode = value;
+                    break;
+                case RoutePreferenceReader.Section or MetricsSourceReader.Section or RoutingSectionReader.Section or OverridesReader.Section:
+                    routingNodes[key] = (value, keyLine);
                     break;
                 default:
                     if (SectionShapes.PlanoOnly.Contains(key))
@@ -90,6 +96,15 @@ internal static class PlanoConfigReader
         var aliases = aliasesNode is null ? [] : ReadAliases(ctx, aliasesNode);
         var groups = ModelGroupReader.Read(ctx, groupsNode);
 
+        (YamlNode? Node, int Line) Routing(string key) => routingNodes.TryGetValue(key, out var n) ? n : (null, 0);
+        var routes = RoutePreferenceReader.Read(ctx, Routing(RoutePreferenceReader.Section).Node);
+        PreferenceMigration.Merge(ctx, routes, providers, nodeLines);
+        var (router, keptOverrides) = OverridesReader.Read(ctx, Routing(OverridesReader.Section).Node, Routing(OverridesReader.Section).Line);
+        var (affinity, keptRouting) = RoutingSectionReader.Read(ctx, Routing(RoutingSectionReader.Section).Node, Routing(RoutingSectionReader.Section).Line);
+        var metrics = MetricsSourceReader.Read(ctx, Routing(MetricsSourceReader.Section).Node, Path.GetDirectoryName(ctx.Source) ?? "");
+        Keep(sections, OverridesReader.Section, keptOverrides);
+        Keep(sections, RoutingSectionReader.Section, keptRouting);
+
         var config = new GatewayConfig
         {
             Version = version,
@@ -98,17 +113,33 @@ internal static class PlanoConfigReader
             Providers = providers.ConvertAll(p => p.Value),
             Aliases = aliases,
             Groups = groups.ConvertAll(g => g.Value),
+            RoutingPreferences = routes.ConvertAll(r => r.ToConfig()),
+            Router = router.Value,
+            Affinity = affinity,
+            MetricsSources = metrics.ConvertAll(m => m.Value),
             Sections = sections,
         };
+
+        RoutingValidator.ValidateStructure(ctx, routes, router, config.MetricsSources, Routing(RoutePreferenceReader.Section).Line);
 
         // Resolution over a structurally broken provider list would only add noise to the real errors.
         if (providersSound)
         {
             ConfigValidator.ValidateReferences(ctx, config, section, nodeLines);
             ModelGroupReader.Validate(ctx, config, groups, ModelGroupReader.MembersPath);
+            RoutingValidator.ValidateReferences(ctx, config, routes, router, metrics, nodeLines);
         }
 
         return ctx.ErrorCount == 0 ? config : null;
+    }
+
+    // Keys of a typed section that Switchyard does not act on are kept under the section's name for 'migrate'.
+    private static void Keep(Dictionary<string, JsonNode?> sections, string key, JsonObject? kept)
+    {
+        if (kept is not null)
+        {
+            sections[key] = kept;
+        }
     }
 
     private static List<AliasConfig> ReadAliases(ConfigReadContext ctx, YamlNode node)

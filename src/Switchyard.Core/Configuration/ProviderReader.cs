@@ -156,7 +156,7 @@ internal static class ProviderReader
         return result;
     }
 
-    // v0.3 inline routing preferences: kept as written; migrating them to the top-level section is a later step.
+    // v0.3 inline routing preferences: kept as written; PreferenceMigration merges them into the top-level section.
     private static JsonNode? ReadPreferences(ConfigReadContext ctx, YamlNode node, string path)
     {
         if (ctx.Sequence(node, path) is not { } seq)

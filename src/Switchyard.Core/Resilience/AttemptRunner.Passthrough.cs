@@ -10,7 +10,7 @@ namespace Switchyard.Core.Resilience;
 /// <summary>Same protocol on both sides: the upstream's bytes relayed as they arrive (DESIGN.md §4).</summary>
 public sealed partial class AttemptRunner
 {
-    private async Task<(AttemptKind, AttemptFailure?)> RelaySseAsync(GatewayRequest request, ResolvedModel candidate, HttpResponseMessage response, Stream upstream, CancellationTokenSource cts, int attempts)
+    private async Task<(AttemptKind, AttemptFailure?)> RelaySseAsync(GatewayRequest request, ResolvedModel candidate, HttpResponseMessage response, Stream upstream, CancellationTokenSource cts, int attempts, long sentAt)
     {
         using var relay = new SseRelay(upstream, request.Protocol, hideUsageChunk: request.UsageInjected);
         if (!await relay.PeekFirstEventAsync(cts.Token).ConfigureAwait(false))
@@ -19,6 +19,7 @@ public sealed partial class AttemptRunner
         }
 
         cts.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan); // first byte is in: the first-byte clock stops here
+        RecordFirstToken(candidate, sentAt);
         var context = request.HttpContext;
         Commit(context, response, candidate, attempts, contentLength: null);
         context.Response.Headers.CacheControl = "no-cache";
@@ -46,7 +47,7 @@ public sealed partial class AttemptRunner
         return (end == RelayEnd.ClientGone ? AttemptKind.ClientGone : AttemptKind.Committed, null);
     }
 
-    private async Task<(AttemptKind, AttemptFailure?)> RelayBodyAsync(GatewayRequest request, ResolvedModel candidate, HttpResponseMessage response, Stream upstream, CancellationTokenSource cts, int attempts)
+    private async Task<(AttemptKind, AttemptFailure?)> RelayBodyAsync(GatewayRequest request, ResolvedModel candidate, HttpResponseMessage response, Stream upstream, CancellationTokenSource cts, int attempts, long sentAt)
     {
         using var relay = new BodyRelay(upstream);
         if (!await relay.PeekAsync(cts.Token).ConfigureAwait(false))
@@ -55,6 +56,7 @@ public sealed partial class AttemptRunner
         }
 
         cts.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+        RecordFirstToken(candidate, sentAt);
         var context = request.HttpContext;
         Commit(context, response, candidate, attempts, response.Content.Headers.ContentLength);
         var end = await relay.RelayAsync(context.Response.BodyWriter, cts, request.Listener.StreamIdleTimeout, context.RequestAborted).ConfigureAwait(false);

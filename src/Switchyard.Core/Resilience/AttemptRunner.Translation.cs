@@ -20,7 +20,7 @@ public sealed partial class AttemptRunner
 {
     private const int MaxTranslatedBody = 64 * 1024 * 1024;
 
-    private async Task<(AttemptKind, AttemptFailure?)> TranslateResponseAsync(GatewayRequest request, ResolvedModel candidate, UpstreamCall call, HttpResponseMessage response, Stream upstream, CancellationTokenSource cts, int attempts)
+    private async Task<(AttemptKind, AttemptFailure?)> TranslateResponseAsync(GatewayRequest request, ResolvedModel candidate, UpstreamCall call, HttpResponseMessage response, Stream upstream, CancellationTokenSource cts, int attempts, long sentAt)
     {
         // A JSON answer must be whole before it can be re-encoded; reading it is still before the commit point.
         var body = await ReadAllAsync(upstream, cts.Token).ConfigureAwait(false);
@@ -36,6 +36,7 @@ public sealed partial class AttemptRunner
         }
 
         cts.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+        RecordFirstToken(candidate, sentAt);
         request.Usage = ir!.Usage;
         var clientModel = ClientModelName(candidate, ir.Model);
         var encoded = request.Codec is IRequestAwareClientCodec aware && request.TryGetIr(out var irRequest, out _)
@@ -47,7 +48,7 @@ public sealed partial class AttemptRunner
         return (AttemptKind.Committed, null);
     }
 
-    private async Task<(AttemptKind, AttemptFailure?)> TranslateStreamAsync(GatewayRequest request, ResolvedModel candidate, UpstreamCall call, HttpResponseMessage response, Stream upstream, CancellationTokenSource cts, int attempts)
+    private async Task<(AttemptKind, AttemptFailure?)> TranslateStreamAsync(GatewayRequest request, ResolvedModel candidate, UpstreamCall call, HttpResponseMessage response, Stream upstream, CancellationTokenSource cts, int attempts, long sentAt)
     {
         using var frames = FrameReaders.For(call.Protocol, upstream);
         var decoder = call.Codec!.CreateStreamDecoder();
@@ -74,6 +75,7 @@ public sealed partial class AttemptRunner
         }
 
         cts.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+        RecordFirstToken(candidate, sentAt);
         var context = request.HttpContext;
         CommitTranslated(context, "text/event-stream", candidate, attempts, contentLength: null);
         context.Response.Headers.CacheControl = "no-cache";

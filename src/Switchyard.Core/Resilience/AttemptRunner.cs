@@ -6,6 +6,7 @@ using Switchyard.Core.Catalog;
 using Switchyard.Core.Pipeline;
 using Switchyard.Core.Providers;
 using Switchyard.Core.Routing;
+using Switchyard.Core.Routing.Metrics;
 using Switchyard.Core.Telemetry;
 using Switchyard.Core.Translation.Passthrough;
 
@@ -17,7 +18,7 @@ namespace Switchyard.Core.Resilience;
 /// first upstream event (or body chunk) — and never after a byte reached the client; a stream cut after that ends
 /// with an error event.
 /// </summary>
-public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProvider time, ILogger<AttemptRunner> logger)
+public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProvider time, ILogger<AttemptRunner> logger, ObservedLatency? observed = null)
 {
     public const string ProviderHeader = "x-switchyard-provider";
     public const string ModelHeader = "x-switchyard-model";
@@ -107,6 +108,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         cts.CancelAfter(listener.Timeout);
         HttpResponseMessage? response = null;
+        var sentAt = time.GetTimestamp();
         try
         {
             try
@@ -136,14 +138,14 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             if (!call.IsPassthrough)
             {
                 return request.IsStreaming
-                    ? await TranslateStreamAsync(request, candidate, call, response, upstream, cts, attemptNo).ConfigureAwait(false)
-                    : await TranslateResponseAsync(request, candidate, call, response, upstream, cts, attemptNo).ConfigureAwait(false);
+                    ? await TranslateStreamAsync(request, candidate, call, response, upstream, cts, attemptNo, sentAt).ConfigureAwait(false)
+                    : await TranslateResponseAsync(request, candidate, call, response, upstream, cts, attemptNo, sentAt).ConfigureAwait(false);
             }
 
             var isSse = response.Content.Headers.ContentType?.MediaType is "text/event-stream";
             return isSse
-                ? await RelaySseAsync(request, candidate, response, upstream, cts, attemptNo).ConfigureAwait(false)
-                : await RelayBodyAsync(request, candidate, response, upstream, cts, attemptNo).ConfigureAwait(false);
+                ? await RelaySseAsync(request, candidate, response, upstream, cts, attemptNo, sentAt).ConfigureAwait(false)
+                : await RelayBodyAsync(request, candidate, response, upstream, cts, attemptNo, sentAt).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {

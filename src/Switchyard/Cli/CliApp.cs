@@ -4,7 +4,7 @@ using Switchyard.Hosting;
 
 namespace Switchyard.Cli;
 
-/// <summary>The <c>switchyard</c> command line: <c>serve</c>, <c>validate</c>, <c>models</c>.</summary>
+/// <summary>The <c>switchyard</c> command line: <c>serve</c>, <c>validate</c>, <c>models</c>, <c>migrate</c>, <c>route</c>.</summary>
 public static class CliApp
 {
     private const string Usage = """
@@ -17,6 +17,10 @@ public static class CliApp
           switchyard validate FILE                     Check a config: every error with its line (exit 1), or a
                                                        summary of providers, models and aliases (exit 0).
           switchyard models FILE                       Print the resolved model table of a config.
+          switchyard migrate FILE [-o OUT]             Rewrite a config as a native v0.4 config (v0.3 inline
+                                                       routing_preferences moved to the top level; $VAR references
+                                                       kept) on stdout or into OUT. Diagnostics go to stderr; an
+                                                       invalid config writes nothing (exit 1).
           switchyard route --config FILE "prompt"      Ask the router model which route fits the prompt; print the
                        [--model M] [--affinity ID]     decision and why (router answer, ranking, skipped models).
                        [--json]
@@ -52,6 +56,7 @@ public static class CliApp
             "serve" => await ServeAsync(rest, stdout, stderr).ConfigureAwait(false),
             "validate" => Validate(rest, stdout, stderr),
             "models" => Models(rest, stdout, stderr),
+            "migrate" => MigrateCommand.Run(rest, stdout, stderr),
             "route" => await RouteCommand.RunAsync(rest, stdout, stderr).ConfigureAwait(false),
             _ => Fail(stderr, $"unknown command '{command}'"),
         };

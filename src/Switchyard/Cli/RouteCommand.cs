@@ -4,6 +4,7 @@ using Switchyard.Core.Configuration;
 using Switchyard.Core.Ir;
 using Switchyard.Core.Providers;
 using Switchyard.Core.Routing;
+using Switchyard.Core.Routing.Metrics;
 
 namespace Switchyard.Cli;
 
@@ -16,7 +17,7 @@ internal static class RouteCommand
 {
     public const string UsageLine = "usage: switchyard route --config FILE [--model M] [--affinity ID] [--json] \"prompt\"";
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<ISelectionFigures>? figures = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         string? config = null, model = null, affinity = null;
         var json = false;
@@ -66,7 +67,20 @@ internal static class RouteCommand
 
         var snapshot = RuntimeSnapshot.Build(result.Config, 1);
         using var http = new UpstreamHttp();
-        var service = new RoutingService(new RouterModelClient(http), figures?.Invoke() ?? NoSelectionFigures.Instance, TimeProvider.System);
+        using var metricsHttp = new HttpClient();
+
+        // The metrics sources are read once, as at gateway startup (observed latency has no history in a one-shot CLI).
+        await using var figures = new MetricsSources(result.Config.MetricsSources, metricsHttp, new ObservedLatency(), catalog: snapshot.Catalog);
+        await figures.StartAsync().ConfigureAwait(false);
+        foreach (var status in figures.Status)
+        {
+            if (status.LastError is { } sourceError)
+            {
+                await stderr.WriteLineAsync($"switchyard route: metrics source {status.Name}: {sourceError}").ConfigureAwait(false);
+            }
+        }
+
+        var service = new RoutingService(new RouterModelClient(http), figures, TimeProvider.System);
         var text = string.Join(' ', prompt);
         IReadOnlyList<IrMessage> messages = [new IrMessage(IrRole.User, [new IrTextPart(text)])];
         var input = new RoutingInput(model ?? result.Config.Router.Trigger, null, affinity, null, () => (messages, null));

@@ -7,6 +7,7 @@ using Switchyard.Core.Pipeline;
 using Switchyard.Core.Providers;
 using Switchyard.Core.Resilience;
 using Switchyard.Core.Routing;
+using Switchyard.Core.Routing.Metrics;
 using Switchyard.Endpoints;
 
 namespace Switchyard.Hosting;
@@ -47,6 +48,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
     /// <summary>The live configuration.</summary>
     public ConfigManager Config { get; }
+
+    /// <summary>The host's services (process-wide state such as <see cref="ObservedLatency"/>; tests read it).</summary>
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>Addresses Kestrel listens on (valid after <see cref="StartAsync"/>).</summary>
     public IReadOnlyList<Uri> Addresses => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
@@ -94,9 +98,13 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<UpstreamHttp>();
         builder.Services.AddSingleton(RetryPolicy.Default);
+        // One per process: observed TTFT outlives config reloads (DESIGN §5, §6).
+        builder.Services.AddSingleton(sp => new ObservedLatency(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<AttemptRunner>();
         builder.Services.AddSingleton<IRouterModel, RouterModelClient>();
-        builder.Services.AddSingleton<ISelectionFigures>(NoSelectionFigures.Instance);
+        builder.Services.AddSingleton(sp => new MetricsSourceRegistry(sp.GetRequiredService<ObservedLatency>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MetricsSourceRegistry>>()));
+        builder.Services.AddSingleton<ISelectionFigures>(sp => sp.GetRequiredService<MetricsSourceRegistry>());
+        builder.Services.AddHostedService<MetricsSourcesService>();
         builder.Services.AddSingleton<RoutingService>();
         builder.Services.AddSingleton<GatewayPipeline>();
         builder.Services.AddSingleton<CountTokensHandler>();

@@ -14,6 +14,26 @@ internal static class ConfigTestSupport
             access_key: k
         """;
 
+    /// <summary>Providers for routing tests (lines 1–10): two explicit OpenAI models, an Anthropic wildcard, an alias.</summary>
+    public const string RoutingProviders = """
+        model_providers:
+          - model: openai/gpt-4o-mini
+            access_key: k
+          - model: openai/gpt-4o
+            access_key: k
+          - model: anthropic/*
+            access_key: k
+        model_aliases:
+          fast:
+            target: openai/gpt-4o-mini
+        """;
+
+    /// <summary><see cref="RoutingProviders"/> plus a router model (lines 11–12); a section appended after a newline starts at line 13.</summary>
+    public const string RoutingBase = RoutingProviders + "\n" + """
+        overrides:
+          llm_routing_model: openai/gpt-4o-mini
+        """;
+
     public static ConfigLoadResult Load(string yaml, IReadOnlyDictionary<string, string>? env = null)
         => ConfigLoader.Parse(yaml, Source, name => env is not null && env.TryGetValue(name, out var v) ? v : null);
 

@@ -401,6 +401,8 @@ public class ProviderTests
                 routing_preferences:
                   - name: code
                     description: writing code
+            overrides:
+              llm_routing_model: openai/gpt-4o
             """).Providers);
 
         Assert.Equal("code", e.RoutingPreferences![0]!["name"]!.GetValue<string>());

@@ -93,7 +93,7 @@ public sealed class CliTests : IDisposable
     {
         var (code, output, _) = await RunAsync(args);
         Assert.Equal(0, code);
-        foreach (var command in new[] { "serve", "validate", "models", "--config", "--port" })
+        foreach (var command in new[] { "serve", "validate", "models", "migrate", "--config", "--port" })
         {
             Assert.Contains(command, output);
         }
@@ -103,11 +103,105 @@ public sealed class CliTests : IDisposable
     [InlineData("frobnicate")]
     [InlineData("serve", "--port", "99999")]
     [InlineData("validate")]
+    [InlineData("migrate")]
+    [InlineData("migrate", "a.yaml", "b.yaml")]
+    [InlineData("migrate", "a.yaml", "--frobnicate")]
     public async Task BadArguments_ExitTwoWithMessage(params string[] args)
     {
         var (code, _, err) = await RunAsync(args);
         Assert.Equal(2, code);
         Assert.Contains("switchyard:", err);
+    }
+
+    [Fact]
+    public async Task Migrate_V03Config_PrintsV04ConfigAndWarnsOnStderr()
+    {
+        var path = Write("""
+            version: v0.3.0
+            llm_providers:
+              - model: openai/gpt-4o-mini
+                access_key: ${SWITCHYARD_CLI_TEST_UNSET_KEY:-sk-not-a-secret}
+                routing_preferences:
+                  - name: chat
+                    description: small talk
+            overrides:
+              llm_routing_model: openai/gpt-4o-mini
+            """);
+
+        var (code, output, err) = await RunAsync("migrate", path);
+
+        Assert.Equal(0, code);
+        Assert.Equal($$"""
+            # Switchyard config (v0.4), written by 'switchyard migrate' from {{Path.GetFileName(path)}}
+            version: v0.4.0
+
+            listeners:
+              - name: llm
+                type: model
+                address: 127.0.0.1
+                port: 12000
+
+            model_providers:
+              - model: openai/gpt-4o-mini
+                access_key: ${SWITCHYARD_CLI_TEST_UNSET_KEY:-sk-not-a-secret}
+
+            routing_preferences:
+              - name: chat
+                description: small talk
+                models: [openai/gpt-4o-mini]
+
+            overrides:
+              llm_routing_model: openai/gpt-4o-mini
+
+            """, output);
+        Assert.Contains($"{path}:6: warning: llm_providers[0].routing_preferences[0]: inline routing_preferences under a provider entry are deprecated", err);
+    }
+
+    [Fact]
+    public async Task Migrate_OutputFile_WrittenAndValid()
+    {
+        var path = Write("""
+            model_providers:
+              - model: openai/gpt-4o
+                access_key: k
+            routing:
+              session_ttl_seconds: 60
+            """);
+        var output = Path.Combine(_dir, "out.yaml");
+
+        var (code, stdout, err) = await RunAsync("migrate", path, "-o", output);
+
+        Assert.Equal(0, code);
+        Assert.Empty(stdout);
+        Assert.Contains($"migrated to {output}", err);
+        var (validateCode, summary, _) = await RunAsync("validate", output);
+        Assert.Equal(0, validateCode);
+        Assert.Contains("valid", summary);
+        Assert.Contains("session_ttl_seconds: 60\n", File.ReadAllText(output));
+    }
+
+    [Fact]
+    public async Task Migrate_InvalidConfig_ListsErrorsWritesNothingAndExitsOne()
+    {
+        var path = Write("""
+            model_providers:
+              - model: openai/gpt-4o
+                access_key: k
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-5-nope]
+            """);
+        var output = Path.Combine(_dir, "never.yaml");
+
+        var (code, stdout, err) = await RunAsync("migrate", path, "-o", output);
+
+        Assert.Equal(1, code);
+        Assert.Empty(stdout);
+        Assert.Contains($"{path}:7: error: routing_preferences[0].models[0]: route 'code': 'openai/gpt-5-nope' does not match any configured model", err);
+        Assert.Contains($"{path}:4: error: overrides.llm_routing_model:", err);
+        Assert.Contains("invalid (2 error(s)); nothing written", err);
+        Assert.False(File.Exists(output));
     }
 
     [Fact]

@@ -10,6 +10,7 @@ namespace Switchyard.Core.Routing.Metrics;
 public sealed class CostCatalog
 {
     private readonly FrozenDictionary<string, ModelCost> _prices;
+    private readonly FrozenDictionary<string, ModelCost>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
     /// <summary>Creates a snapshot from <paramref name="prices"/> (copied).</summary>
     /// <param name="source">Where the prices came from, for diagnostics and the explain output (e.g. <c>models.dev</c>).</param>
@@ -18,6 +19,7 @@ public sealed class CostCatalog
     {
         Source = source;
         _prices = prices.ToFrozenDictionary(StringComparer.Ordinal);
+        _bySpan = _prices.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>An empty catalog.</summary>
@@ -42,6 +44,19 @@ public sealed class CostCatalog
     public bool TryGetTotalPerMillion(string model, out double figure)
     {
         if (_prices.TryGetValue(model, out var cost))
+        {
+            figure = cost.TotalPerMillion;
+            return true;
+        }
+
+        figure = 0;
+        return false;
+    }
+
+    /// <summary>As <see cref="TryGetTotalPerMillion(string, out double)"/> for a key built on the stack.</summary>
+    internal bool TryGetTotalPerMillion(ReadOnlySpan<char> model, out double figure)
+    {
+        if (_bySpan.TryGetValue(model, out var cost))
         {
             figure = cost.TotalPerMillion;
             return true;

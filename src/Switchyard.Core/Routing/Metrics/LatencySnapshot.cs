@@ -10,6 +10,7 @@ namespace Switchyard.Core.Routing.Metrics;
 public sealed class LatencySnapshot
 {
     private readonly FrozenDictionary<string, double> _seconds;
+    private readonly FrozenDictionary<string, double>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
     /// <summary>Creates a snapshot from <paramref name="seconds"/> (copied).</summary>
     /// <param name="source">Where the figures came from (e.g. <c>prometheus</c>, <c>observed</c>).</param>
@@ -18,6 +19,7 @@ public sealed class LatencySnapshot
     {
         Source = source;
         _seconds = seconds.ToFrozenDictionary(StringComparer.Ordinal);
+        _bySpan = _seconds.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>An empty snapshot.</summary>
@@ -37,4 +39,7 @@ public sealed class LatencySnapshot
     /// <see cref="Selection.FigureLookup"/> for the fastest ranking.
     /// </summary>
     public bool TryGetSeconds(string model, out double seconds) => _seconds.TryGetValue(model, out seconds);
+
+    /// <summary>As <see cref="TryGetSeconds(string, out double)"/> for a key built on the stack.</summary>
+    internal bool TryGetSeconds(ReadOnlySpan<char> model, out double seconds) => _bySpan.TryGetValue(model, out seconds);
 }

@@ -9,8 +9,12 @@ namespace Switchyard.Core.Routing.Metrics;
 /// </summary>
 public sealed class ObservedLatency
 {
+    /// <summary>The half-life used when none is given (<c>half_life</c> unset).</summary>
+    public static readonly TimeSpan DefaultHalfLife = TimeSpan.FromMinutes(5);
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private long _halfLifeTicks;
 
     /// <summary>Creates an empty source.</summary>
     /// <param name="time">Clock used to age samples.</param>
@@ -18,15 +22,32 @@ public sealed class ObservedLatency
     public ObservedLatency(TimeProvider? time = null, TimeSpan? halfLife = null)
     {
         _time = time ?? TimeProvider.System;
-        HalfLife = halfLife ?? TimeSpan.FromMinutes(5);
-        if (HalfLife <= TimeSpan.Zero)
+        var initial = halfLife ?? DefaultHalfLife;
+        if (initial <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(halfLife), "half-life must be positive");
         }
+
+        _halfLifeTicks = initial.Ticks;
     }
 
-    /// <summary>How long until a sample's weight halves.</summary>
-    public TimeSpan HalfLife { get; }
+    /// <summary>
+    /// How long until a sample's weight halves. Settable because the instance is one per process and outlives
+    /// config reloads, while <c>half_life</c> comes from the config: a new value applies from the next sample on
+    /// (the figures already averaged are kept).
+    /// </summary>
+    public TimeSpan HalfLife
+    {
+        get => TimeSpan.FromTicks(Volatile.Read(ref _halfLifeTicks));
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            Volatile.Write(ref _halfLifeTicks, value.Ticks);
+        }
+    }
+
+    /// <summary>Number of models observed so far.</summary>
+    public int Count => _entries.Count;
 
     /// <summary>Records one time to first token for <paramref name="model"/>; negative durations are ignored.</summary>
     public void Record(string model, TimeSpan timeToFirstToken)

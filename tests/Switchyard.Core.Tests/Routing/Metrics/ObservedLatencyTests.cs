@@ -102,4 +102,23 @@ public class ObservedLatencyTests
         Assert.Equal(2, m, 9);
         Assert.Equal(2, n, 9);
     }
+
+    [Fact]
+    public void HalfLife_Changed_AppliesFromNextSampleAndKeepsFigures()
+    {
+        var time = new ManualTime();
+        var latency = new ObservedLatency(time, TimeSpan.FromMinutes(1));
+        latency.Record("m", TimeSpan.FromSeconds(4));
+
+        latency.HalfLife = TimeSpan.FromMinutes(2);
+        latency.TryGetSeconds("m", out var kept);
+        time.Advance(TimeSpan.FromMinutes(2));
+        latency.Record("m", TimeSpan.FromSeconds(1));
+
+        Assert.Equal(4, kept, 9);
+        latency.TryGetSeconds("m", out var seconds);
+        Assert.Equal(2, seconds, 9); // one new half-life passed: (4 * 0.5 + 1) / 1.5
+        Assert.Equal(1, latency.Count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => latency.HalfLife = TimeSpan.Zero);
+    }
 }

@@ -1,0 +1,383 @@
+using Switchyard.Core.Routing.Metrics;
+using Switchyard.Core.Routing.Selection;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace Switchyard.Core.Configuration;
+
+/// <summary>The written config and the environment references that could not be written back.</summary>
+/// <param name="Yaml">The v0.4 config text.</param>
+/// <param name="ExpandedReferences">
+/// References recorded at load that the writer could not place: their values are written expanded (or were not
+/// written, e.g. a dropped informational key). Callers should tell the user, as these may be secrets.
+/// </param>
+public sealed record ConfigWriteResult(string Yaml, IReadOnlyList<EnvReference> ExpandedReferences);
+
+/// <summary>
+/// Writes a <see cref="GatewayConfig"/> as a native Switchyard config (Plano v0.4 shape): listeners in list form,
+/// providers with every field that is set, aliases, <c>model_groups</c>, top-level <c>routing_preferences</c> (v0.3
+/// inline preferences are already merged there), <c>overrides</c>, <c>routing</c>, <c>model_metrics_sources</c> and
+/// the kept sections. Values equal to their defaults are left out. Loading the text gives an equivalent config.
+/// </summary>
+/// <remarks>
+/// Secrets: the loader expands <c>$VAR</c> before reading, so the config holds expanded values. Pass the load's
+/// <see cref="ConfigLoadResult.EnvReferences"/> and each value that was written as a reference is written as that
+/// reference again (only where it expands to the same value); the rest are reported in
+/// <see cref="ConfigWriteResult.ExpandedReferences"/>. Listener <c>message_format</c> (informational, legacy form
+/// only) is not written.
+/// </remarks>
+public static class ConfigWriter
+{
+    public const string Version = "v0.4.0";
+
+    public static ConfigWriteResult Write(GatewayConfig config, IReadOnlyList<EnvReference>? envReferences = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var references = new EnvReferenceMap(envReferences ?? []);
+        var y = new ConfigYaml(references);
+        var root = new YamlMappingNode
+        {
+            { "version", new YamlScalarNode(Version) },
+            { "listeners", Listeners(y, config.Listeners) },
+            { "model_providers", Providers(y, config.Providers) },
+        };
+
+        if (config.Aliases.Count > 0)
+        {
+            root.Add("model_aliases", Aliases(y, config.Aliases));
+        }
+
+        if (config.Groups.Count > 0)
+        {
+            root.Add("model_groups", Groups(y, config.Groups));
+        }
+
+        if (config.RoutingPreferences.Count > 0)
+        {
+            root.Add(RoutePreferenceReader.Section, Routes(y, config.RoutingPreferences));
+        }
+
+        AddIfAny(root, OverridesReader.Section, Overrides(y, config));
+        AddIfAny(root, RoutingSectionReader.Section, Routing(y, config));
+        if (config.MetricsSources.Count > 0)
+        {
+            root.Add(MetricsSourceReader.Section, MetricsSources(y, config.MetricsSources));
+        }
+
+        // The other kept sections, in the order they were read.
+        foreach (var (key, value) in config.Sections.Where(s => s.Key is not (OverridesReader.Section or RoutingSectionReader.Section)))
+        {
+            root.Add(ConfigYaml.Key(key), y.Json(key, value));
+        }
+
+        return new ConfigWriteResult(ConfigYaml.Emit(root), references.Unused);
+    }
+
+    private static YamlSequenceNode Listeners(ConfigYaml y, IReadOnlyList<ListenerConfig> listeners)
+    {
+        var seq = new YamlSequenceNode();
+        for (var i = 0; i < listeners.Count; i++)
+        {
+            var l = listeners[i];
+            var path = ConfigReadContext.Index("listeners", i);
+            string[] Legacy(string key) => [ConfigReadContext.Child("listeners." + l.Name, key)];
+            var map = new YamlMappingNode
+            {
+                { "name", y.Str(ConfigReadContext.Child(path, "name"), l.Name) },
+                { "type", "model" },
+                { "address", y.Str(ConfigReadContext.Child(path, "address"), l.Address, Legacy("address")) },
+                { "port", y.Int(ConfigReadContext.Child(path, "port"), l.Port, Legacy("port")) },
+            };
+            if (l.Timeout != ListenerReader.DefaultTimeout)
+            {
+                map.Add("timeout", y.Duration(ConfigReadContext.Child(path, "timeout"), l.Timeout, Legacy("timeout")));
+            }
+
+            if (l.StreamIdleTimeout != ListenerReader.DefaultStreamIdleTimeout)
+            {
+                map.Add("stream_idle_timeout", y.Duration(ConfigReadContext.Child(path, "stream_idle_timeout"), l.StreamIdleTimeout, Legacy("stream_idle_timeout")));
+            }
+
+            if (l.MaxRetries != 0)
+            {
+                map.Add("max_retries", y.Int(ConfigReadContext.Child(path, "max_retries"), l.MaxRetries, Legacy("max_retries")));
+            }
+
+            seq.Add(map);
+        }
+
+        return seq;
+    }
+
+    private static YamlSequenceNode Providers(ConfigYaml y, IReadOnlyList<ModelProviderConfig> providers)
+    {
+        var seq = new YamlSequenceNode();
+        for (var i = 0; i < providers.Count; i++)
+        {
+            var p = providers[i];
+            var path = ConfigReadContext.Index("model_providers", i);
+            var legacy = ConfigReadContext.Index("llm_providers", i);
+            var map = new YamlMappingNode();
+            void Add(string key, string? value)
+            {
+                if (value is not null)
+                {
+                    map.Add(key, y.Str(ConfigReadContext.Child(path, key), value, [ConfigReadContext.Child(legacy, key)]));
+                }
+            }
+
+            Add("model", p.Model);
+            Add("name", p.Name == p.Model ? null : p.Name);
+            Add("access_key", p.AccessKey);
+            Add("base_url", p.BaseUrl);
+            Add("provider_interface", p.ProviderInterface);
+            if (p.IsDefault)
+            {
+                map.Add("default", y.Bool(ConfigReadContext.Child(path, "default"), true));
+            }
+
+            if (p.PassthroughAuth)
+            {
+                map.Add("passthrough_auth", y.Bool(ConfigReadContext.Child(path, "passthrough_auth"), true));
+            }
+
+            if (p.Headers.Count > 0)
+            {
+                var headers = new YamlMappingNode();
+                foreach (var (name, value) in p.Headers)
+                {
+                    headers.Add(ConfigYaml.Key(name), y.Str(ConfigReadContext.Child(ConfigReadContext.Child(path, "headers"), name), value,
+                        [ConfigReadContext.Child(ConfigReadContext.Child(legacy, "headers"), name)]));
+                }
+
+                map.Add("headers", headers);
+            }
+
+            Add("http_host", p.HttpHost);
+            if (p.Fallbacks.Count > 0)
+            {
+                map.Add("fallbacks", y.FlowList(ConfigReadContext.Child(path, "fallbacks"), p.Fallbacks));
+            }
+
+            Add("api_version", p.ApiVersion);
+            Add("protocol", p.Protocol);
+            Add("region", p.Region);
+            Add("aws_access_key_id", p.AwsAccessKeyId);
+            Add("aws_secret_access_key", p.AwsSecretAccessKey);
+            Add("aws_session_token", p.AwsSessionToken);
+            Add("project", p.Project);
+            Add("location", p.Location);
+            seq.Add(map);
+        }
+
+        return seq;
+    }
+
+    private static YamlMappingNode Aliases(ConfigYaml y, IReadOnlyList<AliasConfig> aliases)
+    {
+        var map = new YamlMappingNode();
+        foreach (var a in aliases)
+        {
+            var path = ConfigReadContext.Child("model_aliases", a.Alias);
+            map.Add(ConfigYaml.Key(a.Alias), new YamlMappingNode { { "target", y.Str(ConfigReadContext.Child(path, "target"), a.Target) } });
+        }
+
+        return map;
+    }
+
+    private static YamlMappingNode Groups(ConfigYaml y, IReadOnlyList<ModelGroupConfig> groups)
+    {
+        var map = new YamlMappingNode();
+        foreach (var g in groups)
+        {
+            var path = ConfigReadContext.Child("model_groups", g.Name);
+            map.Add(ConfigYaml.Key(g.Name), new YamlMappingNode
+            {
+                { "models", y.FlowList(ConfigReadContext.Child(path, "models"), g.Members) },
+                { "strategy", y.Str(ConfigReadContext.Child(path, "strategy"), g.Strategy) },
+            });
+        }
+
+        return map;
+    }
+
+    private static YamlSequenceNode Routes(ConfigYaml y, IReadOnlyList<RoutePreferenceConfig> routes)
+    {
+        var seq = new YamlSequenceNode();
+        for (var i = 0; i < routes.Count; i++)
+        {
+            var r = routes[i];
+            var path = ConfigReadContext.Index(RoutePreferenceReader.Section, i);
+            var map = new YamlMappingNode
+            {
+                { "name", y.Str(ConfigReadContext.Child(path, "name"), r.Name) },
+                { "description", y.Str(ConfigReadContext.Child(path, "description"), r.Description) },
+                { "models", y.FlowList(ConfigReadContext.Child(path, "models"), r.Models) },
+            };
+            if (r.Policy != SelectionPolicy.None)
+            {
+                map.Add("selection_policy", new YamlMappingNode { { "prefer", SelectionPolicyNames.ToConfigName(r.Policy) } });
+            }
+
+            seq.Add(map);
+        }
+
+        return seq;
+    }
+
+    private static YamlMappingNode Overrides(ConfigYaml y, GatewayConfig config)
+    {
+        var r = config.Router;
+        var defaults = new RouterSettings();
+        var map = new YamlMappingNode();
+        string P(string key) => ConfigReadContext.Child(OverridesReader.Section, key);
+        if (r.Model is not null)
+        {
+            map.Add("llm_routing_model", y.Str(P("llm_routing_model"), r.Model));
+        }
+
+        if (r.Format != defaults.Format)
+        {
+            map.Add("llm_routing_model_format", OverridesReader.FormatName(r.Format));
+        }
+
+        if (r.Timeout != defaults.Timeout)
+        {
+            map.Add("router_timeout", y.Duration(P("router_timeout"), r.Timeout));
+        }
+
+        if (r.ContextLength != defaults.ContextLength)
+        {
+            map.Add("orchestrator_model_context_length", y.Int(P("orchestrator_model_context_length"), r.ContextLength));
+        }
+
+        if (r.Trigger != defaults.Trigger)
+        {
+            map.Add("routing_trigger", y.Str(P("routing_trigger"), r.Trigger));
+        }
+
+        AddKept(y, map, config, OverridesReader.Section);
+        return map;
+    }
+
+    private static YamlMappingNode Routing(ConfigYaml y, GatewayConfig config)
+    {
+        var a = config.Affinity;
+        var defaults = new AffinitySettings();
+        var map = new YamlMappingNode();
+        string P(string key) => ConfigReadContext.Child(RoutingSectionReader.Section, key);
+        if (a.SessionTtl != defaults.SessionTtl)
+        {
+            map.Add("session_ttl_seconds", y.Int(P("session_ttl_seconds"), (long)a.SessionTtl.TotalSeconds));
+        }
+
+        if (a.MaxEntries != defaults.MaxEntries)
+        {
+            map.Add("session_max_entries", y.Int(P("session_max_entries"), a.MaxEntries));
+        }
+
+        if (a.CacheType != defaults.CacheType || a.TenantHeader is not null)
+        {
+            var cache = new YamlMappingNode { { "type", a.CacheType == SessionCacheType.Redis ? "redis" : "memory" } };
+            if (a.CacheType == SessionCacheType.Redis && a.CacheUrl is not null)
+            {
+                cache.Add("url", y.Str(P("session_cache.url"), a.CacheUrl));
+            }
+
+            if (a.TenantHeader is not null)
+            {
+                cache.Add("tenant_header", y.Str(P("session_cache.tenant_header"), a.TenantHeader));
+            }
+
+            map.Add("session_cache", cache);
+        }
+
+        AddKept(y, map, config, RoutingSectionReader.Section);
+        return map;
+    }
+
+    private static YamlSequenceNode MetricsSources(ConfigYaml y, IReadOnlyList<MetricsSourceConfig> sources)
+    {
+        var seq = new YamlSequenceNode();
+        for (var i = 0; i < sources.Count; i++)
+        {
+            var path = ConfigReadContext.Index(MetricsSourceReader.Section, i);
+            string P(string key) => ConfigReadContext.Child(path, key);
+            var s = sources[i];
+            var map = new YamlMappingNode();
+            switch (s)
+            {
+                case CostSourceConfig cost:
+                    map.Add("type", "cost");
+                    map.Add("provider", cost.Kind == CostSourceKind.DigitalOcean ? "digitalocean" : "models.dev");
+                    if (cost.Url is not null)
+                    {
+                        map.Add("url", y.Str(P("url"), cost.Url.OriginalString));
+                    }
+
+                    break;
+                case LatencySourceConfig latency:
+                    map.Add("type", "latency");
+                    map.Add("provider", latency.Kind == LatencySourceKind.Prometheus ? "prometheus" : "observed");
+                    if (latency.Url is not null)
+                    {
+                        map.Add("url", y.Str(P("url"), latency.Url.OriginalString));
+                    }
+
+                    if (latency.Query is not null)
+                    {
+                        map.Add("query", y.Str(P("query"), latency.Query));
+                    }
+
+                    if (latency.HalfLife is { } halfLife)
+                    {
+                        map.Add("half_life", y.Duration(P("half_life"), halfLife));
+                    }
+
+                    break;
+            }
+
+            if (s.RefreshInterval is { } refresh)
+            {
+                // Whole seconds as a bare number, as Plano writes refresh_interval.
+                map.Add("refresh_interval", refresh.Ticks % TimeSpan.TicksPerSecond == 0
+                    ? y.Int(P("refresh_interval"), (long)refresh.TotalSeconds)
+                    : y.Duration(P("refresh_interval"), refresh));
+            }
+
+            if (s is CostSourceConfig { ModelAliases.Count: > 0 } withAliases)
+            {
+                var aliases = new YamlMappingNode();
+                foreach (var (key, target) in withAliases.ModelAliases)
+                {
+                    aliases.Add(ConfigYaml.Key(key), y.Str(ConfigReadContext.Child(P("model_aliases"), key), target));
+                }
+
+                map.Add("model_aliases", aliases);
+            }
+
+            seq.Add(map);
+        }
+
+        return seq;
+    }
+
+    private static void AddKept(ConfigYaml y, YamlMappingNode map, GatewayConfig config, string section)
+    {
+        if (config.Sections.TryGetValue(section, out var kept) && kept is System.Text.Json.Nodes.JsonObject obj)
+        {
+            foreach (var (key, value) in obj)
+            {
+                map.Add(ConfigYaml.Key(key), y.Json(ConfigReadContext.Child(section, key), value));
+            }
+        }
+    }
+
+    private static void AddIfAny(YamlMappingNode root, string key, YamlMappingNode section)
+    {
+        if (section.Children.Count > 0)
+        {
+            root.Add(key, section);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+using Switchyard.Core.Configuration;
+using Switchyard.Core.Routing.Selection;
+using static Switchyard.Core.Tests.Configuration.ConfigTestSupport;
+
+namespace Switchyard.Core.Tests.Configuration;
+
+public class RoutePreferenceTests
+{
+    private const string Metrics = """
+        model_metrics_sources:
+          - type: cost
+            provider: models.dev
+          - type: latency
+            provider: observed
+        """;
+
+    [Fact]
+    public void Parse_TopLevelPreferences_ReadInConfigOrder()
+    {
+        var config = LoadValid(RoutingBase + "\n" + Metrics + "\n" + """
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-4o, anthropic/claude-sonnet-4-20250514, gpt-4o-mini]
+                selection_policy:
+                  prefer: cheapest
+              - name: chat
+                description: small talk
+                models:
+                  - openai/gpt-4o-mini
+                selection_policy:
+                  prefer: fastest
+              - name: plain
+                description: keeps the declared order
+                models: [openai/gpt-4o]
+                selection_policy:
+                  prefer: none
+              - name: unset
+                description: no policy written
+                models: [openai/gpt-4o]
+            """);
+
+        Assert.Collection(config.RoutingPreferences,
+            r => AssertRoute(r, "code", "writing code", ["openai/gpt-4o", "anthropic/claude-sonnet-4-20250514", "gpt-4o-mini"], SelectionPolicy.Cheapest, 19),
+            r => AssertRoute(r, "chat", "small talk", ["openai/gpt-4o-mini"], SelectionPolicy.Fastest, 24),
+            r => AssertRoute(r, "plain", "keeps the declared order", ["openai/gpt-4o"], SelectionPolicy.None, 30),
+            r => AssertRoute(r, "unset", "no policy written", ["openai/gpt-4o"], SelectionPolicy.None, 35));
+        Assert.False(config.Sections.ContainsKey("routing_preferences"));
+    }
+
+    [Fact]
+    public void Parse_UnknownRouteModel_ErrorAtItemWithSuggestion()
+    {
+        var d = SingleError(RoutingBase + "\n" + """
+            routing_preferences:
+              - name: code
+                description: writing code
+                models:
+                  - openai/gpt-4o
+                  - openai/gpt-4o-mni
+            """);
+
+        AssertAt(d, "routing_preferences[0].models[1]", 18);
+        Assert.Equal("route 'code': 'openai/gpt-4o-mni' does not match any configured model (did you mean 'openai/gpt-4o-mini'?)", d.Message);
+    }
+
+    [Fact]
+    public void Parse_AliasAsRouteModel_ErrorNamesTarget()
+    {
+        var d = SingleError(RoutingBase + "\n" + """
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [fast]
+            """);
+
+        AssertAt(d, "routing_preferences[0].models[0]", 16);
+        Assert.Equal("route 'code': 'fast' is an alias; name the model itself ('openai/gpt-4o-mini')", d.Message);
+    }
+
+    [Fact]
+    public void Parse_DuplicateRouteName_ErrorAtSecond()
+    {
+        var d = SingleError(RoutingBase + "\n" + """
+            routing_preferences:
+              - name: code
+                description: a
+                models: [openai/gpt-4o]
+              - name: code
+                description: b
+                models: [openai/gpt-4o-mini]
+            """);
+
+        AssertAt(d, "routing_preferences[1].name", 17);
+        Assert.Equal("route name 'code' is already used (routing_preferences[0], line 14); route names must be unique", d.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n    models: []")]
+    [InlineData("\n    models:")]
+    public void Parse_RouteWithoutModels_ErrorSaysWhatToAdd(string models)
+    {
+        var d = SingleError(RoutingBase + "\n" + "routing_preferences:\n  - name: code\n    description: writing code" + models);
+
+        AssertAt(d, "routing_preferences[0].models", 14);
+        Assert.Equal(
+            "route 'code' has no models: add models: [<model>, ...] listing the configured models to use for it, in order (v0.4 requires at least one)",
+            d.Message);
+    }
+
+    [Fact]
+    public void Parse_ModelListedTwice_Error()
+    {
+        var d = SingleError(RoutingBase + "\n" + """
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-4o, openai/gpt-4o]
+            """);
+
+        AssertAt(d, "routing_preferences[0].models[1]", 16);
+        Assert.Contains("already listed in this route (routing_preferences[0].models[0])", d.Message);
+    }
+
+    [Theory]
+    [InlineData("routing_preferences:\n  - description: d\n    models: [gpt-4o]", "routing_preferences[0].name", 14)]
+    [InlineData("routing_preferences:\n  - name: n\n    models: [gpt-4o]", "routing_preferences[0].description", 14)]
+    [InlineData("routing_preferences:\n  - name: n\n    description: d\n    models: [gpt-4o]\n    selection_policy:\n      prefer: cheap", "routing_preferences[0].selection_policy.prefer", 18)]
+    [InlineData("routing_preferences:\n  - name: n\n    description: d\n    models: [gpt-4o]\n    selection_policy: {}", "routing_preferences[0].selection_policy.prefer", 17)]
+    [InlineData("routing_preferences:\n  - name: n\n    description: d\n    models: gpt", "routing_preferences[0].models", 16)]
+    [InlineData("routing_preferences:\n  - name: n\n    description: d\n    models: [gpt-4o]\n    prefer: cheapest", "routing_preferences[0].prefer", 17)]
+    [InlineData("routing_preferences:\n  name: n", "routing_preferences", 14)]
+    public void Parse_ShapeError_ErrorAtPathAndLine(string section, string path, int line)
+    {
+        var d = SingleError(RoutingBase + "\n" + section);
+
+        AssertAt(d, path, line);
+    }
+
+    [Fact]
+    public void Parse_PreferencesWithoutRouterModel_ErrorPointsToOverridesAndDocs()
+    {
+        var d = SingleError(RoutingProviders + "\n" + """
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-4o]
+            """);
+
+        AssertAt(d, "overrides.llm_routing_model", 11);
+        Assert.StartsWith("preference routing (routing_preferences) needs a router model", d.Message);
+        Assert.Contains("overrides.llm_routing_model", d.Message);
+        Assert.Contains("docs/routing.md", d.Message);
+    }
+
+    [Fact]
+    public void Parse_CheapestWithoutCostSource_ErrorAtPrefer()
+    {
+        var d = SingleError(RoutingBase + "\n" + """
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-4o]
+                selection_policy:
+                  prefer: cheapest
+            model_metrics_sources:
+              - type: latency
+                provider: observed
+            """);
+
+        AssertAt(d, "routing_preferences[0].selection_policy.prefer", 18);
+        Assert.Equal(
+            "route 'code' prefers cheapest but no cost source is configured: add model_metrics_sources: [{type: cost, provider: models.dev}] (or provider: digitalocean)",
+            d.Message);
+    }
+
+    [Fact]
+    public void Parse_FastestWithoutLatencySource_ErrorSuggestsObserved()
+    {
+        var d = SingleError(RoutingBase + "\n" + """
+            routing_preferences:
+              - name: chat
+                description: small talk
+                models: [openai/gpt-4o-mini]
+                selection_policy:
+                  prefer: fastest
+            model_metrics_sources:
+              - type: cost
+                provider: digitalocean
+            """);
+
+        AssertAt(d, "routing_preferences[0].selection_policy.prefer", 18);
+        Assert.StartsWith("route 'chat' prefers fastest but no latency source is configured: add model_metrics_sources: [{type: latency, provider: observed}]", d.Message);
+    }
+
+    [Fact]
+    public void Parse_SeveralRoutingErrors_AllReported()
+    {
+        var result = Load(RoutingProviders + "\n" + """
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-5-nope]
+                selection_policy:
+                  prefer: fastest
+              - name: code
+                description: again
+                models: [gpt-4o]
+            """);
+
+        Assert.Null(result.Config);
+        Assert.Equal(
+            [
+                ("overrides.llm_routing_model", 11),
+                ("routing_preferences[0].models[0]", 14),
+                ("routing_preferences[0].selection_policy.prefer", 16),
+                ("routing_preferences[1].name", 17),
+            ],
+            result.Errors.Select(e => (e.Path, e.Line)).Order());
+    }
+
+    internal static void AssertRoute(RoutePreferenceConfig route, string name, string description, string[] models, SelectionPolicy policy, int line)
+    {
+        Assert.Equal(name, route.Name);
+        Assert.Equal(description, route.Description);
+        Assert.Equal(models, route.Models);
+        Assert.Equal(policy, route.Policy);
+        Assert.Equal(line, route.Line);
+    }
+}
