@@ -76,6 +76,12 @@ internal static class RoutingSectionReader
                         "redis" => settings with { CacheType = SessionCacheType.Redis },
                         _ => settings,
                     };
+                    if (settings.CacheType == SessionCacheType.Redis)
+                    {
+                        // Say so rather than pretend: the config is valid and kept, the store is not shared yet.
+                        ctx.Warning(p, value, "the Redis affinity backend is not in this build yet: pins are held in memory, per process (the Redis key layout plano:affinity:{tenant:}{id} is already used)");
+                    }
+
                     break;
                 case "url":
                     url = value;

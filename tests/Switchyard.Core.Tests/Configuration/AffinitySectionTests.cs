@@ -30,6 +30,22 @@ public class AffinitySectionTests
     }
 
     [Fact]
+    public void Parse_RedisCache_WarnsThatPinsStayInMemory()
+    {
+        var result = Load(MinimalProviders + "\n" + """
+            routing:
+              session_cache:
+                type: redis
+                url: redis://cache:6379
+            """);
+
+        Assert.True(result.Success);
+        var warning = Assert.Single(result.Warnings);
+        AssertAt(warning, "routing.session_cache.type", 6);
+        Assert.StartsWith("the Redis affinity backend is not in this build yet: pins are held in memory", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_NoRouting_Defaults()
     {
         var affinity = LoadValid(MinimalProviders).Affinity;

@@ -22,7 +22,7 @@ internal static class FakeRouter
     public static UpstreamHandler ByKeyword(string otherwise, params (string Keyword, string Answer)[] rules)
         => (context, request) =>
         {
-            var conversation = LastUserMessage(request.Body);
+            var conversation = Section(LastUserMessage(request.Body), "conversation");
             foreach (var (keyword, answer) in rules)
             {
                 if (conversation.Contains(keyword, StringComparison.OrdinalIgnoreCase))
@@ -40,6 +40,24 @@ internal static class FakeRouter
         doc["choices"]![0]!["message"]!["content"] = content;
         doc["choices"]![0]!["message"]!.AsObject().Remove("reasoning");
         return doc.ToJsonString();
+    }
+
+    /// <summary>Answers <paramref name="answer"/> when the prompt's route list mentions <paramref name="routeName"/>, else <paramref name="otherwise"/>.</summary>
+    public static UpstreamHandler WhenRouteListed(string routeName, string answer, string otherwise)
+        => (context, request) =>
+        {
+            var routes = Section(LastUserMessage(request.Body), "routes");
+            var listed = routes.Contains(JsonSerializer.Serialize(routeName), StringComparison.Ordinal);
+            return Reply.Json(200, Completion(listed ? answer : otherwise))(context, request);
+        };
+
+    /// <summary>The text inside <c>&lt;tag&gt;…&lt;/tag&gt;</c> of a router prompt (both formats mark their parts so), or all of it.</summary>
+    public static string Section(string prompt, string tag)
+    {
+        // The instructions also mention "<tag></tag>" inline; the section itself opens and closes on its own lines.
+        var open = prompt.IndexOf("<" + tag + ">\n", StringComparison.Ordinal);
+        var close = open < 0 ? -1 : prompt.IndexOf("\n</" + tag + ">", open, StringComparison.Ordinal);
+        return close > open ? prompt[(open + tag.Length + 3)..close] : prompt;
     }
 
     /// <summary>The router request's last message content (the prompt holding the conversation).</summary>

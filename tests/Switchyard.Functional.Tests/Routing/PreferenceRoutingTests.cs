@@ -170,7 +170,7 @@ public sealed class PreferenceRoutingTests
     [Fact]
     public async Task InlinePreferences_ReplaceTheConfigs_AndAreNotForwarded()
     {
-        var router = FakeRouter.ByKeyword("{\"route\": []}", ("\"name\": \"verse\"", "{\"route\": [\"verse\"]}"), ("\"name\":\"verse\"", "{\"route\": [\"verse\"]}"));
+        var router = FakeRouter.WhenRouteListed("verse", "{\"route\": [\"verse\"]}", "{\"route\": []}");
         await using var env = await PreferenceRoutingConfig.StartAsync(router);
         await using var gw = await TestGateway.StartAsync(env.Yaml());
         var inline = ",\"routing_preferences\": [ {\"name\":\"verse\",\"description\":\"any rhyming text\",\"models\":[\"code-backup\"]} ] ,\"temperature\":0.5";
