@@ -31,6 +31,22 @@ internal sealed class ConfigReadContext(string source)
         }
     }
 
+    /// <summary>
+    /// Moves recorded references to the paths a written native config uses (a dialect reader knows that
+    /// <c>model_list[0].litellm_params.api_key</c> is written as <c>model_providers[0].access_key</c>); a null
+    /// answer keeps the path.
+    /// </summary>
+    public void MapEnvReferencePaths(Func<string, string?> map)
+    {
+        for (var i = 0; i < _envReferences.Count; i++)
+        {
+            if (map(_envReferences[i].Path) is { } path)
+            {
+                _envReferences[i] = _envReferences[i] with { Path = path };
+            }
+        }
+    }
+
     public static int LineOf(YamlNode node) => checked((int)node.Start.Line);
 
     public static string Child(string path, string key) => path.Length == 0 ? key : path + "." + key;

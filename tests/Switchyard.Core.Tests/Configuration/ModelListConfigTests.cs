@@ -128,6 +128,26 @@ public class ModelListConfigTests
         Assert.Contains("os.environ/AZURE_API_KEY", d.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Fixture_WrittenNatively_KeepsSecretsAsReferences_AndLoadsToTheSameConfig()
+    {
+        var loaded = LoadFixture();
+
+        var written = ConfigWriter.Write(loaded.Config!, loaded.EnvReferences);
+        var reloaded = ConfigLoader.Parse(written.Yaml, Source, name => Env.GetValueOrDefault(name));
+
+        Assert.Empty(written.ExpandedReferences);
+        Assert.All(Env.Values, secret => Assert.DoesNotContain(secret, written.Yaml, StringComparison.Ordinal));
+        Assert.Contains("access_key: ${AZURE_API_KEY}\n", written.Yaml, StringComparison.Ordinal);
+        Assert.Contains("aws_secret_access_key: ${AWS_SECRET_ACCESS_KEY}\n", written.Yaml, StringComparison.Ordinal);
+        Assert.True(reloaded.Success, written.Yaml + "\n" + string.Join("\n", reloaded.Diagnostics));
+        Assert.Empty(reloaded.Warnings);
+
+        // The native dialect has no rpm/tpm yet: everything else is the same configuration.
+        var withoutLimits = loaded.Config! with { Providers = [.. loaded.Config!.Providers.Select(p => p with { Rpm = null, Tpm = null })] };
+        Assert.Equal(ConfigWriterTests.Canonical(withoutLimits), ConfigWriterTests.Canonical(reloaded.Config!));
+    }
+
     private static string FixturePath([CallerFilePath] string source = "")
         => Path.Combine(Path.GetDirectoryName(source)!, "Fixtures", "litellm-proxy.yaml");
 }

@@ -15,6 +15,7 @@ internal static class ModelListAssembler
         var entries = read.Where(e => e.Enabled).ToList();
         var byName = NameEntries(ctx, entries);
         ApplyFallbacks(ctx, byName, routing);
+        ctx.MapEnvReferencePaths(NativePaths(entries));
 
         var errorsBefore = ctx.ErrorCount;
         ModelListDiagnostics.ValidateEntries(ctx, entries);
@@ -202,6 +203,46 @@ internal static class ModelListAssembler
                     : $"fallback '{target.Name}' does not match any model_name");
             }
         }
+    }
+
+    // Secrets recorded at model_list paths move to where `switchyard migrate` writes the same values, so it writes the
+    // reference there instead of the secret.
+    private static Func<string, string?> NativePaths(List<ModelListEntry> entries)
+    {
+        var exact = new Dictionary<string, string>(StringComparer.Ordinal);
+        var headerBlocks = new List<(string From, string To)>();
+        for (var k = 0; k < entries.Count; k++)
+        {
+            var e = entries[k];
+            var native = ConfigReadContext.Index("model_providers", k);
+            var headers = ConfigReadContext.Child(native, "headers");
+            foreach (var (key, written) in e.WrittenKeys.Where(w => w.Key != "headers"))
+            {
+                exact[ConfigReadContext.Child(e.ParamsPath, written)] = ConfigReadContext.Child(native, key);
+            }
+
+            exact[ConfigReadContext.Child(e.ParamsPath, "organization")] = ConfigReadContext.Child(headers, "OpenAI-Organization");
+            headerBlocks.Add((ConfigReadContext.Child(e.ParamsPath, "extra_headers") + ".", headers + "."));
+            headerBlocks.Add((ConfigReadContext.Child(e.ParamsPath, "headers") + ".", headers + "."));
+        }
+
+        return path =>
+        {
+            if (exact.TryGetValue(path, out var to))
+            {
+                return to;
+            }
+
+            foreach (var (from, block) in headerBlocks)
+            {
+                if (path.StartsWith(from, StringComparison.Ordinal))
+                {
+                    return block + path[from.Length..];
+                }
+            }
+
+            return null;
+        };
     }
 
     private static void WarnUnenforcedLimits(ConfigReadContext ctx, List<ModelListEntry> entries)

@@ -60,11 +60,11 @@ internal static class ModelListConfigReader
             }
         }
 
-        var lookup = EnvironmentLookup(ctx, sections, env);
+        var secrets = Secrets(ctx, sections, env);
         var listeners = ListenerReader.Read(ctx, Node("listeners"), Line("listeners"));
         ConfigValidator.ValidateListeners(ctx, listeners);
 
-        var entries = ReadEntries(ctx, sections[ModelList].Node, sections[ModelList].Line, lookup);
+        var entries = ReadEntries(ctx, sections[ModelList].Node, sections[ModelList].Line, secrets);
 
         var routing = new ModelListRouting();
         foreach (var section in RouterSections.Where(sections.ContainsKey))
@@ -87,7 +87,7 @@ internal static class ModelListConfigReader
         int Line(string key) => sections.TryGetValue(key, out var s) ? s.Line : 0;
     }
 
-    private static List<ModelListEntry> ReadEntries(ConfigReadContext ctx, YamlNode node, int keyLine, Func<string, string?> env)
+    private static List<ModelListEntry> ReadEntries(ConfigReadContext ctx, YamlNode node, int keyLine, ModelListSecrets secrets)
     {
         var result = new List<ModelListEntry>();
         var errorsBefore = ctx.ErrorCount;
@@ -96,7 +96,7 @@ internal static class ModelListConfigReader
             for (var i = 0; i < seq.Children.Count; i++)
             {
                 var path = ConfigReadContext.Index(ModelList, i);
-                if (ctx.Mapping(seq.Children[i], path) is { } map && ModelListEntryReader.Read(ctx, map, path, env) is { } entry)
+                if (ctx.Mapping(seq.Children[i], path) is { } map && ModelListEntryReader.Read(ctx, map, path, secrets) is { } entry)
                 {
                     result.Add(entry);
                 }
@@ -111,22 +111,18 @@ internal static class ModelListConfigReader
         return result;
     }
 
-    // LiteLLM copies environment_variables into the process environment before reading os.environ/ values, so they
-    // win over the real environment here too.
-    private static Func<string, string?> EnvironmentLookup(ConfigReadContext ctx, Dictionary<string, (YamlNode Node, int Line)> sections, Func<string, string?> env)
+    private static ModelListSecrets Secrets(ConfigReadContext ctx, Dictionary<string, (YamlNode Node, int Line)> sections, Func<string, string?> env)
     {
-        if (!sections.TryGetValue("environment_variables", out var section) || ConfigReadContext.IsNull(section.Node)
-            || ctx.Mapping(section.Node, "environment_variables") is not { } map)
-        {
-            return env;
-        }
-
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value, _) in ctx.FreeEntries(map, "environment_variables"))
+        if (sections.TryGetValue("environment_variables", out var section) && !ConfigReadContext.IsNull(section.Node)
+            && ctx.Mapping(section.Node, "environment_variables") is { } map)
         {
-            values[name] = ctx.String(value, ConfigReadContext.Child("environment_variables", name)) ?? "";
+            foreach (var (name, value, _) in ctx.FreeEntries(map, "environment_variables"))
+            {
+                values[name] = ctx.String(value, ConfigReadContext.Child("environment_variables", name)) ?? "";
+            }
         }
 
-        return name => values.TryGetValue(name, out var v) ? v : env(name);
+        return new ModelListSecrets(env, values);
     }
 }

@@ -10,9 +10,6 @@ namespace Switchyard.Core.Configuration.ModelList;
 /// </summary>
 internal static class ModelListEntryReader
 {
-    /// <summary>The LiteLLM spelling of "read this secret from the environment".</summary>
-    public const string EnvPrefix = "os.environ/";
-
     private const string LiteLLMParams = "litellm_params";
     private const string PllmParams = "params";
 
@@ -25,7 +22,7 @@ internal static class ModelListEntryReader
     private static readonly string[] BedrockKeys = ["aws_region_name", "aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
     private static readonly string[] VertexKeys = ["vertex_project", "vertex_location"];
 
-    public static ModelListEntry? Read(ConfigReadContext ctx, YamlMappingNode map, string path, Func<string, string?> env)
+    public static ModelListEntry? Read(ConfigReadContext ctx, YamlMappingNode map, string path, ModelListSecrets secrets)
     {
         var line = ConfigReadContext.LineOf(map);
         var item = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
@@ -60,7 +57,7 @@ internal static class ModelListEntryReader
             return null;
         }
 
-        var entry = ReadParams(ctx, paramsMap, paramsPath, paramsEntry.Line, env);
+        var entry = ReadParams(ctx, paramsMap, paramsPath, paramsEntry.Line, secrets);
         if (entry is null || modelName is null)
         {
             return null;
@@ -92,7 +89,7 @@ internal static class ModelListEntryReader
     }
 
     private static (ModelProviderConfig, Dictionary<string, int>, Dictionary<string, string>)? ReadParams(
-        ConfigReadContext ctx, YamlMappingNode map, string path, int blockLine, Func<string, string?> env)
+        ConfigReadContext ctx, YamlMappingNode map, string path, int blockLine, ModelListSecrets secrets)
     {
         var values = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
         foreach (var (key, value, keyLine) in ctx.FreeEntries(map, path))
@@ -115,7 +112,7 @@ internal static class ModelListEntryReader
                 written[target] = key;
             }
 
-            return Secret(ctx, v.Node, ConfigReadContext.Child(path, key), env);
+            return secrets.Read(ctx, v.Node, ConfigReadContext.Child(path, key));
         }
 
         var modelNode = values.GetValueOrDefault("model");
@@ -145,7 +142,7 @@ internal static class ModelListEntryReader
             }
         }
 
-        var headers = ReadHeaders(ctx, values, path, lines, written, env);
+        var headers = ReadHeaders(ctx, values, path, lines, written, secrets);
         int? rpm = values.Remove("rpm", out var r) ? ctx.Int(r.Node, ConfigReadContext.Child(path, "rpm"), 0, int.MaxValue) : null;
         int? tpm = values.Remove("tpm", out var t) ? ctx.Int(t.Node, ConfigReadContext.Child(path, "tpm"), 0, int.MaxValue) : null;
 
@@ -249,7 +246,7 @@ internal static class ModelListEntryReader
     }
 
     private static Dictionary<string, string> ReadHeaders(ConfigReadContext ctx, Dictionary<string, (YamlNode Node, int Line)> values, string path,
-        Dictionary<string, int> lines, Dictionary<string, string> written, Func<string, string?> env)
+        Dictionary<string, int> lines, Dictionary<string, string> written, ModelListSecrets secrets)
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var key in (string[])["extra_headers", "headers"])
@@ -264,14 +261,14 @@ internal static class ModelListEntryReader
             foreach (var (name, value, _) in ctx.FreeEntries(map, ConfigReadContext.Child(path, key)))
             {
                 var p = ConfigReadContext.Child(ConfigReadContext.Child(path, key), name);
-                if (Secret(ctx, value, p, env) is { } text && !result.TryAdd(name, text))
+                if (secrets.Read(ctx, value, p) is { } text && !result.TryAdd(name, text))
                 {
                     ctx.Error(p, value, $"header '{name}' is set twice (header names are case-insensitive)");
                 }
             }
         }
 
-        if (values.Remove("organization", out var org) && Secret(ctx, org.Node, ConfigReadContext.Child(path, "organization"), env) is { } orgId
+        if (values.Remove("organization", out var org) && secrets.Read(ctx, org.Node, ConfigReadContext.Child(path, "organization")) is { } orgId
             && !result.TryAdd("OpenAI-Organization", orgId))
         {
             ctx.Error(ConfigReadContext.Child(path, "organization"), org.Line, "organization and an OpenAI-Organization header are both set");
@@ -324,24 +321,5 @@ internal static class ModelListEntryReader
         }
 
         return (id, idLine);
-    }
-
-    /// <summary>A string value, with <c>os.environ/NAME</c> read from the environment (an error when unset).</summary>
-    public static string? Secret(ConfigReadContext ctx, YamlNode node, string path, Func<string, string?> env)
-    {
-        var value = ctx.String(node, path);
-        if (value is null || !value.StartsWith(EnvPrefix, StringComparison.Ordinal))
-        {
-            return value;
-        }
-
-        var name = value[EnvPrefix.Length..];
-        var resolved = name.Length == 0 ? null : env(name);
-        if (resolved is null)
-        {
-            ctx.Error(path, node, $"environment variable '{name}' is not set (referenced as '{value}')");
-        }
-
-        return resolved;
     }
 }
