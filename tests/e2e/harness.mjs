@@ -371,6 +371,136 @@ function sendJson(res, status, obj) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Fake router model
+
+/** The recorded Ollama chat completion whose envelope the fake router answers in (only the content is replaced). */
+export const ROUTER_ENVELOPE = 'ollama/pydai__test_ollama_local_native_output_uses_json_schema.0.json';
+
+/** The router's answer as an OpenAI chat completion: the recorded Ollama envelope, choices[0].message.content replaced. */
+export function routerCompletion(content) {
+  const doc = readFixtureJson(ROUTER_ENVELOPE);
+  doc.choices[0].message.content = content;
+  return doc;
+}
+
+/**
+ * The text of a router prompt's `<tag>` section, or null when there is none. The section opens with "<tag>\n" on its
+ * own line and closes with "\n</tag>"; the instructions also mention "<tag></tag>" inline, which is not it.
+ */
+export function promptSection(prompt, tag) {
+  const opener = `<${tag}>\n`;
+  const open = prompt.indexOf(opener);
+  if (open < 0) {
+    return null;
+  }
+  const close = prompt.indexOf(`\n</${tag}>`, open + opener.length - 1);
+  return close < 0 ? null : prompt.slice(open + opener.length, close);
+}
+
+/**
+ * A fake-router answer function choosing by keyword: the answer of the first [keyword, answer] rule whose keyword
+ * occurs (case-insensitively) in the prompt's conversation section, else `otherwise`.
+ */
+export function keywordRouter(rules, otherwise) {
+  return ({ conversation }) => {
+    const text = (conversation ?? '').toLowerCase();
+    for (const [keyword, answer] of rules) {
+      if (text.includes(keyword.toLowerCase())) {
+        return answer;
+      }
+    }
+    return otherwise;
+  };
+}
+
+/**
+ * Starts a fake router model on 127.0.0.1 (ephemeral port): an OpenAI-compatible server (as Ollama serves a
+ * Plano-Orchestrator model) answering `POST /v1/chat/completions`. Every request is recorded as
+ * { method, path, headers, body, prompt, conversation, routes } — prompt: the last message's content; conversation:
+ * its <conversation> section; routes: the route names listed one JSON object per line in its <routes> section.
+ *
+ * `answer(call)` (settable as `router.answer`) returns the router's answer text, served as routerCompletion(text), or
+ * { status, body } to reply something else (e.g. an HTTP 500).
+ */
+export async function startFakeRouter(answer) {
+  const requests = [];
+  const sockets = new Set();
+  const router = {
+    answer,
+    requests,
+    port: 0,
+    url: '',
+    /** Forgets recorded requests. */
+    reset() {
+      requests.length = 0;
+    },
+    async close() {
+      for (const s of sockets) {
+        s.destroy();
+      }
+      await new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+
+  const server = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) {
+      chunks.push(chunk);
+    }
+    let body;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      body = undefined;
+    }
+    const url = new URL(req.url, `http://${HOST}`);
+    const messages = Array.isArray(body?.messages) ? body.messages : [];
+    const last = messages.at(-1)?.content;
+    const prompt = typeof last === 'string' ? last : '';
+    const routesText = promptSection(prompt, 'routes') ?? '';
+    const routes = routesText
+      .split('\n')
+      .map((l) => {
+        try {
+          return JSON.parse(l).name;
+        } catch {
+          return undefined;
+        }
+      })
+      .filter((n) => typeof n === 'string');
+    const call = { method: req.method, path: url.pathname, headers: { ...req.headers }, body, prompt, conversation: promptSection(prompt, 'conversation'), routes };
+    requests.push(call);
+
+    if (req.method !== 'POST' || url.pathname !== '/v1/chat/completions') {
+      sendJson(res, 404, { error: { message: `fake router: no route for ${req.method} ${url.pathname}`, type: 'invalid_request_error' } });
+      return;
+    }
+    let reply;
+    try {
+      reply = router.answer(call);
+    } catch (err) {
+      sendJson(res, 500, { error: { message: `fake router: ${err.message}`, type: 'server_error' } });
+      return;
+    }
+    if (typeof reply === 'string') {
+      sendJson(res, 200, routerCompletion(reply));
+    } else {
+      sendJson(res, reply.status ?? 200, reply.body);
+    }
+  });
+
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.listen(0, HOST);
+  await once(server, 'listening');
+  router.port = server.address().port;
+  router.url = `http://${HOST}:${router.port}`;
+  return router;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Gateway
 
 /** A free TCP port on 127.0.0.1 (listen on port 0, read it, close). */
@@ -392,8 +522,12 @@ export const MODELS = Object.freeze({
   bedrock: 'amazon_bedrock/anthropic.claude-3-7-sonnet-20250219-v1:0',
 });
 
-/** The Plano-style gateway config used by the suite: one provider per upstream protocol, all on the fake upstream. */
-export function gatewayConfigYaml(upstreamPort) {
+/**
+ * The Plano-style gateway config used by the suite: one provider per upstream protocol, all on the fake upstream.
+ * `providers` (more `  - ...` entries, indented as model_providers items) and `extra` (top-level sections) are
+ * appended for suites that need more (e.g. a router model and routing_preferences).
+ */
+export function gatewayConfigYaml(upstreamPort, { providers = '', extra = '' } = {}) {
   return `version: v0.4.0
 listeners:
   - name: llm
@@ -418,10 +552,10 @@ model_providers:
   - model: amazon_bedrock/anthropic.claude-3-7-sonnet-20250219-v1:0
     access_key: bedrock-key
     base_url: http://127.0.0.1:${upstreamPort}
-model_aliases:
+${providers}model_aliases:
   fast:
     target: openai/gpt-4o-mini
-`;
+${extra}`;
 }
 
 const running = new Set();
@@ -438,9 +572,10 @@ process.on('exit', () => {
 
 /**
  * Writes the config to a temp dir and starts `dotnet $SWITCHYARD_DLL serve --config <file> --port <free>`,
- * resolving once GET /healthz answers 200 (at most 30 s).
+ * resolving once GET /healthz answers 200 (at most 30 s). The config is `configYaml` when given, else
+ * gatewayConfigYaml(upstreamPort).
  */
-export async function startGateway({ upstreamPort }) {
+export async function startGateway({ upstreamPort, configYaml }) {
   const dll = process.env.SWITCHYARD_DLL;
   if (!dll) {
     throw new Error('SWITCHYARD_DLL is not set; run tests/e2e/run.sh (it builds the gateway) or export the path to switchyard.dll');
@@ -451,7 +586,7 @@ export async function startGateway({ upstreamPort }) {
 
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'switchyard-e2e-'));
   const configFile = path.join(dir, 'switchyard.yaml');
-  await fsp.writeFile(configFile, gatewayConfigYaml(upstreamPort));
+  await fsp.writeFile(configFile, configYaml ?? gatewayConfigYaml(upstreamPort));
   const port = await findFreePort();
 
   const env = { ...process.env, DOTNET_NOLOGO: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1' };
@@ -539,12 +674,15 @@ export async function startGateway({ upstreamPort }) {
   throw new Error(`gateway did not answer GET /healthz with 200 within ${HEALTH_TIMEOUT_MS} ms (last: ${lastError}); output:\n${log}`);
 }
 
-/** Fake upstream + gateway; `stop()` tears both down. */
-export async function startStack() {
+/**
+ * Fake upstream + gateway; `stop()` tears both down. `config` (optional) builds the gateway config from the fake
+ * upstream's port: `(upstreamPort) => yaml`; without it the suite's gatewayConfigYaml is used.
+ */
+export async function startStack({ config } = {}) {
   const upstream = await startFakeUpstream();
   let gateway;
   try {
-    gateway = await startGateway({ upstreamPort: upstream.port });
+    gateway = await startGateway({ upstreamPort: upstream.port, configYaml: config?.(upstream.port) });
   } catch (err) {
     await upstream.close();
     throw err;
