@@ -161,13 +161,18 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         {
             if (catalog.ResolveName(name) is { } model)
             {
-                if (!resolved.Exists(m => SameModel(m, model)))
+                // A load-balanced group stands for its members, rotated so each request starts one further.
+                var members = model.Group is { } group ? Rotated(group) : [model];
+                foreach (var member in members)
                 {
-                    resolved.Add(model);
-                }
-                else
-                {
-                    skipped.Add(new SkippedCandidate(name, "listed twice in the route"));
+                    if (!resolved.Exists(m => SameModel(m, member)))
+                    {
+                        resolved.Add(member);
+                    }
+                    else
+                    {
+                        skipped.Add(new SkippedCandidate(member.CanonicalName, $"listed twice in the route (via '{name}')"));
+                    }
                 }
             }
             else
@@ -259,6 +264,19 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         {
             Method = method, Candidates = candidates, ViaAlias = viaAlias, Router = answer, PreferencesSource = source, Note = note,
         }, null);
+    }
+
+    private static ResolvedModel[] Rotated(ModelGroup group)
+    {
+        var members = group.Members;
+        var start = group.NextStart();
+        var result = new ResolvedModel[members.Count];
+        for (var k = 0; k < result.Length; k++)
+        {
+            result[k] = members[(start + k) % members.Count];
+        }
+
+        return result;
     }
 
     private static RoutePreferenceConfig? Find(IReadOnlyList<RoutePreferenceConfig> preferences, string name)

@@ -69,6 +69,23 @@ public sealed class RoutingServiceTests
             Affinity = affinity ?? new AffinitySettings(),
         }, 1);
 
+    [Fact]
+    public async Task RouteNamingAGroup_ExpandsItsMembers_RotatedPerRequest()
+    {
+        var snapshot = RuntimeSnapshot.Build(Snapshot().Config with
+        {
+            Groups = [new ModelGroupConfig("pool", ["big", "cheap"], "round-robin", 0)],
+            RoutingPreferences = [new RoutePreferenceConfig("coding", "code", ["pool", "mid"], SelectionPolicy.None, 1)],
+        }, 2);
+        var service = new RoutingService(new ScriptedRouter(_ => Routed("coding")), NoSelectionFigures.Instance, new ManualTime());
+
+        var (first, _) = await service.RouteAsync(snapshot, Input(), default);
+        var (second, _) = await service.RouteAsync(snapshot, Input(), default);
+
+        Assert.Equal(["big", "cheap", "mid"], Names(first!));
+        Assert.Equal(["cheap", "big", "mid"], Names(second!));
+    }
+
     private static RoutingInput Input(string? model = "auto", string? affinity = null, IReadOnlyList<RoutePreferenceConfig>? inline = null) =>
         new(model, inline, affinity, null, () => ([new IrMessage(IrRole.User, [new IrTextPart("hi")])], null));
 
