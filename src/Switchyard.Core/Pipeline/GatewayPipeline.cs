@@ -46,7 +46,9 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
         request.ClientCredential = ClientCredentials.From(context.Request.Headers);
 
         // Resolve + Route: a named model or alias directly; preference routing (router model, affinity, selection) otherwise.
-        var (decision, routeError) = await routing.RouteAsync(request.Snapshot, Input(request, inline), context.RequestAborted).ConfigureAwait(false);
+        var (decision, routeError) = RoutingService.IsDirect(request.Snapshot, request.RequestedModel, inline is not null)
+            ? RoutingService.RouteDirect(request.Snapshot, request.RequestedModel)
+            : await routing.RouteAsync(request.Snapshot, Input(request, inline), context.RequestAborted).ConfigureAwait(false);
         if (decision is null)
         {
             await WriteErrorAsync(context, request.Errors, routeError!.Status, routeError.Message, routeError.Type, routeError.Code).ConfigureAwait(false);

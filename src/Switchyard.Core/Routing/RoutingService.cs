@@ -57,6 +57,29 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         }
     }
 
+    /// <summary>
+    /// True when a request can skip preference routing altogether (no inline preferences, and no configured ones or a
+    /// named non-trigger model): the caller then uses <see cref="RouteDirect"/>, which needs no <see cref="RoutingInput"/>.
+    /// </summary>
+    public static bool IsDirect(RuntimeSnapshot snapshot, string? requestedModel, bool hasInlinePreferences)
+    {
+        if (hasInlinePreferences)
+        {
+            return false;
+        }
+
+        var config = snapshot.Config;
+        return config.RoutingPreferences.Count == 0
+            || (!string.IsNullOrEmpty(requestedModel) && requestedModel != config.Router.Trigger);
+    }
+
+    /// <summary>The Route stage for a request <see cref="IsDirect"/> accepted: resolution and the model's own fallbacks.</summary>
+    public static (RoutingDecision? Decision, RoutingError? Error) RouteDirect(RuntimeSnapshot snapshot, string? requestedModel)
+    {
+        var trigger = snapshot.Config.Router.Trigger;
+        return Direct(snapshot.Catalog, requestedModel == trigger ? null : requestedModel, requestedModel, trigger);
+    }
+
     public async ValueTask<(RoutingDecision? Decision, RoutingError? Error)> RouteAsync(RuntimeSnapshot snapshot, RoutingInput input, CancellationToken cancellationToken)
     {
         var config = snapshot.Config;
