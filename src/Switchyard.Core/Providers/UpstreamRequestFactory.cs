@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Switchyard.Core.Catalog;
+using Switchyard.Core.Configuration;
 using Switchyard.Core.Ir;
 using Switchyard.Core.Pipeline;
 using Switchyard.Core.Translation;
@@ -93,6 +94,18 @@ public static class UpstreamRequestFactory
         var headers = message.Headers;
         provider.ForwardClientHeaders(request.HttpContext.Request.Headers, headers);
         provider.Authenticate(message, protocol, credential, body, entry);
+        ApplyEntryHeaders(message, entry);
+        call = new UpstreamCall(message, protocol, codec);
+        return UpstreamBuildError.None;
+    }
+
+    /// <summary>
+    /// The entry's <c>http_host</c> and <c>headers</c>, applied last so they win over defaults and auth
+    /// (<c>content-*</c> names go on the content).
+    /// </summary>
+    internal static void ApplyEntryHeaders(HttpRequestMessage message, ModelProviderConfig entry)
+    {
+        var headers = message.Headers;
         if (entry.HttpHost is not null)
         {
             headers.Host = entry.HttpHost;
@@ -100,7 +113,7 @@ public static class UpstreamRequestFactory
 
         foreach (var (name, value) in entry.Headers)
         {
-            if (name.StartsWith("content-", StringComparison.OrdinalIgnoreCase))
+            if (message.Content is { } content && name.StartsWith("content-", StringComparison.OrdinalIgnoreCase))
             {
                 content.Headers.Remove(name);
                 content.Headers.TryAddWithoutValidation(name, value);
@@ -111,8 +124,5 @@ public static class UpstreamRequestFactory
                 headers.TryAddWithoutValidation(name, value);
             }
         }
-
-        call = new UpstreamCall(message, protocol, codec);
-        return UpstreamBuildError.None;
     }
 }

@@ -23,7 +23,7 @@ public sealed partial class AttemptRunner
     private async Task<(AttemptKind, AttemptFailure?)> TranslateResponseAsync(GatewayRequest request, ResolvedModel candidate, UpstreamCall call, HttpResponseMessage response, Stream upstream, CancellationTokenSource cts, int attempts, long sentAt)
     {
         // A JSON answer must be whole before it can be re-encoded; reading it is still before the commit point.
-        var body = await ReadAllAsync(upstream, cts.Token).ConfigureAwait(false);
+        var body = await BoundedBody.ReadAllAsync(upstream, MaxTranslatedBody, cts.Token).ConfigureAwait(false);
         if (body is null)
         {
             return (AttemptKind.Retryable, new AttemptFailure(502, $"upstream for '{candidate.CanonicalName}' answered with more than {MaxTranslatedBody} bytes", "upstream_error", "response_too_large"));
@@ -191,30 +191,5 @@ public sealed partial class AttemptRunner
 
         SetGatewayHeaders(r, candidate, attempts);
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-    }
-
-    private static async Task<byte[]?> ReadAllAsync(Stream upstream, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int n;
-            while ((n = await upstream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + n > MaxTranslatedBody)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, n);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        return buffer.ToArray();
     }
 }

@@ -37,12 +37,15 @@ public static class CandidatePlanner
         return new RoutePlan(candidates, viaAlias);
     }
 
-    // A group adds its members starting at the rotation point; a model adds itself. Duplicates are dropped.
-    private static void Add(List<ResolvedModel> candidates, ResolvedModel model)
+    /// <summary>
+    /// Adds <paramref name="model"/> — a group as its members from the rotation point — skipping models already in
+    /// <paramref name="candidates"/>; each skipped one goes to <paramref name="duplicates"/> when given.
+    /// </summary>
+    internal static void Add(List<ResolvedModel> candidates, ResolvedModel model, List<ResolvedModel>? duplicates = null)
     {
         if (model.Group is not { } group)
         {
-            AddOnce(candidates, model);
+            AddOnce(candidates, model, duplicates);
             return;
         }
 
@@ -50,16 +53,18 @@ public static class CandidatePlanner
         var start = group.NextStart();
         for (var k = 0; k < members.Count; k++)
         {
-            AddOnce(candidates, members[(start + k) % members.Count]);
+            AddOnce(candidates, members[(start + k) % members.Count], duplicates);
         }
     }
 
-    private static void AddOnce(List<ResolvedModel> list, ResolvedModel model)
+    /// <summary>Adds <paramref name="model"/> unless the same entry and model id is already listed.</summary>
+    internal static void AddOnce(List<ResolvedModel> list, ResolvedModel model, List<ResolvedModel>? duplicates = null)
     {
         foreach (var m in list)
         {
             if (ReferenceEquals(m.Entry, model.Entry) && m.ModelId == model.ModelId)
             {
+                duplicates?.Add(model);
                 return;
             }
         }

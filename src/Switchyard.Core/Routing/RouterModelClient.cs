@@ -96,7 +96,13 @@ public sealed class RouterModelClient(UpstreamHttp http) : IRouterModel
         {
             using var message = BuildMessage(router, body, credential);
             using var response = await http.For(router.Provider).SendAsync(message, timeout.Token).ConfigureAwait(false);
-            var answer = await ReadBoundedAsync(response.Content, timeout.Token).ConfigureAwait(false);
+            var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            byte[]? answer;
+            await using (stream.ConfigureAwait(false))
+            {
+                answer = await BoundedBody.ReadAllAsync(stream, MaxAnswerBytes, timeout.Token).ConfigureAwait(false);
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 return Done(RouterFailureKind.Error, $"router model '{router.CanonicalName}' answered HTTP {(int)response.StatusCode}: {Excerpt(answer)}", null, started, router.CanonicalName);
@@ -133,40 +139,8 @@ public sealed class RouterModelClient(UpstreamHttp http) : IRouterModel
         content.Headers.ContentType = Json;
         var message = new HttpRequestMessage(HttpMethod.Post, router.UriFor(UpstreamProtocol.OpenAIChat, stream: false)) { Content = content };
         router.Provider.Authenticate(message, UpstreamProtocol.OpenAIChat, credential, body, router.Entry);
-        if (router.Entry.HttpHost is not null)
-        {
-            message.Headers.Host = router.Entry.HttpHost;
-        }
-
-        foreach (var (name, value) in router.Entry.Headers)
-        {
-            message.Headers.Remove(name);
-            message.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        UpstreamRequestFactory.ApplyEntryHeaders(message, router.Entry);
         return message;
-    }
-
-    private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[8192];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > MaxAnswerBytes)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return buffer.ToArray();
-        }
     }
 
     /// <summary><c>choices[0].message.content</c> of a chat completion (string content only).</summary>
@@ -210,8 +184,8 @@ public sealed class RouterModelClient(UpstreamHttp http) : IRouterModel
 
     private static RouterCallResult Done(RouterFailureKind kind, string? message, RouterDecision? decision, long started, string? model)
     {
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        GatewayMetrics.RecordRouterDuration(elapsed, kind == RouterFailureKind.None ? "ok" : kind.ToString().ToLowerInvariant());
-        return new RouterCallResult(kind, message, decision, elapsed, model);
+        var result = new RouterCallResult(kind, message, decision, Stopwatch.GetElapsedTime(started), model);
+        GatewayMetrics.RecordRouterDuration(result.Elapsed, result.Failed ? result.FailureName : "ok");
+        return result;
     }
 }

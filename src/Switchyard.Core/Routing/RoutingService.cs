@@ -110,10 +110,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
                 var candidates = new List<ResolvedModel>(rest.Count + 1) { pinned };
                 foreach (var m in rest)
                 {
-                    if (!SameModel(m, pinned))
-                    {
-                        candidates.Add(m);
-                    }
+                    CandidatePlanner.AddOnce(candidates, m);
                 }
 
                 GatewayMetrics.RecordDecision("affinity", pin.Route);
@@ -180,23 +177,19 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
     {
         var resolved = new List<ResolvedModel>(route.Models.Count);
         var skipped = new List<SkippedCandidate>();
+        var duplicates = new List<ResolvedModel>();
         foreach (var name in route.Models)
         {
             if (catalog.ResolveName(name) is { } model)
             {
                 // A load-balanced group stands for its members, rotated so each request starts one further.
-                var members = model.Group is { } group ? Rotated(group) : [model];
-                foreach (var member in members)
+                CandidatePlanner.Add(resolved, model, duplicates);
+                foreach (var duplicate in duplicates)
                 {
-                    if (!resolved.Exists(m => SameModel(m, member)))
-                    {
-                        resolved.Add(member);
-                    }
-                    else
-                    {
-                        skipped.Add(new SkippedCandidate(member.CanonicalName, $"listed twice in the route (via '{name}')"));
-                    }
+                    skipped.Add(new SkippedCandidate(duplicate.CanonicalName, $"listed twice in the route (via '{name}')"));
                 }
+
+                duplicates.Clear();
             }
             else
             {
@@ -246,9 +239,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
                     "the request has no 'model' and no default model is configured (mark one provider entry with default: true)",
                     "invalid_request_error", "model_required"));
             default:
-                return (null, new RoutingError(404,
-                    $"The model '{requested}' does not exist or is not configured on this gateway; GET /v1/models lists the available models",
-                    "not_found_error", "model_not_found"));
+                return (null, NotFound(requested));
         }
     }
 
@@ -268,9 +259,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         }
         else if (requested is not null)
         {
-            return (null, new RoutingError(404,
-                $"The model '{requested}' does not exist or is not configured on this gateway; GET /v1/models lists the available models",
-                "not_found_error", "model_not_found"));
+            return (null, NotFound(requested));
         }
         else
         {
@@ -289,18 +278,9 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         }, null);
     }
 
-    private static ResolvedModel[] Rotated(ModelGroup group)
-    {
-        var members = group.Members;
-        var start = group.NextStart();
-        var result = new ResolvedModel[members.Count];
-        for (var k = 0; k < result.Length; k++)
-        {
-            result[k] = members[(start + k) % members.Count];
-        }
-
-        return result;
-    }
+    private static RoutingError NotFound(string? requested) => new(404,
+        $"The model '{requested}' does not exist or is not configured on this gateway; GET /v1/models lists the available models",
+        "not_found_error", "model_not_found");
 
     private static RoutePreferenceConfig? Find(IReadOnlyList<RoutePreferenceConfig> preferences, string name)
     {
@@ -314,6 +294,4 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
 
         return null;
     }
-
-    private static bool SameModel(ResolvedModel a, ResolvedModel b) => ReferenceEquals(a.Entry, b.Entry) && a.ModelId == b.ModelId;
 }
