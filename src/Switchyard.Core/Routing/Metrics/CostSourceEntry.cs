@@ -13,39 +13,21 @@ namespace Switchyard.Core.Routing.Metrics;
 /// <item>DigitalOcean: the bare upstream model id (DigitalOcean's own <c>model_id</c>).</item>
 /// </list>
 /// </summary>
-internal sealed class CostSourceEntry : MetricsSourceEntry
+internal sealed class CostSourceEntry : RefreshingSourceEntry<CostCatalog>
 {
     private static readonly SpanLookup<CostCatalog> Lookup = static (CostCatalog catalog, ReadOnlySpan<char> key, out double figure) => catalog.TryGetTotalPerMillion(key, out figure);
 
-    private readonly RefreshingSource<CostCatalog> _source;
     private readonly CostSourceKind _kind;
 
     public CostSourceEntry(CostSourceConfig config, HttpClient http, TimeProvider time, ILogger logger)
-        : base(config, config.Kind == CostSourceKind.DigitalOcean ? "cost:digitalocean" : "cost:models.dev")
-    {
-        _kind = config.Kind;
-        var fetcher = new CostCatalogFetcher(http, config.Kind, config.Url, config.ModelAliases);
-        _source = new RefreshingSource<CostCatalog>(Label, Logged<CostCatalog>(fetcher.FetchAsync, logger), config.RefreshInterval, time);
-    }
+        : base(config, config.Kind == CostSourceKind.DigitalOcean ? "cost:digitalocean" : "cost:models.dev",
+            new CostCatalogFetcher(http, config.Kind, config.Url, config.ModelAliases).FetchAsync, time, logger)
+        => _kind = config.Kind;
 
     public override bool IsCost => true;
 
-    public override MetricsSourceStatus Status => _source.Status;
-
-    /// <summary>The catalog in use (the last good one); null before the first successful fetch.</summary>
-    public CostCatalog? Current => _source.Current;
-
-    public override Task<MetricsSourceStatus> StartAsync(CancellationToken cancellationToken) => _source.StartAsync(cancellationToken);
-
-    public override bool TryGet(in MetricsModelKey key, out double figure)
+    protected override bool TryGet(in MetricsModelKey key, CostCatalog catalog, out double figure)
     {
-        figure = 0;
-        var catalog = _source.Current;
-        if (catalog is null)
-        {
-            return false;
-        }
-
         if (catalog.TryGetTotalPerMillion(key.Name, out figure))
         {
             return true;
@@ -64,6 +46,4 @@ internal sealed class CostSourceEntry : MetricsSourceEntry
         return key.Provider is { Length: > 0 } provider
             && TryJoined(ModelsDevProviderIds.For(provider), modelId, catalog, Lookup, out figure);
     }
-
-    public override ValueTask DisposeAsync() => _source.DisposeAsync();
 }
