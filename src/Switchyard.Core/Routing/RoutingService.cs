@@ -77,7 +77,8 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
     public static (RoutingDecision? Decision, RoutingError? Error) RouteDirect(RuntimeSnapshot snapshot, string? requestedModel)
     {
         var trigger = snapshot.Config.Router.Trigger;
-        return Direct(snapshot.Catalog, requestedModel == trigger ? null : requestedModel, requestedModel, trigger);
+        var isTrigger = string.IsNullOrEmpty(requestedModel) || requestedModel == trigger;
+        return Direct(snapshot.Catalog, isTrigger ? null : requestedModel, requestedModel, trigger);
     }
 
     public async ValueTask<(RoutingDecision? Decision, RoutingError? Error)> RouteAsync(RuntimeSnapshot snapshot, RoutingInput input, CancellationToken cancellationToken)
@@ -90,9 +91,9 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         var inline = input.InlinePreferences;
         var preferences = inline ?? config.RoutingPreferences;
 
-        if (!(isTrigger || inline is not null) || preferences.Count == 0)
+        if (IsDirect(snapshot, requested, inline is not null) || preferences.Count == 0)
         {
-            return Direct(catalog, isTrigger ? null : requested, requested, settings.Trigger);
+            return RouteDirect(snapshot, requested);
         }
 
         var source = inline is not null ? "request" : "config";

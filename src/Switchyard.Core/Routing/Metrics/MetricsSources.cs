@@ -128,18 +128,6 @@ public sealed class MetricsSources : ISelectionFigures, IAsyncDisposable
     /// <summary>The latency of <paramref name="model"/> (a configured name) in seconds.</summary>
     public bool TryGetLatency(string model, out double seconds) => TryGet(isCost: false, KeyFor(model), out seconds);
 
-    /// <summary>The figure <paramref name="policy"/> ranks <paramref name="key"/> by; false for None or when no source knows it.</summary>
-    public bool TryGetFigure(SelectionPolicy policy, in MetricsModelKey key, out double figure)
-    {
-        if (policy == SelectionPolicy.None)
-        {
-            figure = 0;
-            return false;
-        }
-
-        return TryGet(policy == SelectionPolicy.Cheapest, key, out figure);
-    }
-
     /// <summary>
     /// Ranks configured model names for <paramref name="policy"/>, looked up as <see cref="TryGetCost"/> and
     /// <see cref="TryGetLatency"/> do.
