@@ -104,7 +104,7 @@ public sealed class FailoverTests
     }
 
     [Fact]
-    public async Task ChatCompletions_EveryCandidateFails_ClientGetsLastFailure()
+    public async Task ChatCompletions_EveryCandidateFails_ClientGetsOneErrorListingEveryAttempt()
     {
         await using var primary = await FakeUpstream.StartAsync(Reply.Text(503, "primary overloaded"));
         await using var backup = await FakeUpstream.StartAsync(Reply.Text(502, "backup bad gateway"));
@@ -115,6 +115,8 @@ public sealed class FailoverTests
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         var error = await ErrorJson.ReadAsync(response);
         Assert.Contains("backup bad gateway", error.Message, StringComparison.Ordinal);
+        Assert.Contains("primary overloaded", error.Message, StringComparison.Ordinal);
+        Assert.Equal("all_candidates_failed", error.Code);
         Assert.Equal("2", Header(response, "x-switchyard-attempts"));
     }
 

@@ -5,13 +5,16 @@ using Switchyard.Functional.Tests.Infrastructure;
 
 namespace Switchyard.Functional.Tests;
 
-/// <summary>Listener <c>timeout</c> bounds the wait for the first byte; <c>stream_idle_timeout</c> the gaps after it.</summary>
+/// <summary>
+/// The split timeouts: <c>timeout</c>/<c>first_byte_timeout</c> bounds a stream's wait for its first event,
+/// <c>request_timeout</c> a non-streamed answer as a whole, <c>stream_idle_timeout</c> the gaps after commit.
+/// </summary>
 public sealed class TimeoutTests
 {
     private static readonly TimeSpan LongerThanTimeout = TimeSpan.FromSeconds(4);
 
-    private static string Config(FakeUpstream primary, FakeUpstream? backup, string timeout = "1s", string streamIdle = "1s")
-        => Yaml.Listener(timeout: timeout, streamIdle: streamIdle) + $"""
+    private static string Config(FakeUpstream primary, FakeUpstream? backup, string timeout = "1s", string streamIdle = "1s", string? extra = null, int maxRetries = 0)
+        => Yaml.Listener(timeout: timeout, streamIdle: streamIdle, maxRetries: maxRetries, extra: extra) + $"""
         model_providers:
           - model: openai/gpt-4o-mini
             access_key: k
@@ -24,11 +27,11 @@ public sealed class TimeoutTests
         """;
 
     [Fact]
-    public async Task ChatCompletions_HeadersLaterThanTimeout_FailsOverToFallbackAndAbortsSlowUpstream()
+    public async Task ChatCompletions_NonStreamLongerThanRequestTimeout_FailsOverToFallbackAndAbortsSlowUpstream()
     {
         await using var primary = await FakeUpstream.StartAsync(Reply.After(LongerThanTimeout, Reply.Fixture("openai/envoy__chat-basic.0.json")));
         await using var backup = await FakeUpstream.StartAsync(Reply.Fixture("openai/envoy__chat-tools.0.json"));
-        await using var gw = await TestGateway.StartAsync(Config(primary, backup));
+        await using var gw = await TestGateway.StartAsync(Config(primary, backup, timeout: "10s", extra: "request_timeout: 1s"));
 
         var clock = Stopwatch.StartNew();
         using var response = await gw.PostChatAsync(Yaml.Chat("openai/gpt-4o-mini"));
@@ -41,10 +44,10 @@ public sealed class TimeoutTests
     }
 
     [Fact]
-    public async Task ChatCompletions_HeadersLaterThanTimeoutWithoutFallback_Returns504OpenAIError()
+    public async Task ChatCompletions_NonStreamLongerThanRequestTimeoutWithoutFallback_Returns504OpenAIError()
     {
         await using var primary = await FakeUpstream.StartAsync(Reply.After(LongerThanTimeout, Reply.Fixture("openai/envoy__chat-basic.0.json")));
-        await using var gw = await TestGateway.StartAsync(Config(primary, null));
+        await using var gw = await TestGateway.StartAsync(Config(primary, null, extra: "request_timeout: 1s"));
 
         using var response = await gw.PostChatAsync(Yaml.Chat("openai/gpt-4o-mini"));
 
@@ -52,6 +55,60 @@ public sealed class TimeoutTests
         var error = await ErrorJson.ReadAsync(response);
         Assert.Equal("upstream_timeout", error.Code);
         Assert.Contains("openai/gpt-4o-mini", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_NonStreamAnswerSlowerThanFirstByteTimeout_CompletesOnTheFirstAttempt()
+    {
+        // Today's reasoning models answer a non-streamed request only when they are done: the first-byte timeout
+        // (1 s here) must not cut them; request_timeout (default 10 min) bounds them instead. Scaled down: 2.5 s.
+        await using var primary = await FakeUpstream.StartAsync(Reply.After(TimeSpan.FromMilliseconds(2500), Reply.Fixture("openai/envoy__chat-basic.0.json")));
+        await using var backup = await FakeUpstream.StartAsync(Reply.Fixture("openai/envoy__chat-tools.0.json"));
+        await using var gw = await TestGateway.StartAsync(Config(primary, backup, timeout: "1s"));
+
+        using var response = await gw.PostChatAsync(Yaml.Chat("openai/gpt-4o-mini"));
+
+        await ResponseAssert.OkAsync(response);
+        Assert.Equal(Fixtures.Bytes("openai/envoy__chat-basic.0.json"), await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal("1", ResponseAssert.Header(response, "x-switchyard-attempts"));
+        Assert.False(primary.Single().WasAborted);
+        Assert.Equal(0, backup.RequestCount);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_FirstByteTimeoutAfterBodySent_FailsOverWithoutRetryingTheSameEndpoint()
+    {
+        // max_retries: 2 would retry a connect failure on the same endpoint; a timeout after the body went out is
+        // billed work on the upstream's side, so it moves on instead.
+        await using var primary = await FakeUpstream.StartAsync(Reply.Sse().Pause(LongerThanTimeout).Chunk("late").Done());
+        await using var backup = await FakeUpstream.StartAsync(Reply.Fixture("openai/envoy__chat-streaming.0.sse"));
+        await using var gw = await TestGateway.StartAsync(Config(primary, backup, maxRetries: 2));
+
+        using var response = await gw.PostChatAsync(Yaml.Chat("openai/gpt-4o-mini", stream: true));
+
+        await ResponseAssert.OkAsync(response);
+        Assert.Equal("2", ResponseAssert.Header(response, "x-switchyard-attempts"));
+        Assert.Equal(1, primary.RequestCount);
+        Assert.Equal(1, backup.RequestCount);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_EntryFirstByteTimeout_OverridesTheListener()
+    {
+        // The listener allows 1 s; this entry (a slow reasoning model) is given 10 s and its late first event is kept.
+        await using var primary = await FakeUpstream.StartAsync(Reply.Sse().Pause(TimeSpan.FromMilliseconds(1800)).Chunk("late").Data(SseScript.ChunkJson("", "stop")).Done());
+        await using var gw = await TestGateway.StartAsync(Yaml.Listener(timeout: "1s") + $"""
+            model_providers:
+              - model: openai/o3-pro
+                access_key: k
+                base_url: {primary.BaseUrl}
+                first_byte_timeout: 10s
+            """);
+
+        using var response = await gw.PostChatAsync(Yaml.Chat("openai/o3-pro", stream: true));
+
+        await ResponseAssert.OkAsync(response);
+        Assert.Contains("late", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

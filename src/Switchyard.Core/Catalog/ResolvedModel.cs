@@ -12,6 +12,10 @@ public sealed record ResolvedModel(string CanonicalName, ModelProviderConfig Ent
 {
     // One slot per (protocol, stream): URLs are built once per snapshot and model.
     private readonly Uri?[] _uris = new Uri?[10];
+    private byte[]? _quotedModelId;
+
+    /// <summary>The model id as a JSON string literal (quotes included), made once per snapshot model.</summary>
+    public ReadOnlyMemory<byte> QuotedModelId => _quotedModelId ??= Translation.Passthrough.JsonBodyPatcher.QuotedModel(ModelId);
 
     /// <summary>
     /// Set when a group name was resolved: this is the group's stand-in (its first member's settings under the group

@@ -121,7 +121,7 @@ public sealed partial class ConfigManager : IDisposable
                 return result;
             }
 
-            var next = RuntimeSnapshot.Build(result.Config, Current.Generation + 1);
+            var next = RuntimeSnapshot.Build(result.Config, Current.Generation + 1, Current);
             Volatile.Write(ref _current, next);
             LogReloaded(_logger, _path ?? "config", next.Generation, next.Catalog.Models.Count);
             Reloaded?.Invoke(next);

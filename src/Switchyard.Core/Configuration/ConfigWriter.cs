@@ -88,9 +88,24 @@ public static class ConfigWriter
                 { "address", y.Str(ConfigReadContext.Child(path, "address"), l.Address, Legacy("address")) },
                 { "port", y.Int(ConfigReadContext.Child(path, "port"), l.Port, Legacy("port")) },
             };
-            if (l.Timeout != ListenerReader.DefaultTimeout)
+            if (l.FirstByteTimeout != ListenerReader.DefaultTimeout)
             {
-                map.Add("timeout", y.Duration(ConfigReadContext.Child(path, "timeout"), l.Timeout, Legacy("timeout")));
+                map.Add("timeout", y.Duration(ConfigReadContext.Child(path, "timeout"), l.FirstByteTimeout, [.. Legacy("timeout"), ConfigReadContext.Child(path, "first_byte_timeout")]));
+            }
+
+            if (l.ConnectTimeout != ListenerDefaults.ConnectTimeout)
+            {
+                map.Add("connect_timeout", y.Duration(ConfigReadContext.Child(path, "connect_timeout"), l.ConnectTimeout, Legacy("connect_timeout")));
+            }
+
+            if (l.RequestTimeout != ListenerDefaults.RequestTimeout)
+            {
+                map.Add("request_timeout", y.Duration(ConfigReadContext.Child(path, "request_timeout"), l.RequestTimeout, Legacy("request_timeout")));
+            }
+
+            if (l.MaxEventBytes != ListenerDefaults.MaxEventBytes)
+            {
+                map.Add("max_event_bytes", y.Int(ConfigReadContext.Child(path, "max_event_bytes"), l.MaxEventBytes, Legacy("max_event_bytes")));
             }
 
             if (l.StreamIdleTimeout != ListenerReader.DefaultStreamIdleTimeout)
@@ -167,6 +182,18 @@ public static class ConfigWriter
             Add("aws_session_token", p.AwsSessionToken);
             Add("project", p.Project);
             Add("location", p.Location);
+            void Time(string key, TimeSpan? value)
+            {
+                if (value is { } v)
+                {
+                    map.Add(key, y.Duration(ConfigReadContext.Child(path, key), v, [ConfigReadContext.Child(legacy, key)]));
+                }
+            }
+
+            Time("connect_timeout", p.Timeouts.Connect);
+            Time("first_byte_timeout", p.Timeouts.FirstByte);
+            Time("stream_idle_timeout", p.Timeouts.StreamIdle);
+            Time("request_timeout", p.Timeouts.Request);
             seq.Add(map);
         }
 

@@ -61,10 +61,22 @@ public sealed record ListenerConfig
     public required string Address { get; init; }
     /// <summary>Port; default 12000.</summary>
     public required int Port { get; init; }
-    /// <summary>Bounds the wait for the first upstream byte; default 30 s.</summary>
-    public required TimeSpan Timeout { get; init; }
+    /// <summary>
+    /// Streams: bounds the time from sending the request to the first committed event (<c>first_byte_timeout</c>, or
+    /// Plano's <c>timeout</c>); default 30 s.
+    /// </summary>
+    public required TimeSpan FirstByteTimeout { get; init; }
     /// <summary>Bounds the gap between two events inside a stream; default 60 s (<c>stream_idle_timeout</c>).</summary>
     public required TimeSpan StreamIdleTimeout { get; init; }
+    /// <summary>Bounds opening a connection to an upstream (<c>connect_timeout</c>); default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = ListenerDefaults.ConnectTimeout;
+    /// <summary>
+    /// Non-streaming answers: bounds the whole exchange, request sent to the last body byte (<c>request_timeout</c>);
+    /// default 10 minutes, because a non-streamed answer only has its headers when generation ends.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = ListenerDefaults.RequestTimeout;
+    /// <summary>Largest upstream event or frame the relay holds (<c>max_event_bytes</c>); default 16 MiB.</summary>
+    public int MaxEventBytes { get; init; } = ListenerDefaults.MaxEventBytes;
     /// <summary>Retries of the same candidate before failing over; default 0.</summary>
     public required int MaxRetries { get; init; }
     /// <summary>Legacy <c>message_format</c> (e.g. <c>openai</c>), informational.</summary>
@@ -120,6 +132,8 @@ public sealed record ModelProviderConfig
     public int? Rpm { get; init; }
     /// <summary>Tokens per minute this deployment allows (model_list <c>tpm</c>); kept, not enforced yet.</summary>
     public int? Tpm { get; init; }
+    /// <summary>Per-entry overrides of the listener's upstream timeouts (null members inherit).</summary>
+    public EntryTimeouts Timeouts { get; init; } = EntryTimeouts.None;
     /// <summary>1-based line of the entry in the config file (0 when unknown).</summary>
     public int Line { get; init; }
 
@@ -128,3 +142,38 @@ public sealed record ModelProviderConfig
 
 /// <summary>One <c>model_aliases</c> entry.</summary>
 public sealed record AliasConfig(string Alias, string Target, int Line);
+
+/// <summary>Listener defaults for the upstream timeouts and the relay's frame bound.</summary>
+public static class ListenerDefaults
+{
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan FirstByteTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan StreamIdleTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromMinutes(10);
+    public const int MaxEventBytes = 16 * 1024 * 1024;
+}
+
+/// <summary>
+/// A model entry's overrides of the listener timeouts (<c>connect_timeout</c>, <c>first_byte_timeout</c>,
+/// <c>stream_idle_timeout</c>, <c>request_timeout</c>); null means "the listener's".
+/// </summary>
+public sealed record EntryTimeouts(TimeSpan? Connect, TimeSpan? FirstByte, TimeSpan? StreamIdle, TimeSpan? Request)
+{
+    public static readonly EntryTimeouts None = new(null, null, null, null);
+
+    public bool IsEmpty => Connect is null && FirstByte is null && StreamIdle is null && Request is null;
+}
+
+/// <summary>The timeouts one attempt runs under: the entry's overrides over the listener's values.</summary>
+public readonly record struct UpstreamTimeouts(TimeSpan Connect, TimeSpan FirstByte, TimeSpan StreamIdle, TimeSpan Request)
+{
+    public static UpstreamTimeouts For(ListenerConfig listener, ModelProviderConfig entry)
+    {
+        var t = entry.Timeouts;
+        return new UpstreamTimeouts(
+            t.Connect ?? listener.ConnectTimeout,
+            t.FirstByte ?? listener.FirstByteTimeout,
+            t.StreamIdle ?? listener.StreamIdleTimeout,
+            t.Request ?? listener.RequestTimeout);
+    }
+}

@@ -12,11 +12,12 @@ internal static class ListenerReader
     public const string LegacyName = "egress_traffic";
     public const string DefaultAddress = "127.0.0.1";
     public const int DefaultPort = 12000;
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
-    public static readonly TimeSpan DefaultStreamIdleTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultTimeout = ListenerDefaults.FirstByteTimeout;
+    public static readonly TimeSpan DefaultStreamIdleTimeout = ListenerDefaults.StreamIdleTimeout;
 
-    private static readonly string[] ListKeys = ["name", "type", "port", "address", "timeout", "max_retries", "stream_idle_timeout"];
-    private static readonly string[] LegacyKeys = ["address", "port", "message_format", "timeout", "max_retries", "stream_idle_timeout"];
+    private static readonly string[] TimeoutKeys = ["timeout", "first_byte_timeout", "connect_timeout", "request_timeout", "stream_idle_timeout", "max_event_bytes"];
+    private static readonly string[] ListKeys = ["name", "type", "port", "address", "max_retries", .. TimeoutKeys];
+    private static readonly string[] LegacyKeys = ["address", "port", "message_format", "max_retries", .. TimeoutKeys];
     private static readonly string[] ListenerTypes = ["model", "agent", "prompt"];
     private static readonly string[] LegacySections = [LegacyName, "ingress_traffic"];
     private static readonly string[] MessageFormats = ["openai"];
@@ -27,7 +28,7 @@ internal static class ListenerReader
         Name = name,
         Address = DefaultAddress,
         Port = DefaultPort,
-        Timeout = DefaultTimeout,
+        FirstByteTimeout = DefaultTimeout,
         StreamIdleTimeout = DefaultStreamIdleTimeout,
         MaxRetries = 0,
         Line = line,
@@ -140,8 +141,23 @@ internal static class ListenerReader
                 case "port":
                     listener = listener with { Port = ctx.Int(value, p, 1, 65535) ?? listener.Port };
                     break;
-                case "timeout":
-                    listener = listener with { Timeout = ctx.Duration(value, p) ?? listener.Timeout };
+                case "timeout" or "first_byte_timeout":
+                    // Plano's `timeout` is the first-byte timeout (docs/configuration.md); one setting, one key.
+                    if (lines.ContainsKey(key == "timeout" ? "first_byte_timeout" : "timeout"))
+                    {
+                        ctx.Error(p, keyLine, "timeout and first_byte_timeout are the same setting (Plano's timeout is the first-byte timeout); keep one");
+                    }
+
+                    listener = listener with { FirstByteTimeout = ctx.Duration(value, p) ?? listener.FirstByteTimeout };
+                    break;
+                case "connect_timeout":
+                    listener = listener with { ConnectTimeout = ctx.Duration(value, p) ?? listener.ConnectTimeout };
+                    break;
+                case "request_timeout":
+                    listener = listener with { RequestTimeout = ctx.Duration(value, p) ?? listener.RequestTimeout };
+                    break;
+                case "max_event_bytes":
+                    listener = listener with { MaxEventBytes = ctx.Int(value, p, 1024, int.MaxValue) ?? listener.MaxEventBytes };
                     break;
                 case "stream_idle_timeout":
                     listener = listener with { StreamIdleTimeout = ctx.Duration(value, p) ?? listener.StreamIdleTimeout };

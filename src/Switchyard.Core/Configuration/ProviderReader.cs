@@ -13,7 +13,8 @@ internal static class ProviderReader
     [
         "model", "name", "access_key", "base_url", "provider_interface", "default", "passthrough_auth", "headers",
         "http_host", "fallbacks", "api_version", "routing_preferences", "protocol", "region", "aws_access_key_id",
-        "aws_secret_access_key", "aws_session_token", "project", "location",
+        "aws_secret_access_key", "aws_session_token", "project", "location", "connect_timeout", "first_byte_timeout",
+        "stream_idle_timeout", "request_timeout",
     ];
 
     private static readonly string[] PreferenceKeys = ["name", "description"];
@@ -54,6 +55,7 @@ internal static class ProviderReader
         }
 
         string? Str(string key) => values.TryGetValue(key, out var n) ? ctx.String(n, ConfigReadContext.Child(path, key)) : null;
+        TimeSpan? Time(string key) => values.TryGetValue(key, out var n) ? ctx.Duration(n, ConfigReadContext.Child(path, key)) : null;
         bool Flag(string key) => values.TryGetValue(key, out var n) && (ctx.Bool(n, ConfigReadContext.Child(path, key)) ?? false);
 
         var modelPath = ConfigReadContext.Child(path, "model");
@@ -79,6 +81,7 @@ internal static class ProviderReader
             AwsSessionToken = Str("aws_session_token"),
             Project = Str("project"),
             Location = Str("location"),
+            Timeouts = new EntryTimeouts(Time("connect_timeout"), Time("first_byte_timeout"), Time("stream_idle_timeout"), Time("request_timeout")),
             Headers = values.TryGetValue("headers", out var headers) ? ReadHeaders(ctx, headers, ConfigReadContext.Child(path, "headers")) : new Dictionary<string, string>(),
             Fallbacks = values.TryGetValue("fallbacks", out var fallbacks) ? ReadStringList(ctx, fallbacks, ConfigReadContext.Child(path, "fallbacks")) : [],
             RoutingPreferences = values.TryGetValue("routing_preferences", out var prefs) ? ReadPreferences(ctx, prefs, ConfigReadContext.Child(path, "routing_preferences")) : null,

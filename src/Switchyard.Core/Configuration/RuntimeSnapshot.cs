@@ -8,17 +8,20 @@ namespace Switchyard.Core.Configuration;
 /// </summary>
 public sealed class RuntimeSnapshot
 {
-    private RuntimeSnapshot(GatewayConfig config, ModelCatalog catalog, long generation)
+    private RuntimeSnapshot(GatewayConfig config, ModelCatalog catalog, long generation, Endpoints.EndpointRegistry endpoints)
     {
         Config = config;
         Catalog = catalog;
         Generation = generation;
+        Endpoints = endpoints;
     }
 
     public GatewayConfig Config { get; }
     public ModelCatalog Catalog { get; }
     /// <summary>Increments with every successful (re)load.</summary>
     public long Generation { get; }
+    /// <summary>Per-endpoint state (in flight, latency, outcomes), carried over from the previous snapshot for unchanged entries.</summary>
+    public Endpoints.EndpointRegistry Endpoints { get; }
 
     /// <summary>The listener serving a local port, or the first listener (ports may be overridden on the command line).</summary>
     public ListenerConfig ListenerFor(int localPort)
@@ -35,5 +38,7 @@ public sealed class RuntimeSnapshot
         return listeners[0];
     }
 
-    public static RuntimeSnapshot Build(GatewayConfig config, long generation) => new(config, ModelCatalog.Build(config), generation);
+    /// <summary>Builds a snapshot; <paramref name="previous"/> (the one it replaces) lends its endpoint state to unchanged entries.</summary>
+    public static RuntimeSnapshot Build(GatewayConfig config, long generation, RuntimeSnapshot? previous = null)
+        => new(config, ModelCatalog.Build(config), generation, Switchyard.Core.Endpoints.EndpointRegistry.Build(config.Providers, previous?.Endpoints));
 }

@@ -17,6 +17,8 @@ public sealed class CountTokensHandler(ConfigManager config, UpstreamHttp http)
 {
     public const string SourceHeader = "x-switchyard-token-count";
 
+    private const int MaxAnswerBytes = 64 * 1024;
+
     public async Task HandleAsync(HttpContext context)
     {
         var errors = CodecRegistry.Errors(ClientProtocol.AnthropicMessages);
@@ -60,27 +62,34 @@ public sealed class CountTokensHandler(ConfigManager config, UpstreamHttp http)
 
     private async Task<bool> TryUpstreamAsync(HttpContext context, ResolvedModel model, byte[] body, RequestEnvelope envelope)
     {
-        var credential = model.Entry.PassthroughAuth ? ClientCredentials.From(context.Request.Headers) : model.Entry.AccessKey;
-        if (string.IsNullOrEmpty(credential))
+        // The one upstream request builder: base_url rule, auth, the entry's headers and http_host, like dispatch.
+        if (UpstreamRequestBuilder.Credential(model, ClientCredentials.From(context.Request.Headers), out var credential, out _) != UpstreamBuildError.None
+            || string.IsNullOrEmpty(credential))
         {
             return false;
         }
 
-        var patched = Translation.Passthrough.JsonBodyPatcher.WithModel(body, envelope, model.ModelId);
-        var uri = new Uri(model.UriFor(UpstreamProtocol.AnthropicMessages, stream: false).AbsoluteUri + "/count_tokens");
-        using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(patched) };
-        message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        model.Provider.ForwardClientHeaders(context.Request.Headers, message.Headers);
-        model.Provider.Authenticate(message, UpstreamProtocol.AnthropicMessages, credential, patched, model.Entry);
+        var listener = config.Current.ListenerFor(context.Connection.LocalPort);
+        var timeouts = UpstreamTimeouts.For(listener, model.Entry);
+        var patched = Translation.Passthrough.JsonBodyPatcher.Splice(body, envelope, model.ModelId, model.QuotedModelId, includeUsage: false);
+        using var message = UpstreamRequestBuilder.Build(model, UpstreamProtocol.AnthropicMessages, stream: false, patched, credential,
+            context.Request.Headers, timeouts.Connect, "/count_tokens");
         try
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            cts.CancelAfter(TimeSpan.FromSeconds(30));
+            cts.CancelAfter(timeouts.FirstByte);
             using var response = await http.For(model.Provider).SendAsync(message, cts.Token).ConfigureAwait(false);
-            var bytes = await response.Content.ReadAsByteArrayAsync(cts.Token).ConfigureAwait(false);
-            if ((int)response.StatusCode >= 500)
+            var stream = await response.Content.ReadAsStreamAsync(cts.Token).ConfigureAwait(false);
+            byte[]? bytes;
+            await using (stream.ConfigureAwait(false))
             {
-                return false; // the estimate is better than an upstream outage
+                // A token count is a few bytes; an upstream that sends megabytes is not answering the question.
+                bytes = await BoundedBody.ReadAllAsync(stream, MaxAnswerBytes, cts.Token).ConfigureAwait(false);
+            }
+
+            if (bytes is null || (int)response.StatusCode >= 500 || response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+            {
+                return false; // the estimate is better than an upstream outage or the gateway's key refused
             }
 
             context.Response.StatusCode = (int)response.StatusCode;
@@ -89,7 +98,7 @@ public sealed class CountTokensHandler(ConfigManager config, UpstreamHttp http)
             await context.Response.BodyWriter.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
             return true;
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException && !context.RequestAborted.IsCancellationRequested)
         {
             return false;
         }

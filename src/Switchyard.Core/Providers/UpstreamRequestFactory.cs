@@ -1,8 +1,9 @@
-using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http;
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Configuration;
 using Switchyard.Core.Ir;
 using Switchyard.Core.Pipeline;
+using Switchyard.Core.Resilience;
 using Switchyard.Core.Translation;
 using Switchyard.Core.Translation.Passthrough;
 
@@ -11,92 +12,77 @@ namespace Switchyard.Core.Providers;
 /// <summary>Why no upstream request could be built for a candidate.</summary>
 public enum UpstreamBuildError { None, MissingCredential, MissingClientCredential, ProtocolUnsupported, Untranslatable }
 
-/// <summary>One upstream call: the message, the protocol on the wire, and the codec when it is a translation.</summary>
-public sealed record UpstreamCall(HttpRequestMessage Message, UpstreamProtocol Protocol, IUpstreamCodec? Codec)
+/// <summary>One upstream call: the message, the protocol on the wire, the codec when it is a translation, and whose key it carries.</summary>
+public sealed record UpstreamCall(HttpRequestMessage Message, UpstreamProtocol Protocol, IUpstreamCodec? Codec, CredentialOwner Owner)
 {
     public bool IsPassthrough => Codec is null;
 }
 
 /// <summary>
-/// Builds the upstream HTTP request for one candidate: the protocol needing the least translation, the URL by the
-/// provider's path rules, the body (the client's bytes with only <c>model</c> patched when the protocols match, an
-/// IR encoding otherwise), the credential in the provider's scheme, then the entry's <c>headers</c> (applied last).
+/// The one upstream request builder (DESIGN.md §1.1), for dispatch, the router client and count_tokens alike: the URL
+/// by the provider's base_url and path rules, the credential in the provider's scheme, the entry's <c>http_host</c>
+/// and <c>headers</c> (applied last, so they win), the per-attempt connect timeout, and the body as
+/// <see cref="UpstreamBody"/> segments.
 /// </summary>
-public static class UpstreamRequestFactory
+public static class UpstreamRequestBuilder
 {
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    /// <summary>Request option read by <see cref="UpstreamHttp"/>'s connect step.</summary>
+    public static readonly HttpRequestOptionsKey<TimeSpan> ConnectTimeoutOption = new("switchyard.connect_timeout");
 
-    public static UpstreamBuildError TryCreate(GatewayRequest request, ResolvedModel candidate, out UpstreamCall? call, out IrError? error)
+    /// <summary>The credential an attempt at <paramref name="target"/> sends, and whose it is.</summary>
+    /// <returns><see cref="UpstreamBuildError.None"/>, or why the target cannot be called.</returns>
+    public static UpstreamBuildError Credential(ResolvedModel target, string? clientCredential, out string? credential, out CredentialOwner owner)
     {
-        call = null;
-        error = null;
-        var entry = candidate.Entry;
-        var provider = candidate.Provider;
-        var protocol = candidate.ProtocolFor(request.NativeUpstream);
-
-        string? credential = null;
+        var entry = target.Entry;
+        owner = entry.PassthroughAuth ? CredentialOwner.Client : CredentialOwner.Gateway;
+        credential = null;
         if (entry.PassthroughAuth)
         {
-            credential = request.ClientCredential;
-            if (credential is null)
-            {
-                return UpstreamBuildError.MissingClientCredential;
-            }
+            credential = clientCredential;
+            return credential is null ? UpstreamBuildError.MissingClientCredential : UpstreamBuildError.None;
         }
-        else if (provider.HasCredential(entry))
+
+        if (target.Provider.HasCredential(entry))
         {
             credential = entry.AccessKey;
         }
-        else if (provider.RequiresCredential)
+        else if (target.Provider.RequiresCredential)
         {
             return UpstreamBuildError.MissingCredential;
         }
 
-        ReadOnlyMemory<byte> body;
-        IUpstreamCodec? codec = null;
-        if (protocol == request.NativeUpstream)
-        {
-            body = JsonBodyPatcher.WithModel(request.RawBody, request.Envelope, candidate.ModelId);
-            if (protocol == UpstreamProtocol.OpenAIChat && request.IsStreaming && !request.Envelope.HasStreamOptions)
-            {
-                // Usage is always captured: ask for it, and hide the usage chunk the client did not ask for.
-                body = JsonBodyPatcher.WithIncludeUsage(body);
-                request.UsageInjected = true;
-            }
-        }
-        else
-        {
-            codec = provider.CodecFor(protocol);
-            if (codec is null || request.Codec is null)
-            {
-                return UpstreamBuildError.ProtocolUnsupported;
-            }
-
-            if (!request.TryGetIr(out var ir, out error))
-            {
-                return UpstreamBuildError.Untranslatable;
-            }
-
-            try
-            {
-                body = codec.EncodeRequest(ir!, candidate.ModelId);
-            }
-            catch (TranslationException ex)
-            {
-                error = new IrError(400, "invalid_request_error", $"the request cannot be sent to '{candidate.CanonicalName}' ({protocol}): {ex.Message}");
-                return UpstreamBuildError.Untranslatable;
-            }
-        }
-
-        var content = new ReadOnlyMemoryContent(body);
-        content.Headers.ContentType = Json;
-        var message = new HttpRequestMessage(HttpMethod.Post, candidate.UriFor(protocol, request.IsStreaming)) { Content = content };
-        var headers = message.Headers;
-        provider.ForwardClientHeaders(request.HttpContext.Request.Headers, headers);
-        provider.Authenticate(message, protocol, credential, body, entry);
-        ApplyEntryHeaders(message, entry);
-        call = new UpstreamCall(message, protocol, codec);
         return UpstreamBuildError.None;
+    }
+
+    /// <summary>Builds the HTTP request for one call.</summary>
+    /// <param name="target">The model called (entry, provider, model id).</param>
+    /// <param name="protocol">The protocol on the wire.</param>
+    /// <param name="stream">Whether the call streams (some vendors' paths differ).</param>
+    /// <param name="body">The body segments.</param>
+    /// <param name="credential">The key to send (see <see cref="Credential"/>), or null.</param>
+    /// <param name="clientHeaders">The client's headers, for vendors that forward some (null: none).</param>
+    /// <param name="connectTimeout">Bounds opening a connection for this call.</param>
+    /// <param name="pathSuffix">Appended to the protocol's path (e.g. <c>/count_tokens</c>).</param>
+    public static HttpRequestMessage Build(ResolvedModel target, UpstreamProtocol protocol, bool stream, UpstreamBody body, string? credential,
+        IHeaderDictionary? clientHeaders, TimeSpan connectTimeout, string? pathSuffix = null)
+    {
+        var uri = target.UriFor(protocol, stream);
+        if (pathSuffix is not null)
+        {
+            uri = new Uri(uri.AbsoluteUri + pathSuffix);
+        }
+
+        var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = body };
+        message.Options.Set(ConnectTimeoutOption, connectTimeout);
+        var provider = target.Provider;
+        if (clientHeaders is not null)
+        {
+            provider.ForwardClientHeaders(clientHeaders, message.Headers);
+        }
+
+        provider.Authenticate(message, protocol, credential, body.Segments.Count == 1 ? body.Segments[0] : body.Contiguous(), target.Entry);
+        ApplyEntryHeaders(message, target.Entry);
+        return message;
     }
 
     /// <summary>
@@ -124,5 +110,62 @@ public static class UpstreamRequestFactory
                 headers.TryAddWithoutValidation(name, value);
             }
         }
+    }
+}
+
+/// <summary>
+/// Builds the upstream call of one dispatch attempt: the protocol needing the least translation, and the body — the
+/// client's bytes spliced with the new <c>model</c> (and <c>stream_options</c> when usage must be asked for) when the
+/// protocols match, an IR encoding otherwise — then hands it to <see cref="UpstreamRequestBuilder"/>.
+/// </summary>
+public static class UpstreamRequestFactory
+{
+    public static UpstreamBuildError TryCreate(GatewayRequest request, ResolvedModel candidate, TimeSpan connectTimeout, out UpstreamCall? call, out IrError? error)
+    {
+        call = null;
+        error = null;
+        var protocol = candidate.ProtocolFor(request.NativeUpstream);
+        var built = UpstreamRequestBuilder.Credential(candidate, request.ClientCredential, out var credential, out var owner);
+        if (built != UpstreamBuildError.None)
+        {
+            return built;
+        }
+
+        UpstreamBody body;
+        IUpstreamCodec? codec = null;
+        if (protocol == request.NativeUpstream)
+        {
+            // Usage is always captured: ask for it, and hide the usage chunk the client did not ask for.
+            var injectUsage = protocol == UpstreamProtocol.OpenAIChat && request.IsStreaming && !request.Envelope.HasStreamOptions;
+            request.UsageInjected = injectUsage;
+            body = JsonBodyPatcher.Splice(request.RawBody, request.Envelope, candidate.ModelId, candidate.QuotedModelId, injectUsage);
+        }
+        else
+        {
+            codec = candidate.Provider.CodecFor(protocol);
+            if (codec is null || request.Codec is null)
+            {
+                return UpstreamBuildError.ProtocolUnsupported;
+            }
+
+            if (!request.TryGetIr(out var ir, out error))
+            {
+                return UpstreamBuildError.Untranslatable;
+            }
+
+            try
+            {
+                body = UpstreamBody.Single(codec.EncodeRequest(ir!, candidate.ModelId));
+            }
+            catch (TranslationException ex)
+            {
+                error = new IrError(400, "invalid_request_error", $"the request cannot be sent to '{candidate.CanonicalName}' ({protocol}): {ex.Message}");
+                return UpstreamBuildError.Untranslatable;
+            }
+        }
+
+        var message = UpstreamRequestBuilder.Build(candidate, protocol, request.IsStreaming, body, credential, request.HttpContext.Request.Headers, connectTimeout);
+        call = new UpstreamCall(message, protocol, codec, owner);
+        return UpstreamBuildError.None;
     }
 }

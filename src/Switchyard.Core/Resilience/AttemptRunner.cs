@@ -1,38 +1,42 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Switchyard.Core.Catalog;
+using Switchyard.Core.Configuration;
+using Switchyard.Core.Endpoints;
+using Switchyard.Core.Ir;
 using Switchyard.Core.Pipeline;
 using Switchyard.Core.Providers;
+using Switchyard.Core.Relay;
 using Switchyard.Core.Routing;
 using Switchyard.Core.Routing.Metrics;
 using Switchyard.Core.Telemetry;
-using Switchyard.Core.Translation.Passthrough;
 
 namespace Switchyard.Core.Resilience;
 
 /// <summary>
-/// Walks the candidate list: for each candidate, up to <c>1 + max_retries</c> attempts (with Retry-After or
-/// jittered backoff between them), then the next candidate. Failover happens only before the commit point — the
-/// first upstream event (or body chunk) — and never after a byte reached the client; a stream cut after that ends
-/// with an error event.
+/// Dispatch (DESIGN.md §1.1): walks the candidate list; for each candidate builds the upstream request with the one
+/// builder, sends it under the split timeouts, and hands the answer to a relay whose peek finds the commit point.
+/// Every failure goes through <see cref="FailureTable"/> — retry the same endpoint (within <c>max_retries</c>, with
+/// Retry-After or jittered backoff), fail over, or stop — and every attempt is recorded on its endpoint's
+/// <see cref="EndpointState"/>. Nothing fails over after a byte reached the client; when every candidate failed the
+/// client gets one aggregated error in its own protocol.
 /// </summary>
 public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProvider time, ILogger<AttemptRunner> logger, ObservedLatency? observed = null)
 {
-    public const string ProviderHeader = "x-switchyard-provider";
-    public const string ModelHeader = "x-switchyard-model";
-    public const string AttemptsHeader = "x-switchyard-attempts";
+    public const string ProviderHeader = RelayHeaders.ProviderHeader;
+    public const string ModelHeader = RelayHeaders.ModelHeader;
+    public const string AttemptsHeader = RelayHeaders.AttemptsHeader;
 
     private const int MaxErrorBody = 64 * 1024;
 
     /// <summary>Dispatches <paramref name="request"/> along <paramref name="plan"/> and writes the response.</summary>
     public async Task RunAsync(GatewayRequest request, RoutePlan plan)
     {
-        var context = request.HttpContext;
-        var aborted = context.RequestAborted;
+        var aborted = request.HttpContext.RequestAborted;
         var listener = request.Listener;
-        AttemptFailure? last = null;
+        var failures = new List<AttemptFailure>(2);
         var attempts = 0;
 
         foreach (var candidate in plan.Candidates)
@@ -42,24 +46,25 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
                 var (kind, failure) = await AttemptAsync(request, candidate, attempts + 1).ConfigureAwait(false);
                 if (kind == AttemptKind.Skipped)
                 {
-                    last = failure;
+                    failures.Add(failure!);
                     break;
                 }
 
                 attempts++;
-                switch (kind)
+                if (kind is AttemptKind.Committed or AttemptKind.ClientGone)
                 {
-                    case AttemptKind.Committed:
-                    case AttemptKind.ClientGone:
-                        return;
-                    case AttemptKind.Final:
-                        await WriteFailureAsync(request, candidate, failure!, attempts).ConfigureAwait(false);
-                        return;
+                    return;
                 }
 
-                last = failure;
                 GatewayLog.AttemptFailed(logger, candidate.CanonicalName, attempts, failure!.Status, failure.Message);
-                if (retryNo >= listener.MaxRetries)
+                if (failure.Action == FailureAction.Final)
+                {
+                    await WriteFailureAsync(request, candidate, failure, attempts).ConfigureAwait(false);
+                    return;
+                }
+
+                failures.Add(failure);
+                if (failure.Action == FailureAction.FailOver || retryNo >= listener.MaxRetries)
                 {
                     break;
                 }
@@ -81,18 +86,18 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             }
         }
 
-        last ??= new AttemptFailure(502, "no candidate model could be tried", "upstream_error", "no_candidates");
-        await WriteFailureAsync(request, plan.Candidates[^1], last, attempts).ConfigureAwait(false);
+        await WriteFailureAsync(request, plan.Candidates[^1], FailureAggregate.Of(failures), attempts).ConfigureAwait(false);
     }
 
     private async Task<(AttemptKind, AttemptFailure?)> AttemptAsync(GatewayRequest request, ResolvedModel candidate, int attemptNo)
     {
-        var build = UpstreamRequestFactory.TryCreate(request, candidate, out var call, out var buildError);
+        var timeouts = UpstreamTimeouts.For(request.Listener, candidate.Entry);
+        var build = UpstreamRequestFactory.TryCreate(request, candidate, timeouts.Connect, out var call, out var buildError);
         if (build == UpstreamBuildError.Untranslatable)
         {
             // The client's request itself cannot be expressed (bad body, or content the target cannot take):
             // another candidate of another protocol might take it, so it is skipped rather than final.
-            return (AttemptKind.Skipped, new AttemptFailure(buildError!.Status, buildError.Message, buildError.Type, buildError.Code ?? "untranslatable_request"));
+            return (AttemptKind.Skipped, new AttemptFailure(buildError!.Status, buildError.Message, buildError.Type, buildError.Code ?? "untranslatable_request") { Candidate = candidate.CanonicalName, Action = FailureAction.FailOver });
         }
 
         if (build != UpstreamBuildError.None)
@@ -100,70 +105,181 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             return (AttemptKind.Skipped, SkipReason(build, request, candidate));
         }
 
-        var message = call!.Message;
-
+        var endpoint = request.Snapshot.Endpoints.For(candidate.Entry);
         var context = request.HttpContext;
         var aborted = context.RequestAborted;
-        var listener = request.Listener;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        cts.CancelAfter(listener.Timeout);
+        using var timers = new AttemptTimers(time, aborted);
+        var message = call!.Message;
         HttpResponseMessage? response = null;
+        UpstreamRelay? relay = null;
         var sentAt = time.GetTimestamp();
+        endpoint.Start();
+        var outcome = (AttemptKind.ClientGone, (AttemptFailure?)null);
         try
         {
-            try
-            {
-                response = await http.For(candidate.Provider).SendAsync(message!, cts.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-            {
-                return (AttemptKind.ClientGone, null);
-            }
-            catch (OperationCanceledException)
-            {
-                return (AttemptKind.Retryable, Timeout(candidate, listener.Timeout));
-            }
-            catch (HttpRequestException ex)
-            {
-                return (AttemptKind.Retryable, new AttemptFailure(502, $"could not reach upstream for '{candidate.CanonicalName}': {ex.Message}", "upstream_error", "upstream_unreachable"));
-            }
-
+            timers.ArmDeadline(request.IsStreaming ? timeouts.FirstByte : timeouts.Request);
+            response = await http.For(candidate.Provider).SendAsync(message, timers.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (status is < 200 or > 299)
             {
-                return await UpstreamErrorAsync(request, candidate, call, response, cts.Token).ConfigureAwait(false);
+                outcome = await UpstreamErrorAsync(request, candidate, call, response, timers.Token).ConfigureAwait(false);
+                return outcome;
             }
 
-            var upstream = await response.Content.ReadAsStreamAsync(cts.Token).ConfigureAwait(false);
-            if (!call.IsPassthrough)
+            var upstream = await response.Content.ReadAsStreamAsync(timers.Token).ConfigureAwait(false);
+            relay = UpstreamRelay.For(new RelayScope
             {
-                return request.IsStreaming
-                    ? await TranslateStreamAsync(request, candidate, call, response, upstream, cts, attemptNo, sentAt).ConfigureAwait(false)
-                    : await TranslateResponseAsync(request, candidate, call, response, upstream, cts, attemptNo, sentAt).ConfigureAwait(false);
+                Request = request,
+                Candidate = candidate,
+                Call = call,
+                Response = response,
+                Upstream = upstream,
+                Timers = timers,
+                Timeouts = timeouts,
+                MaxEventBytes = request.Listener.MaxEventBytes,
+                Attempts = attemptNo,
+                Logger = logger,
+            });
+            var peek = await relay.PeekAsync().ConfigureAwait(false);
+            if (peek.Kind != PeekKind.Ready)
+            {
+                outcome = (AttemptKind.Failed, PeekFailure(request, candidate, call, peek));
+                return outcome;
             }
 
-            var isSse = response.Content.Headers.ContentType?.MediaType is "text/event-stream";
-            return isSse
-                ? await RelaySseAsync(request, candidate, response, upstream, cts, attemptNo, sentAt).ConfigureAwait(false)
-                : await RelayBodyAsync(request, candidate, response, upstream, cts, attemptNo, sentAt).ConfigureAwait(false);
+            if (request.IsStreaming)
+            {
+                timers.DisarmDeadline(); // the first event is in: the first-byte clock stops here
+                endpoint.RecordTimeToFirstToken(time.GetElapsedTime(sentAt));
+            }
+
+            RecordFirstToken(candidate, sentAt);
+            var end = await relay.RelayAsync().ConfigureAwait(false);
+            request.Usage = relay.Usage ?? request.Usage;
+            if (end is not (RelayEnd.Complete or RelayEnd.ClientGone))
+            {
+                GatewayLog.StreamCut(logger, candidate.CanonicalName, end.ToString());
+                endpoint.RecordFailure(time.GetUtcNow(), 200, end.ToString(), credentialRefused: false);
+            }
+            else if (end == RelayEnd.Complete)
+            {
+                if (!request.IsStreaming)
+                {
+                    endpoint.RecordLatency(time.GetElapsedTime(sentAt));
+                }
+
+                endpoint.RecordSuccess(time.GetUtcNow(), status);
+            }
+
+            outcome = (end == RelayEnd.ClientGone ? AttemptKind.ClientGone : AttemptKind.Committed, null);
+            return outcome;
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            return (AttemptKind.ClientGone, null);
+            return outcome = (AttemptKind.ClientGone, null);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (!context.Response.HasStarted && ex is OperationCanceledException or HttpRequestException or IOException or InvalidDataException)
         {
-            return (AttemptKind.Retryable, Timeout(candidate, listener.Timeout));
+            outcome = (AttemptKind.Failed, TransportFailure(request, candidate, call, timeouts, ex));
+            return outcome;
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException && !context.Response.HasStarted)
+        catch (Exception ex) when (!context.Response.HasStarted)
         {
-            return (AttemptKind.Retryable, new AttemptFailure(502, $"upstream for '{candidate.CanonicalName}' failed before answering: {ex.Message}", "upstream_error", "upstream_failed"));
+            // A bug in the gateway (a codec, a relay) before anything was sent: a clean 500 in the client's protocol.
+            GatewayLog.AttemptCrashed(logger, candidate.CanonicalName, ex);
+            outcome = (AttemptKind.Failed, new AttemptFailure(500, $"the gateway failed while handling the answer from '{candidate.CanonicalName}'", "api_error", "gateway_error") { Candidate = candidate.CanonicalName, Action = FailureAction.Final });
+            return outcome;
+        }
+        catch (Exception ex)
+        {
+            // After commit: never a clean end. Streams get the protocol's error event; a JSON body is aborted.
+            GatewayLog.AttemptCrashed(logger, candidate.CanonicalName, ex);
+            if (request.IsStreaming)
+            {
+                await WriteQuietlyAsync(context, request.Errors.StreamErrorEvent($"the gateway failed while relaying the answer from '{candidate.CanonicalName}'", "gateway_error")).ConfigureAwait(false);
+            }
+            else
+            {
+                context.Abort();
+            }
+
+            return outcome = (AttemptKind.Committed, null);
         }
         finally
         {
+            endpoint.Finish();
+            if (outcome.Item1 == AttemptKind.Failed && outcome.Item2 is { } f
+                && FailureTable.IsUpstreamFault(f.Cause, f.Status, call.Owner))
+            {
+                endpoint.RecordFailure(time.GetUtcNow(), f.Status, f.Code, f.GatewayCredentialRefused);
+            }
+
+            relay?.Dispose();
             response?.Dispose();
             message.Dispose();
         }
+    }
+
+    private static AttemptFailure Decide(AttemptFailure failure, UpstreamCall call)
+        => failure with { Action = FailureTable.Decide(failure.Cause, failure.Status, call.Owner, CommitPhase.BeforeCommit) };
+
+    private static AttemptFailure TransportFailure(GatewayRequest request, ResolvedModel candidate, UpstreamCall call, UpstreamTimeouts timeouts, Exception ex)
+    {
+        var name = candidate.CanonicalName;
+        AttemptFailure failure;
+        if (ex is OperationCanceledException)
+        {
+            var (limit, key) = request.IsStreaming ? (timeouts.FirstByte, "first_byte_timeout") : (timeouts.Request, "request_timeout");
+            failure = new AttemptFailure(504, $"upstream for '{name}' did not answer within {limit.TotalSeconds:0.###} s ({key})", "timeout_error", "upstream_timeout") { Cause = FailureCause.Timeout };
+        }
+        else if (ex is Translation.Framing.FrameTooLargeException)
+        {
+            failure = new AttemptFailure(502, $"upstream for '{name}' sent an event larger than {request.Listener.MaxEventBytes} bytes (max_event_bytes)", "upstream_error", "event_too_large") { Cause = FailureCause.InvalidAnswer };
+        }
+        else if (ex is InvalidDataException)
+        {
+            failure = new AttemptFailure(502, $"upstream for '{name}' sent a malformed stream: {ex.Message}", "upstream_error", "invalid_upstream_response") { Cause = FailureCause.InvalidAnswer };
+        }
+        else if (ex is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError } hre)
+        {
+            failure = new AttemptFailure(502, $"could not reach upstream for '{name}': {hre.Message}", "upstream_error", "upstream_unreachable") { Cause = FailureCause.ConnectFailure };
+        }
+        else
+        {
+            failure = new AttemptFailure(502, $"upstream for '{name}' failed before answering: {ex.Message}", "upstream_error", "upstream_failed") { Cause = FailureCause.TransportFailure };
+        }
+
+        return Decide(failure with { Candidate = name }, call);
+    }
+
+    private static AttemptFailure PeekFailure(GatewayRequest request, ResolvedModel candidate, UpstreamCall call, PeekResult peek)
+    {
+        var name = candidate.CanonicalName;
+        AttemptFailure failure = peek.Kind switch
+        {
+            PeekKind.Empty => new AttemptFailure(502, request.IsStreaming
+                    ? $"upstream for '{name}' closed the stream before the first event"
+                    : $"upstream for '{name}' answered with an empty body", "upstream_error", request.IsStreaming ? "empty_stream" : "empty_response")
+                { Cause = FailureCause.EmptyAnswer },
+            PeekKind.Invalid => new AttemptFailure(peek.Error!.Status, peek.Error.Message, peek.Error.Type, peek.Error.Code ?? "invalid_upstream_response") { Cause = FailureCause.InvalidAnswer },
+            _ => EarlyError(request, candidate, call, peek.Error!),
+        };
+        return Decide(failure with { Candidate = name }, call);
+    }
+
+    // An error event before any content: nothing reached the client, so it is an ordinary upstream failure with the
+    // status it stands for.
+    private static AttemptFailure EarlyError(GatewayRequest request, ResolvedModel candidate, UpstreamCall call, IrError e)
+    {
+        var refused = e.Status is 401 or 403 && call.Owner == CredentialOwner.Gateway;
+        var message = refused
+            ? CredentialRefusedMessage(candidate, e.Status)
+            : $"upstream for '{candidate.CanonicalName}' failed: {e.Message}";
+        return new AttemptFailure(e.Status, message, e.Type, e.Code ?? "upstream_error")
+        {
+            GatewayCredentialRefused = refused,
+            Body = refused ? null : request.Errors.Body(e.Status, $"upstream provider '{candidate.Provider.Prefix}' failed: {e.Message}", e.Type, e.Code ?? e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
     }
 
     private async Task<(AttemptKind, AttemptFailure?)> UpstreamErrorAsync(GatewayRequest request, ResolvedModel candidate, UpstreamCall call, HttpResponseMessage response, CancellationToken cancellationToken)
@@ -179,18 +295,38 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             raw = [];
         }
 
-        var decoded = call.Codec?.DecodeError(status, raw);
-        var failure = new AttemptFailure(status, $"upstream answered HTTP {status}", "upstream_error", status.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        var statusText = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        AttemptFailure failure;
+        if (status is 401 or 403 && call.Owner == CredentialOwner.Gateway)
         {
-            // Same protocol: the upstream's own error body (already the client's shape). Translated: the upstream
-            // error read by its codec, re-encoded in the client's shape with the upstream's message kept.
-            Body = decoded is null
-                ? request.Errors.UpstreamBody(status, raw, candidate.Provider.Prefix)
-                : request.Errors.Body(status, $"upstream provider '{candidate.Provider.Prefix}' answered HTTP {status}: {decoded.Message}", decoded.Type, decoded.Code ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            RetryAfter = retry.ParseRetryAfter(response.Headers),
-        };
-        var retryable = status is 408 or 429 || status >= 500;
-        return (retryable ? AttemptKind.Retryable : AttemptKind.Final, failure);
+            // The operator's key was refused: not the client's business, and never its text (it may quote the key).
+            GatewayLog.CredentialRefused(logger, candidate.CanonicalName, status, SecretRedactor.Redact(raw, call.Message));
+            failure = new AttemptFailure(status, CredentialRefusedMessage(candidate, status), "upstream_auth_error", "upstream_auth_error") { GatewayCredentialRefused = true };
+        }
+        else
+        {
+            var decoded = call.Codec?.DecodeError(status, raw);
+            failure = new AttemptFailure(status, decoded is null ? $"upstream for '{candidate.CanonicalName}' answered HTTP {status}: {Excerpt(raw)}" : $"upstream for '{candidate.CanonicalName}' answered HTTP {status}: {decoded.Message}", "upstream_error", statusText)
+            {
+                // Same protocol: the upstream's own error body (already the client's shape). Translated: the upstream
+                // error read by its codec, re-encoded in the client's shape with the upstream's message kept.
+                Body = decoded is null
+                    ? request.Errors.UpstreamBody(status, raw, candidate.Provider.Prefix)
+                    : request.Errors.Body(status, $"upstream provider '{candidate.Provider.Prefix}' answered HTTP {status}: {decoded.Message}", decoded.Type, decoded.Code ?? statusText),
+            };
+        }
+
+        failure = failure with { RetryAfter = retry.ParseRetryAfter(response.Headers), Candidate = candidate.CanonicalName, Cause = FailureCause.Status };
+        return (AttemptKind.Failed, Decide(failure, call));
+    }
+
+    private static string CredentialRefusedMessage(ResolvedModel candidate, int status)
+        => $"upstream provider '{candidate.Provider.Prefix}' refused the gateway's credential for model entry '{candidate.Entry.Name}' (HTTP {status}); check that entry's access_key";
+
+    private static string Excerpt(byte[] raw)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(raw, 0, Math.Min(raw.Length, 300)).ReplaceLineEndings(" ").Trim();
+        return text.Length == 0 ? "(no body)" : text;
     }
 
     private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -207,10 +343,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         return buffer.AsSpan(0, total).ToArray();
     }
 
-    private static AttemptFailure Timeout(ResolvedModel candidate, TimeSpan timeout)
-        => new(504, $"upstream for '{candidate.CanonicalName}' did not answer within {timeout.TotalSeconds:0.###} s", "timeout_error", "upstream_timeout");
-
-    private static AttemptFailure SkipReason(UpstreamBuildError error, GatewayRequest request, ResolvedModel candidate) => error switch
+    private static AttemptFailure SkipReason(UpstreamBuildError error, GatewayRequest request, ResolvedModel candidate) => (error switch
     {
         UpstreamBuildError.MissingCredential => new AttemptFailure(500,
             $"provider '{candidate.Provider.Prefix}' for model '{candidate.CanonicalName}' has no access_key configured (set access_key, or passthrough_auth: true)",
@@ -221,7 +354,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         _ => new AttemptFailure(501,
             $"model '{candidate.CanonicalName}' is served by '{candidate.Provider.Prefix}', which speaks {candidate.ProtocolFor(request.NativeUpstream)}; translating {request.Protocol} to it is not supported by this build yet",
             "unsupported_provider_protocol", "protocol_not_supported"),
-    };
+    }) with { Candidate = candidate.CanonicalName, Action = FailureAction.FailOver };
 
     private static async Task WriteFailureAsync(GatewayRequest request, ResolvedModel candidate, AttemptFailure failure, int attempts)
     {
@@ -234,7 +367,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         var r = context.Response;
         r.StatusCode = failure.Status;
         r.ContentType = "application/json";
-        SetGatewayHeaders(r, candidate, attempts);
+        RelayHeaders.SetGatewayHeaders(r, candidate, attempts);
         if (failure.RetryAfter is { } ra && failure.Status == (int)HttpStatusCode.TooManyRequests)
         {
             r.Headers.RetryAfter = Math.Ceiling(ra.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -255,4 +388,9 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             // The client is gone; nothing left to tell it.
         }
     }
+
+    // Feeds the built-in `observed` latency source, keyed by the config entry (bounded by the config) — never by the
+    // client's model string, which under a wildcard is anything the client makes up.
+    private void RecordFirstToken(ResolvedModel candidate, long sentAt) =>
+        observed?.Record(candidate.Entry.IsWildcard ? candidate.Entry.Name : candidate.CanonicalName, time.GetElapsedTime(sentAt));
 }

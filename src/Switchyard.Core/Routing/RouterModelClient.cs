@@ -62,8 +62,6 @@ public sealed class RouterModelClient(UpstreamHttp http) : IRouterModel
     /// <summary>The router's answer is one small JSON object; anything bigger than this is not an answer.</summary>
     private const int MaxAnswerBytes = 256 * 1024;
 
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
-
     public async Task<RouterCallResult> AskAsync(
         ModelCatalog catalog, RouterSettings settings, IReadOnlyList<RoutePreference> routes, IReadOnlyList<IrMessage> messages,
         CancellationToken cancellationToken)
@@ -79,12 +77,7 @@ public sealed class RouterModelClient(UpstreamHttp http) : IRouterModel
             return Done(RouterFailureKind.Unavailable, $"router model '{router.CanonicalName}' is not served over the OpenAI chat API", null, started, router.CanonicalName);
         }
 
-        string? credential = null;
-        if (router.Provider.HasCredential(router.Entry))
-        {
-            credential = router.Entry.AccessKey;
-        }
-        else if (router.Provider.RequiresCredential)
+        if (UpstreamRequestBuilder.Credential(router, clientCredential: null, out var credential, out _) != UpstreamBuildError.None)
         {
             return Done(RouterFailureKind.Unavailable, $"router model '{router.CanonicalName}' has no access_key", null, started, router.CanonicalName);
         }
@@ -94,7 +87,9 @@ public sealed class RouterModelClient(UpstreamHttp http) : IRouterModel
         timeout.CancelAfter(settings.Timeout);
         try
         {
-            using var message = BuildMessage(router, body, credential);
+            // The one upstream request builder: base_url rule, auth, the entry's headers and http_host, like dispatch.
+            using var message = UpstreamRequestBuilder.Build(router, UpstreamProtocol.OpenAIChat, stream: false, UpstreamBody.Single(body), credential,
+                clientHeaders: null, connectTimeout: settings.Timeout);
             using var response = await http.For(router.Provider).SendAsync(message, timeout.Token).ConfigureAwait(false);
             var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
             byte[]? answer;
@@ -131,16 +126,6 @@ public sealed class RouterModelClient(UpstreamHttp http) : IRouterModel
         {
             return Done(RouterFailureKind.Error, $"router model '{router.CanonicalName}' unreachable: {ex.Message}", null, started, router.CanonicalName);
         }
-    }
-
-    private static HttpRequestMessage BuildMessage(ResolvedModel router, byte[] body, string? credential)
-    {
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = Json;
-        var message = new HttpRequestMessage(HttpMethod.Post, router.UriFor(UpstreamProtocol.OpenAIChat, stream: false)) { Content = content };
-        router.Provider.Authenticate(message, UpstreamProtocol.OpenAIChat, credential, body, router.Entry);
-        UpstreamRequestFactory.ApplyEntryHeaders(message, router.Entry);
-        return message;
     }
 
     /// <summary><c>choices[0].message.content</c> of a chat completion (string content only).</summary>

@@ -16,4 +16,13 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Usage for {Model}: input {Input}, output {Output}, cached {Cached}, cache write {CacheWrite}, reasoning {Reasoning}")]
     public static partial void Usage(ILogger logger, string? model, int? input, int? output, int? cached, int? cacheWrite, int? reasoning);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Translating the answer from {Model} failed; the client got an error event")]
+    public static partial void TranslationFailed(ILogger logger, string model, Exception exception);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Upstream for {Model} refused the gateway's credential (HTTP {Status}); failing over. Upstream said: {Body}")]
+    public static partial void CredentialRefused(ILogger logger, string model, int status, string body);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "Attempt on {Model} failed inside the gateway")]
+    public static partial void AttemptCrashed(ILogger logger, string model, Exception exception);
 }

@@ -90,7 +90,7 @@ public class EnvSubstitutionTests
             """, new Dictionary<string, string> { ["KEY"] = "secret", ["HOST"] = "example.com", ["TIMEOUT"] = "5s" });
 
         Assert.Equal(9000, config.Listeners[0].Port);
-        Assert.Equal(TimeSpan.FromSeconds(5), config.Listeners[0].Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), config.Listeners[0].FirstByteTimeout);
         Assert.Equal("secret", config.Providers[0].AccessKey);
         Assert.Equal("https://example.com/v1", config.Providers[0].BaseUrl);
     }

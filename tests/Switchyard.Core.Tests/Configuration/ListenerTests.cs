@@ -12,7 +12,7 @@ public class ListenerTests
 
         var l = Assert.Single(config.Listeners);
         Assert.Equal(("llm", "127.0.0.1", 12000, 0), (l.Name, l.Address, l.Port, l.MaxRetries));
-        Assert.Equal(TimeSpan.FromSeconds(30), l.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), l.FirstByteTimeout);
         Assert.Equal(TimeSpan.FromSeconds(60), l.StreamIdleTimeout);
     }
 
@@ -32,7 +32,7 @@ public class ListenerTests
 
         var l = Assert.Single(config.Listeners);
         Assert.Equal(("public", "0.0.0.0", 8080, 3, 2), (l.Name, l.Address, l.Port, l.MaxRetries, l.Line));
-        Assert.Equal(TimeSpan.FromMilliseconds(500), l.Timeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), l.FirstByteTimeout);
         Assert.Equal(TimeSpan.FromMinutes(2), l.StreamIdleTimeout);
     }
 
@@ -50,7 +50,7 @@ public class ListenerTests
 
         var l = Assert.Single(config.Listeners);
         Assert.Equal(("egress_traffic", "0.0.0.0", 10000, "openai"), (l.Name, l.Address, l.Port, l.MessageFormat));
-        Assert.Equal(TimeSpan.FromHours(1), l.Timeout);
+        Assert.Equal(TimeSpan.FromHours(1), l.FirstByteTimeout);
         Assert.Equal(TimeSpan.FromSeconds(60), l.StreamIdleTimeout);
     }
 
@@ -169,5 +169,75 @@ public class ListenerTests
 
         AssertAt(d, "listeners.egres_traffic", 2);
         Assert.Contains("did you mean 'egress_traffic'?", d.Message);
+    }
+
+    [Fact]
+    public void Parse_SplitTimeouts_ReadEachAndDefaultTheRest()
+    {
+        var config = LoadValid("""
+            listeners:
+              - name: llm
+                type: model
+                port: 12000
+                first_byte_timeout: 5s
+                connect_timeout: 2s
+                request_timeout: 20m
+                max_event_bytes: 65536
+            """ + "\n" + MinimalProviders);
+
+        var l = Assert.Single(config.Listeners);
+        Assert.Equal(TimeSpan.FromSeconds(5), l.FirstByteTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), l.ConnectTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(20), l.RequestTimeout);
+        Assert.Equal(65536, l.MaxEventBytes);
+        Assert.Equal(TimeSpan.FromSeconds(60), l.StreamIdleTimeout);
+    }
+
+    [Fact]
+    public void Parse_NoTimeouts_DefaultsAreTenSecondConnectAndTenMinuteRequest()
+    {
+        var l = Assert.Single(LoadValid(MinimalProviders).Listeners);
+
+        Assert.Equal(TimeSpan.FromSeconds(10), l.ConnectTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(10), l.RequestTimeout);
+        Assert.Equal(16 * 1024 * 1024, l.MaxEventBytes);
+    }
+
+    [Fact]
+    public void Parse_TimeoutAndFirstByteTimeoutBoth_IsAnError()
+    {
+        var d = SingleError("""
+            listeners:
+              - name: llm
+                type: model
+                timeout: 5s
+                first_byte_timeout: 6s
+            """ + "\n" + MinimalProviders);
+
+        Assert.Contains("same setting", d.Message);
+    }
+
+    [Fact]
+    public void Parse_EntryTimeouts_OverrideTheListenerPerEntry()
+    {
+        var config = LoadValid("""
+            listeners:
+              - name: llm
+                type: model
+                timeout: 5s
+            model_providers:
+              - model: openai/o3-pro
+                access_key: k
+                first_byte_timeout: 2m
+                request_timeout: 30m
+              - model: openai/gpt-4o-mini
+                access_key: k
+            """);
+
+        var listener = config.Listeners[0];
+        var slow = UpstreamTimeouts.For(listener, config.Providers[0]);
+        var plain = UpstreamTimeouts.For(listener, config.Providers[1]);
+        Assert.Equal((TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(30)), (slow.FirstByte, slow.Request));
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(10)), (plain.FirstByte, plain.Request, plain.Connect));
     }
 }

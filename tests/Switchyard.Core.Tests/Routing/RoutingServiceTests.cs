@@ -49,7 +49,7 @@ public sealed class RoutingServiceTests
         RuntimeSnapshot.Build(new GatewayConfig
         {
             Source = "test",
-            Listeners = [new ListenerConfig { Name = "l", Address = "127.0.0.1", Port = 1, Timeout = TimeSpan.FromSeconds(1), StreamIdleTimeout = TimeSpan.FromSeconds(1), MaxRetries = 0 }],
+            Listeners = [new ListenerConfig { Name = "l", Address = "127.0.0.1", Port = 1, FirstByteTimeout = TimeSpan.FromSeconds(1), StreamIdleTimeout = TimeSpan.FromSeconds(1), MaxRetries = 0 }],
             Providers =
             [
                 Entry("general", "openai/gpt-4o-mini", isDefault: true),

@@ -4,9 +4,9 @@ namespace Switchyard.Functional.Tests.Infrastructure;
 internal static class Yaml
 {
     /// <summary>One model listener; its port is replaced by the test host's PortOverride = 0.</summary>
-    public static string Listener(string timeout = "10s", string streamIdle = "10s", int maxRetries = 0)
+    public static string Listener(string timeout = "10s", string streamIdle = "10s", int maxRetries = 0, string? extra = null)
         => "version: v0.4.0\nlisteners:\n  - {name: llm, type: model, address: 127.0.0.1, port: 12000, "
-           + $"timeout: {timeout}, stream_idle_timeout: {streamIdle}, max_retries: {maxRetries}" + "}\n";
+           + $"timeout: {timeout}, stream_idle_timeout: {streamIdle}, max_retries: {maxRetries}" + (extra is null ? "" : ", " + extra) + "}\n";
 
     /// <summary>A chat request body.</summary>
     public static string Chat(string? model, bool stream = false, string content = "Hello!")

@@ -5,9 +5,9 @@ namespace Switchyard.Core.Translation.Framing;
 /// <summary>The framing each upstream protocol streams in.</summary>
 public static class FrameReaders
 {
-    public static IUpstreamFrameReader For(UpstreamProtocol protocol, Stream upstream) => protocol switch
+    public static IUpstreamFrameReader For(UpstreamProtocol protocol, Stream upstream, int maxFrameBytes = int.MaxValue) => protocol switch
     {
-        UpstreamProtocol.BedrockConverse => new Upstream.BedrockConverse.BedrockEventStreamFrameReader(upstream),
-        _ => new SseFrameReader(upstream),
+        UpstreamProtocol.BedrockConverse => new Upstream.BedrockConverse.BedrockEventStreamFrameReader(upstream, maxFrameBytes),
+        _ => new SseFrameReader(upstream, maxFrameBytes),
     };
 }

@@ -4,9 +4,11 @@ namespace Switchyard.Core.Translation.Framing;
 
 /// <summary>
 /// A pooled, growable read window over an upstream stream: unread bytes stay at the front, the array grows only for a
-/// frame larger than it. Shared by the frame readers so buffer handling lives in one place.
+/// frame larger than it, and never past <c>maxFrameBytes</c> (<c>max_event_bytes</c>): an upstream whose event does
+/// not fit gets <see cref="FrameTooLargeException"/>, so outside input cannot grow memory without bound. Shared by
+/// the frame readers and the pass-through relay so buffer handling lives in one place.
 /// </summary>
-public sealed class ReadBuffer(Stream source) : IDisposable
+public sealed class ReadBuffer(Stream source, int maxFrameBytes = int.MaxValue) : IDisposable
 {
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int _start;
@@ -25,6 +27,7 @@ public sealed class ReadBuffer(Stream source) : IDisposable
     public void Consume(int count) => _start += count;
 
     /// <summary>Reads more from the source (once); false at end of stream.</summary>
+    /// <exception cref="FrameTooLargeException">More than the bound is unread and no frame ended in it.</exception>
     public async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
         if (_start > 0)
@@ -34,15 +37,22 @@ public sealed class ReadBuffer(Stream source) : IDisposable
             _start = 0;
         }
 
+        if (_end >= maxFrameBytes)
+        {
+            throw new FrameTooLargeException(maxFrameBytes); // that much unread and still no whole frame in it
+        }
+
         if (_end == _buffer.Length)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)_buffer.Length * 2, Math.Max(maxFrameBytes, _buffer.Length + 1)));
             Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = bigger;
         }
 
-        var read = await source.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        // Never hold more than the bound unread: a frame that does not end within it fails on the next fill.
+        var room = Math.Min(_buffer.Length - _end, maxFrameBytes - _end);
+        var read = await source.ReadAsync(_buffer.AsMemory(_end, room), cancellationToken).ConfigureAwait(false);
         EndOfStream = read == 0;
         _end += read;
         return read > 0;
@@ -56,4 +66,11 @@ public sealed class ReadBuffer(Stream source) : IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+}
+
+/// <summary>An upstream event or frame larger than <c>max_event_bytes</c>: the stream is treated as broken.</summary>
+public sealed class FrameTooLargeException(int limit)
+    : IOException($"the upstream sent an event larger than {limit} bytes (max_event_bytes)")
+{
+    public int Limit { get; } = limit;
 }

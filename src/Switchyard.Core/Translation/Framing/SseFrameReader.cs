@@ -3,9 +3,9 @@ using Switchyard.Protocols.Sse;
 namespace Switchyard.Core.Translation.Framing;
 
 /// <summary>SSE framing: one frame per event that carries data (comments and keep-alives are skipped).</summary>
-public sealed class SseFrameReader(Stream upstream) : IUpstreamFrameReader
+public sealed class SseFrameReader(Stream upstream, int maxFrameBytes = int.MaxValue) : IUpstreamFrameReader
 {
-    private readonly ReadBuffer _buffer = new(upstream);
+    private readonly ReadBuffer _buffer = new(upstream, maxFrameBytes);
 
     public async ValueTask<UpstreamFrame?> ReadAsync(CancellationToken cancellationToken)
     {

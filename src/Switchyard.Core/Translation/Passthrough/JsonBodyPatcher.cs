@@ -13,75 +13,75 @@ public static class JsonBodyPatcher
 {
     private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
-    /// <summary>
-    /// Returns the body with <c>model</c> set to <paramref name="modelId"/>: the original memory when it already
-    /// says so, otherwise a new array (member inserted first when the client sent none).
-    /// </summary>
-    public static ReadOnlyMemory<byte> WithModel(ReadOnlyMemory<byte> body, in RequestEnvelope envelope, string modelId)
+    /// <summary>The JSON string literal (quotes included) for a model id, as the patcher writes it.</summary>
+    public static byte[] QuotedModel(string modelId)
     {
-        if (envelope.Model is not null && envelope.Model == modelId)
-        {
-            return body;
-        }
-
         var encoded = JsonEncodedText.Encode(modelId, Encoder).EncodedUtf8Bytes;
-        var span = body.Span;
-        if (envelope.HasModel)
-        {
-            var result = new byte[span.Length - envelope.ModelLength + encoded.Length + 2];
-            var end = envelope.ModelStart + envelope.ModelLength;
-            span[..envelope.ModelStart].CopyTo(result);
-            var pos = envelope.ModelStart;
-            result[pos++] = (byte)'"';
-            encoded.CopyTo(result.AsSpan(pos));
-            pos += encoded.Length;
-            result[pos++] = (byte)'"';
-            span[end..].CopyTo(result.AsSpan(pos));
-            return result;
-        }
-
-        // No model member: insert `"model":"id"` right after the opening brace, with a comma unless the object is empty.
-        var open = envelope.ObjectStart + 1;
-        var restIsEmpty = span[open..].TrimStart(" \t\r\n"u8).StartsWith("}"u8);
-        var insert = 10 + encoded.Length + (restIsEmpty ? 0 : 1); // "model":"<id>" = 8 + 2 quotes
-        var output = new byte[span.Length + insert];
-        span[..open].CopyTo(output);
-        var p = open;
-        "\"model\":\""u8.CopyTo(output.AsSpan(p));
-        p += 9;
-        encoded.CopyTo(output.AsSpan(p));
-        p += encoded.Length;
-        output[p++] = (byte)'"';
-        if (!restIsEmpty)
-        {
-            output[p++] = (byte)',';
-        }
-
-        span[open..].CopyTo(output.AsSpan(p));
-        return output;
+        var quoted = new byte[encoded.Length + 2];
+        quoted[0] = (byte)'"';
+        encoded.CopyTo(quoted.AsSpan(1));
+        quoted[^1] = (byte)'"';
+        return quoted;
     }
 
     /// <summary>
-    /// Adds <c>"stream_options":{"include_usage":true}</c> as the first member (the caller checked the body has no
-    /// <c>stream_options</c>), so a pass-through stream reports usage even when the client did not ask for it.
+    /// The upstream body as segments over the client's buffer (nothing copied): <c>model</c> set to
+    /// <paramref name="modelId"/> (its literal <paramref name="quotedModel"/>, see <see cref="QuotedModel"/>), and, when
+    /// <paramref name="includeUsage"/>, <c>"stream_options":{"include_usage":true}</c> added as the first member (the
+    /// caller checked the body has no <c>stream_options</c>). Everything else goes upstream exactly as sent.
     /// </summary>
-    public static ReadOnlyMemory<byte> WithIncludeUsage(ReadOnlyMemory<byte> body)
+    public static Providers.UpstreamBody Splice(ReadOnlyMemory<byte> body, in RequestEnvelope envelope, string modelId, ReadOnlyMemory<byte> quotedModel, bool includeUsage)
     {
-        var span = body.Span;
-        var open = span.IndexOf((byte)'{') + 1;
-        var member = "\"stream_options\":{\"include_usage\":true}"u8;
-        var restIsEmpty = span[open..].TrimStart(" \t\r\n"u8).StartsWith("}"u8);
-        var output = new byte[span.Length + member.Length + (restIsEmpty ? 0 : 1)];
-        span[..open].CopyTo(output);
-        member.CopyTo(output.AsSpan(open));
-        var p = open + member.Length;
-        if (!restIsEmpty)
+        var replaceModel = envelope.HasModel && envelope.Model != modelId;
+        var insertModel = !envelope.HasModel;
+        if (!replaceModel && !insertModel && !includeUsage)
         {
-            output[p++] = (byte)',';
+            return Providers.UpstreamBody.Single(body);
         }
 
-        span[open..].CopyTo(output.AsSpan(p));
-        return output;
+        var open = envelope.ObjectStart + 1;
+        if (!insertModel && !includeUsage)
+        {
+            var end = envelope.ModelStart + envelope.ModelLength;
+            return Providers.UpstreamBody.Of(body[..envelope.ModelStart], quotedModel, body[end..]);
+        }
+
+        // Members inserted first in the object, each followed by a comma unless the object was empty.
+        var restIsEmpty = body.Span[open..].TrimStart(" \t\r\n"u8).StartsWith("}"u8);
+        var usage = "\"stream_options\":{\"include_usage\":true}"u8;
+        var size = (includeUsage ? usage.Length : 0) + (insertModel ? 8 + quotedModel.Length : 0) + (includeUsage && insertModel ? 1 : 0) + (restIsEmpty ? 0 : 1);
+        var insert = new byte[size];
+        var p = 0;
+        if (includeUsage)
+        {
+            usage.CopyTo(insert);
+            p += usage.Length;
+            if (insertModel)
+            {
+                insert[p++] = (byte)',';
+            }
+        }
+
+        if (insertModel)
+        {
+            "\"model\":"u8.CopyTo(insert.AsSpan(p));
+            p += 8;
+            quotedModel.Span.CopyTo(insert.AsSpan(p));
+            p += quotedModel.Length;
+        }
+
+        if (!restIsEmpty)
+        {
+            insert[p] = (byte)',';
+        }
+
+        if (!replaceModel)
+        {
+            return Providers.UpstreamBody.Of(body[..open], insert, body[open..]);
+        }
+
+        var modelEnd = envelope.ModelStart + envelope.ModelLength;
+        return Providers.UpstreamBody.Of(body[..open], insert, body[open..envelope.ModelStart], quotedModel, body[modelEnd..]);
     }
 
     /// <summary>

@@ -12,9 +12,9 @@ namespace Switchyard.Core.Translation.Upstream.BedrockConverse;
 /// body (a message cut in half) surface as <see cref="InvalidDataException"/>, which the gateway reports as an
 /// interrupted stream.
 /// </summary>
-public sealed class BedrockEventStreamFrameReader(Stream upstream) : IUpstreamFrameReader
+public sealed class BedrockEventStreamFrameReader(Stream upstream, int maxFrameBytes = int.MaxValue) : IUpstreamFrameReader
 {
-    private readonly ReadBuffer _buffer = new(upstream);
+    private readonly ReadBuffer _buffer = new(upstream, maxFrameBytes);
 
     public async ValueTask<UpstreamFrame?> ReadAsync(CancellationToken cancellationToken)
     {

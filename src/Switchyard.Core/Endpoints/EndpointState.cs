@@ -1,0 +1,164 @@
+namespace Switchyard.Core.Endpoints;
+
+/// <summary>How one finished attempt went, as an endpoint remembers it.</summary>
+public readonly record struct EndpointOutcome(DateTimeOffset At, bool Success, int Status, string Kind);
+
+/// <summary>A point-in-time copy of an endpoint's figures (tests, explain output, the admin page later).</summary>
+public sealed record EndpointSnapshot(
+    string Key, string EntryName, int InFlight, long Requests, long Successes, long Failures, int ConsecutiveFailures,
+    long CredentialRefusals, double? LatencySeconds, double? TimeToFirstTokenSeconds, IReadOnlyList<EndpointOutcome> Recent);
+
+/// <summary>
+/// What the gateway knows about one upstream endpoint — one (provider entry, credential) pair — across requests and
+/// config reloads (DESIGN.md §1.1): requests in flight, exponentially weighted averages of total latency (JSON
+/// answers) and time to first token (streams), and recent outcomes. Built with a snapshot and carried to the next
+/// one while the entry is unchanged (<see cref="EndpointRegistry"/>). Thread-safe; updates are a few interlocked
+/// operations or a short lock, no allocation.
+/// </summary>
+public sealed class EndpointState
+{
+    /// <summary>Weight of the newest sample in the averages.</summary>
+    public const double Alpha = 0.3;
+
+    /// <summary>How many recent outcomes are kept.</summary>
+    public const int RecentCapacity = 32;
+
+    private readonly object _lock = new();
+    private readonly EndpointOutcome[] _recent = new EndpointOutcome[RecentCapacity];
+    private int _recentNext;
+    private int _recentCount;
+    private int _inFlight;
+    private long _requests;
+    private long _successes;
+    private long _failures;
+    private int _consecutiveFailures;
+    private long _credentialRefusals;
+    private double _latency = double.NaN;
+    private double _ttft = double.NaN;
+
+    public EndpointState(string key, string entryName)
+    {
+        Key = key;
+        EntryName = entryName;
+    }
+
+    /// <summary>The entry's canonical key (identity across reloads; holds no secret).</summary>
+    public string Key { get; }
+
+    /// <summary>The provider entry's name, for messages.</summary>
+    public string EntryName { get; }
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
+
+    /// <summary>How often the upstream refused this endpoint's credential (401/403 on the gateway's own key).</summary>
+    public long CredentialRefusals => Interlocked.Read(ref _credentialRefusals);
+
+    /// <summary>Average total latency of JSON answers in seconds, or null before the first one.</summary>
+    public double? LatencySeconds
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return double.IsNaN(_latency) ? null : _latency;
+            }
+        }
+    }
+
+    /// <summary>Average time to first token of streams in seconds, or null before the first one.</summary>
+    public double? TimeToFirstTokenSeconds
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return double.IsNaN(_ttft) ? null : _ttft;
+            }
+        }
+    }
+
+    /// <summary>An attempt starts: counts it in flight until <see cref="Finish"/>.</summary>
+    public void Start()
+    {
+        Interlocked.Increment(ref _inFlight);
+        Interlocked.Increment(ref _requests);
+    }
+
+    /// <summary>The attempt is over (whatever its outcome).</summary>
+    public void Finish() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>Time to first token of a stream that committed.</summary>
+    public void RecordTimeToFirstToken(TimeSpan value)
+    {
+        lock (_lock)
+        {
+            _ttft = double.IsNaN(_ttft) ? value.TotalSeconds : (Alpha * value.TotalSeconds) + ((1 - Alpha) * _ttft);
+        }
+    }
+
+    /// <summary>Total latency of a JSON answer that completed.</summary>
+    public void RecordLatency(TimeSpan value)
+    {
+        lock (_lock)
+        {
+            _latency = double.IsNaN(_latency) ? value.TotalSeconds : (Alpha * value.TotalSeconds) + ((1 - Alpha) * _latency);
+        }
+    }
+
+    /// <summary>The attempt succeeded (committed and completed).</summary>
+    public void RecordSuccess(DateTimeOffset at, int status)
+    {
+        Interlocked.Increment(ref _successes);
+        Volatile.Write(ref _consecutiveFailures, 0);
+        Remember(new EndpointOutcome(at, true, status, "ok"));
+    }
+
+    /// <summary>
+    /// The attempt failed in a way that counts against the endpoint (an upstream fault: 5xx, 429, timeouts,
+    /// connection errors, the gateway's own key refused — never a client's 4xx).
+    /// </summary>
+    public void RecordFailure(DateTimeOffset at, int status, string kind, bool credentialRefused)
+    {
+        Interlocked.Increment(ref _failures);
+        Interlocked.Increment(ref _consecutiveFailures);
+        if (credentialRefused)
+        {
+            Interlocked.Increment(ref _credentialRefusals);
+        }
+
+        Remember(new EndpointOutcome(at, false, status, kind));
+    }
+
+    public EndpointSnapshot Snapshot()
+    {
+        EndpointOutcome[] recent;
+        double latency, ttft;
+        lock (_lock)
+        {
+            recent = new EndpointOutcome[_recentCount];
+            for (var i = 0; i < _recentCount; i++)
+            {
+                recent[i] = _recent[(_recentNext - _recentCount + i + RecentCapacity) % RecentCapacity];
+            }
+
+            latency = _latency;
+            ttft = _ttft;
+        }
+
+        return new EndpointSnapshot(Key, EntryName, InFlight, Interlocked.Read(ref _requests), Interlocked.Read(ref _successes),
+            Interlocked.Read(ref _failures), ConsecutiveFailures, CredentialRefusals,
+            double.IsNaN(latency) ? null : latency, double.IsNaN(ttft) ? null : ttft, recent);
+    }
+
+    private void Remember(EndpointOutcome outcome)
+    {
+        lock (_lock)
+        {
+            _recent[_recentNext] = outcome;
+            _recentNext = (_recentNext + 1) % RecentCapacity;
+            _recentCount = Math.Min(_recentCount + 1, RecentCapacity);
+        }
+    }
+}

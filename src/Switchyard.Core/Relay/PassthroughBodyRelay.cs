@@ -1,0 +1,85 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+
+namespace Switchyard.Core.Relay;
+
+/// <summary>
+/// Same protocol on both sides, not streamed: the first body chunk is read before committing (so a stall before the
+/// first byte can still fail over), then each chunk is written as it arrives, under the idle timer and the request
+/// deadline. A JSON body cannot carry an error after the fact: a cut aborts the connection so the client sees a broken
+/// response, not a short one.
+/// </summary>
+internal sealed class PassthroughBodyRelay(RelayScope scope) : UpstreamRelay(scope)
+{
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+    private int _firstLength = -1;
+
+    public override async ValueTask<PeekResult> PeekAsync()
+    {
+        _firstLength = await Scope.Upstream.ReadAsync(_buffer, Scope.Timers.Token).ConfigureAwait(false);
+        return _firstLength > 0 ? PeekResult.Ready : PeekResult.Empty;
+    }
+
+    public override async ValueTask<RelayEnd> RelayAsync()
+    {
+        var response = Scope.Response;
+        Commit((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), response.Content.Headers.ContentLength, copyUpstreamHeaders: true);
+        var client = Scope.Context.Response.BodyWriter;
+        var aborted = Scope.Context.RequestAborted;
+        var end = RelayEnd.Complete;
+        try
+        {
+            var n = _firstLength;
+            while (n > 0)
+            {
+                var flush = await client.WriteAsync(_buffer.AsMemory(0, n), aborted).ConfigureAwait(false);
+                if (flush.IsCanceled || flush.IsCompleted)
+                {
+                    return RelayEnd.ClientGone;
+                }
+
+                (n, end) = await ReadAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            return RelayEnd.ClientGone;
+        }
+
+        if (end != RelayEnd.Complete)
+        {
+            Scope.Context.Abort();
+        }
+
+        return end;
+    }
+
+    private async ValueTask<(int Read, RelayEnd End)> ReadAsync()
+    {
+        var timers = Scope.Timers;
+        timers.ArmIdle(Scope.Timeouts.StreamIdle);
+        try
+        {
+            var n = await Scope.Upstream.ReadAsync(_buffer, timers.Token).ConfigureAwait(false);
+            timers.DisarmIdle();
+            return (n, RelayEnd.Complete);
+        }
+        catch (OperationCanceledException) when (!timers.ClientGone)
+        {
+            return (-1, timers.Fired == TimerFired.Deadline ? RelayEnd.DeadlineExceeded : RelayEnd.IdleTimeout);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !timers.ClientGone)
+        {
+            return (-1, RelayEnd.UpstreamCut);
+        }
+    }
+
+    public override void Dispose()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, []);
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
