@@ -22,7 +22,9 @@ public sealed class CountTokensHandler(ConfigManager config, UpstreamHttp http)
     public async Task HandleAsync(HttpContext context)
     {
         var errors = CodecRegistry.Errors(ClientProtocol.AnthropicMessages);
-        var (status, body) = await RequestBodyReader.ReadAsync(context.Request, RequestBodyReader.DefaultMaxBytes, context.RequestAborted).ConfigureAwait(false);
+        var (status, lease) = await RequestBodyReader.ReadAsync(context.Request, RequestBodyReader.DefaultMaxBytes, context.RequestAborted).ConfigureAwait(false);
+        using var _ = lease;
+        var body = lease.Length == 0 ? ReadOnlyMemory<byte>.Empty : lease.Memory;
         if (status == BodyReadStatus.ClientGone)
         {
             return;
@@ -34,7 +36,7 @@ public sealed class CountTokensHandler(ConfigManager config, UpstreamHttp http)
             return;
         }
 
-        if (!RequestEnvelope.TryScan(body, out var envelope, out var parseError))
+        if (!RequestEnvelope.TryScan(body.Span, out var envelope, out var parseError))
         {
             await GatewayPipeline.WriteErrorAsync(context, errors, 400, parseError!, "invalid_request_error", "invalid_json").ConfigureAwait(false);
             return;
@@ -54,13 +56,13 @@ public sealed class CountTokensHandler(ConfigManager config, UpstreamHttp http)
             return;
         }
 
-        var tokens = Estimate(body);
+        var tokens = Estimate(body.Span);
         context.Response.ContentType = "application/json";
         context.Response.Headers[SourceHeader] = "estimate";
         await context.Response.WriteAsync($"{{\"input_tokens\":{tokens}}}", context.RequestAborted).ConfigureAwait(false);
     }
 
-    private async Task<bool> TryUpstreamAsync(HttpContext context, ResolvedModel model, byte[] body, RequestEnvelope envelope)
+    private async Task<bool> TryUpstreamAsync(HttpContext context, ResolvedModel model, ReadOnlyMemory<byte> body, RequestEnvelope envelope)
     {
         // The one upstream request builder: base_url rule, auth, the entry's headers and http_host, like dispatch.
         if (UpstreamRequestBuilder.Credential(model, ClientCredentials.From(context.Request.Headers), out var credential, out _) != UpstreamBuildError.None

@@ -42,6 +42,8 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
             return;
         }
 
+        using var body = request.Body;
+
         // Authenticate: gateway keys come later; capture the caller's provider credential for passthrough_auth.
         request.ClientCredential = ClientCredentials.From(context.Request.Headers);
 
@@ -68,27 +70,46 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
         }
     }
 
-    /// <summary>Read: body (size-limited), envelope scan, inline routing preferences. Null after writing an error.</summary>
+    /// <summary>
+    /// Read: body (size-limited, pooled), envelope scan, inline routing preferences. Null after writing an error (the
+    /// pooled body is then already returned); otherwise the request owns the body until the caller disposes it.
+    /// </summary>
     private async Task<(GatewayRequest? Request, IReadOnlyList<RoutePreferenceConfig>? Inline)> ReadAsync(HttpContext context, ClientProtocol protocol)
     {
-        var snapshot = config.Current;
+        var (status, lease) = await RequestBodyReader.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         var errors = CodecRegistry.Errors(protocol);
-
-        // Read
-        var (status, body) = await RequestBodyReader.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        switch (status)
+        (GatewayRequest? Request, IReadOnlyList<RoutePreferenceConfig>? Inline) result = (null, null);
+        try
         {
-            case BodyReadStatus.ClientGone:
-                return (null, null);
-            case BodyReadStatus.TooLarge:
-                await WriteErrorAsync(context, errors, 413, $"request body exceeds {MaxBodyBytes} bytes", "invalid_request_error", "request_too_large").ConfigureAwait(false);
-                return (null, null);
-            case BodyReadStatus.Empty:
-                await WriteErrorAsync(context, errors, 400, "the request body is empty; send a JSON request", "invalid_request_error", "empty_body").ConfigureAwait(false);
-                return (null, null);
-        }
+            switch (status)
+            {
+                case BodyReadStatus.ClientGone:
+                    return result;
+                case BodyReadStatus.TooLarge:
+                    await WriteErrorAsync(context, errors, 413, $"request body exceeds {MaxBodyBytes} bytes", "invalid_request_error", "request_too_large").ConfigureAwait(false);
+                    return result;
+                case BodyReadStatus.Empty:
+                    await WriteErrorAsync(context, errors, 400, "the request body is empty; send a JSON request", "invalid_request_error", "empty_body").ConfigureAwait(false);
+                    return result;
+            }
 
-        if (!RequestEnvelope.TryScan(body, out var envelope, out var parseError))
+            result = await ScanAsync(context, protocol, errors, lease).ConfigureAwait(false);
+            return result;
+        }
+        finally
+        {
+            if (result.Request is null)
+            {
+                lease.Dispose();
+            }
+        }
+    }
+
+    private async Task<(GatewayRequest? Request, IReadOnlyList<RoutePreferenceConfig>? Inline)> ScanAsync(HttpContext context, ClientProtocol protocol, IClientErrorEncoder errors, RequestBody lease)
+    {
+        var snapshot = config.Current;
+        var body = lease.Memory;
+        if (!RequestEnvelope.TryScan(body.Span, out var envelope, out var parseError))
         {
             await WriteErrorAsync(context, errors, 400, parseError!, "invalid_request_error", "invalid_json").ConfigureAwait(false);
             return (null, null);
@@ -98,7 +119,7 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
         IReadOnlyList<RoutePreferenceConfig>? inline = null;
         if (envelope.HasRoutingPreferences)
         {
-            var valueSpan = body.AsSpan()[envelope.RoutingPreferencesValueStart..envelope.RoutingPreferencesEnd];
+            var valueSpan = body.Span[envelope.RoutingPreferencesValueStart..envelope.RoutingPreferencesEnd];
             if (!InlinePreferences.TryRead(valueSpan, snapshot.Catalog, out var preferences, out var prefsError))
             {
                 await WriteErrorAsync(context, errors, prefsError!.Status, prefsError.Message, prefsError.Type, prefsError.Code).ConfigureAwait(false);
@@ -107,8 +128,8 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
 
             // A null value means "none given"; an empty list disables preference routing for this request.
             inline = valueSpan.SequenceEqual("null"u8) ? null : preferences;
-            body = JsonBodyPatcher.WithoutMember(body, envelope.RoutingPreferencesStart, envelope.RoutingPreferencesEnd);
-            RequestEnvelope.TryScan(body, out envelope, out _);
+            body = JsonBodyPatcher.WithoutMember(body.Span, envelope.RoutingPreferencesStart, envelope.RoutingPreferencesEnd);
+            RequestEnvelope.TryScan(body.Span, out envelope, out _);
         }
 
         return (new GatewayRequest
@@ -117,12 +138,12 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
             Protocol = protocol,
             Errors = errors,
             Codec = CodecRegistry.Client(protocol),
+            Body = lease,
             RawBody = body,
             Envelope = envelope,
             Snapshot = snapshot,
             Listener = snapshot.ListenerFor(context.Connection.LocalPort),
         }, inline);
-
     }
 
     private async Task DecideAsync(HttpContext context, ClientProtocol protocol)
@@ -132,6 +153,8 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
         {
             return;
         }
+
+        using var body = request.Body;
 
         var (decision, routeError) = await routing.RouteAsync(request.Snapshot, Input(request, inline), context.RequestAborted).ConfigureAwait(false);
         if (decision is null)

@@ -25,7 +25,9 @@ public sealed class GatewayRequest
     public required IClientErrorEncoder Errors { get; init; }
     /// <summary>The client protocol's codec, used only when the upstream speaks another protocol.</summary>
     public IClientCodec? Codec { get; init; }
-    /// <summary>The client's body exactly as received.</summary>
+    /// <summary>The pooled buffer the body was read into; the pipeline returns it when the request is over.</summary>
+    public required RequestBody Body { get; init; }
+    /// <summary>The client's body as received (minus inline <c>routing_preferences</c>); upstream bodies splice over it.</summary>
     public required ReadOnlyMemory<byte> RawBody { get; init; }
     /// <summary>Top-level <c>model</c>/<c>stream</c> of the body, with byte positions for patching.</summary>
     public required RequestEnvelope Envelope { get; init; }
@@ -61,7 +63,8 @@ public sealed class GatewayRequest
             {
                 _irError = new IrError(501, "not_implemented", $"translating {Protocol} requests is not supported by this build");
             }
-            else if (Codec.TryDecodeRequest(RawBody, out var decoded, out var decodeError))
+            // The IR outlives the pooled body (Responses conversations are stored): it decodes a copy.
+            else if (Codec.TryDecodeRequest(RawBody.ToArray(), out var decoded, out var decodeError))
             {
                 _ir = decoded;
             }

@@ -8,19 +8,50 @@ namespace Switchyard.Core.Pipeline;
 public enum BodyReadStatus { Ok, TooLarge, Empty, ClientGone }
 
 /// <summary>
-/// Reads the whole request body into one contiguous array (JSON must be complete before it can be routed), with a
-/// size limit. The array is exactly the body's size, so it can be handed to upstream requests without copying.
+/// The client's request body in one contiguous array rented from the shared pool (JSON must be complete before it
+/// can be routed). Upstream bodies are spliced over it without copying; it goes back to the pool when the request
+/// is over, so nothing may keep a reference to <see cref="Memory"/> beyond the request (the IR decodes a copy).
 /// </summary>
+public sealed class RequestBody : IDisposable
+{
+    private byte[]? _array;
+
+    internal RequestBody(byte[] array, int length)
+    {
+        _array = array;
+        Length = length;
+    }
+
+    public int Length { get; }
+
+    /// <summary>The body's bytes (valid until <see cref="Dispose"/>).</summary>
+    public ReadOnlyMemory<byte> Memory => _array is { } a ? a.AsMemory(0, Length) : throw new ObjectDisposedException(nameof(RequestBody));
+
+    public ReadOnlySpan<byte> Span => Memory.Span;
+
+    public void Dispose()
+    {
+        // The shared empty instance has nothing to return and must stay usable.
+        if (Length > 0 && Interlocked.Exchange(ref _array, null) is { } array)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+    }
+}
+
+/// <summary>Reads the whole request body into a pooled <see cref="RequestBody"/>, with a size limit.</summary>
 public static class RequestBodyReader
 {
     /// <summary>Default limit: large enough for long multimodal conversations with inline images.</summary>
     public const long DefaultMaxBytes = 32L * 1024 * 1024;
 
-    public static async ValueTask<(BodyReadStatus Status, byte[] Body)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    private static readonly RequestBody None = new([], 0);
+
+    public static async ValueTask<(BodyReadStatus Status, RequestBody Body)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength is { } declared && declared > maxBytes)
         {
-            return (BodyReadStatus.TooLarge, []);
+            return (BodyReadStatus.TooLarge, None);
         }
 
         var reader = request.BodyReader;
@@ -33,14 +64,22 @@ public static class RequestBodyReader
                 if (buffer.Length > maxBytes)
                 {
                     reader.AdvanceTo(buffer.Start, buffer.End);
-                    return (BodyReadStatus.TooLarge, []);
+                    return (BodyReadStatus.TooLarge, None);
                 }
 
                 if (result.IsCompleted || result.IsCanceled)
                 {
-                    var body = buffer.ToArray();
+                    var length = (int)buffer.Length;
+                    if (length == 0)
+                    {
+                        reader.AdvanceTo(buffer.End);
+                        return (BodyReadStatus.Empty, None);
+                    }
+
+                    var array = ArrayPool<byte>.Shared.Rent(length);
+                    buffer.CopyTo(array);
                     reader.AdvanceTo(buffer.End);
-                    return body.Length == 0 ? (BodyReadStatus.Empty, body) : (BodyReadStatus.Ok, body);
+                    return (BodyReadStatus.Ok, new RequestBody(array, length));
                 }
 
                 // Not complete: consume nothing, ask for more.
@@ -49,11 +88,11 @@ public static class RequestBodyReader
         }
         catch (OperationCanceledException)
         {
-            return (BodyReadStatus.ClientGone, []);
+            return (BodyReadStatus.ClientGone, None);
         }
         catch (IOException)
         {
-            return (BodyReadStatus.ClientGone, []);
+            return (BodyReadStatus.ClientGone, None);
         }
     }
 }
