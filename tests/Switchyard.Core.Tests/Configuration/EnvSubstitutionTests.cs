@@ -30,9 +30,12 @@ public class EnvSubstitutionTests
     {
         var errors = new List<string>();
 
-        var result = EnvSubstitution.Expand(input, name => Env.GetValueOrDefault(name), errors);
+        var unset = new List<string>();
+
+        var result = EnvSubstitution.Expand(input, name => Env.GetValueOrDefault(name), errors, unset);
 
         Assert.Empty(errors);
+        Assert.Empty(unset);
         Assert.Equal(expected, result);
     }
 
@@ -40,13 +43,15 @@ public class EnvSubstitutionTests
     [InlineData("$MISSING", "MISSING")]
     [InlineData("${MISSING}", "MISSING")]
     [InlineData("x-${OTHER_1}", "OTHER_1")]
-    public void Expand_UnsetWithoutDefault_ReportsVariableName(string input, string name)
+    public void Expand_UnsetWithoutDefault_ReportsVariableNameAsUnset(string input, string name)
     {
         var errors = new List<string>();
+        var unset = new List<string>();
 
-        EnvSubstitution.Expand(input, _ => null, errors);
+        EnvSubstitution.Expand(input, _ => null, errors, unset);
 
-        Assert.Contains($"'{name}'", Assert.Single(errors));
+        Assert.Empty(errors);
+        Assert.Equal(name, Assert.Single(unset));
     }
 
     [Theory]
@@ -56,7 +61,7 @@ public class EnvSubstitutionTests
     {
         var errors = new List<string>();
 
-        EnvSubstitution.Expand(input, _ => "x", errors);
+        EnvSubstitution.Expand(input, _ => "x", errors, []);
 
         Assert.Single(errors);
     }
