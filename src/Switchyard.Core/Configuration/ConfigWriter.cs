@@ -293,6 +293,11 @@ public static class ConfigWriter
             map.Add("session_cache", cache);
         }
 
+        if (a.RouteOnUserOnly)
+        {
+            map.Add("route_on_user_only", y.Bool(P("route_on_user_only"), true));
+        }
+
         AddKept(y, map, config, RoutingSectionReader.Section);
         return map;
     }
