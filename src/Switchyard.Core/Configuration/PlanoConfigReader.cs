@@ -107,7 +107,7 @@ internal static class PlanoConfigReader
         var metrics = MetricsSourceReader.Read(ctx, Routing(MetricsSourceReader.Section).Node, Path.GetDirectoryName(ctx.Source) ?? "");
         Keep(sections, OverridesReader.Section, keptOverrides);
         Keep(sections, RoutingSectionReader.Section, keptRouting);
-        var hostedRouter = RoutingValidator.HostedRouterFor(ctx, routes, router, env);
+        var hostedRouter = RoutingValidator.HostedRouterFor(ctx, routes, router, providers.ConvertAll(p => p.Value), env);
 
         var config = new GatewayConfig
         {

@@ -13,14 +13,21 @@ internal static class RoutingValidator
     private const string RouterModelPath = "overrides.llm_routing_model";
 
     /// <summary>
-    /// The hosted Plano-Orchestrator entry when routes exist and no <c>overrides.llm_routing_model</c> is set (Plano's
-    /// default), at <see cref="HostedRouter.DefaultBaseUrl"/> or the URL in <see cref="HostedRouter.BaseUrlVariable"/>;
-    /// null when a router model is configured or there are no routes.
+    /// The hosted Plano-Orchestrator entry when routes exist and <c>overrides.llm_routing_model</c> is not set (Plano's
+    /// default), or names Plano-Orchestrator without a provider entry for it (Plano then adds its hosted provider too),
+    /// at <see cref="HostedRouter.DefaultBaseUrl"/> or the URL in <see cref="HostedRouter.BaseUrlVariable"/>; null when
+    /// a router model of the config's own is named, or there are no routes.
     /// </summary>
     public static ModelProviderConfig? HostedRouterFor(ConfigReadContext ctx, IReadOnlyList<RouteSource> routes, Located<RouterSettings> router,
-        Func<string, string?> env)
+        IReadOnlyList<ModelProviderConfig> providers, Func<string, string?> env)
     {
-        if (routes.Count == 0 || router.Value.Model is not null || router.Has("llm_routing_model"))
+        var named = router.Value.Model;
+        if (routes.Count == 0 || (named is null && router.Has("llm_routing_model")))
+        {
+            return null;
+        }
+
+        if (named is not null && (!NamesHostedRouter(named) || providers.Any(p => p.Name == named || p.Model == named || p.ModelId == named)))
         {
             return null;
         }
@@ -41,12 +48,16 @@ internal static class RoutingValidator
         if (router.Value.Format == RouterPromptFormat.ArchRouter)
         {
             ctx.Warning("overrides.llm_routing_model_format", router.LineOf("llm_routing_model_format"),
-                "the hosted router (used because overrides.llm_routing_model is not set) is Plano-Orchestrator, which does not read the arch-router format; "
+                "the hosted router (used because overrides.llm_routing_model names no router of this config) is Plano-Orchestrator, which does not read the arch-router format; "
                 + "set overrides.llm_routing_model to your own Arch-Router entry, or remove llm_routing_model_format");
         }
 
         return HostedRouter.Entry(url);
     }
+
+    // Plano's spellings of its hosted router: "Plano-Orchestrator", optionally under a provider prefix.
+    private static bool NamesHostedRouter(string model)
+        => string.Equals(model[(model.IndexOf('/', StringComparison.Ordinal) + 1)..], HostedRouter.ModelId, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Rules that need no catalogue: they hold whatever the providers look like.</summary>
     public static void ValidateStructure(ConfigReadContext ctx, IReadOnlyList<RouteSource> routes, IReadOnlyList<MetricsSourceConfig> sources)
@@ -89,7 +100,7 @@ internal static class RoutingValidator
             }
         }
 
-        if (router.Value.Model is { } model && Unresolved(config, catalog, candidates, model) is { } routerProblem)
+        if (config.HostedRouter is null && router.Value.Model is { } model && Unresolved(config, catalog, candidates, model) is { } routerProblem)
         {
             ctx.Error(RouterModelPath, router.LineOf("llm_routing_model"), $"router model {routerProblem}");
         }

@@ -217,6 +217,40 @@ public class RoutePreferenceTests
         AssertAt(d, "routing_preferences[0].models[0]", 14);
     }
 
+    [Theory]
+    [InlineData("Plano-Orchestrator")]
+    [InlineData("plano/Plano-Orchestrator")]
+    [InlineData("plano-orchestrator")]
+    public void Parse_RouterModelNamesPlanoOrchestratorWithoutAnEntry_UsesHostedRouterLikePlano(string name)
+    {
+        var config = LoadValid(RoutingProviders + "\n" + $"""
+            overrides:
+              llm_routing_model: {name}
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-4o]
+            """);
+
+        Assert.NotNull(config.HostedRouter);
+        Assert.NotNull(ModelCatalog.Build(config).ResolveName(config.Router.Model!));
+    }
+
+    [Fact]
+    public void Parse_UnknownRouterModel_StillAnError()
+    {
+        var d = SingleError(RoutingProviders + "\n" + """
+            overrides:
+              llm_routing_model: Arch-Router
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-4o]
+            """);
+
+        AssertAt(d, "overrides.llm_routing_model", 12);
+    }
+
     [Fact]
     public void Parse_OwnRouterModel_NoHostedRouter()
     {
