@@ -24,7 +24,8 @@ public sealed record RoutingInput(
 /// <summary>
 /// The Route stage. A request that names a model or alias goes there directly. Preference routing runs when
 /// preferences exist (config or inline) and the request names no model, names the trigger (<c>auto</c>), or carries
-/// inline preferences: an affinity pin answers first; otherwise the router model picks a route whose models, ranked
+/// inline preferences: an affinity pin answers first (under <c>routing.route_on_user_only</c>, also the session's last
+/// decision when the last turn is not a user turn); otherwise the router model picks a route whose models, ranked
 /// by the route's selection policy, are the dispatch order. No route, or a router failure (error, garbage,
 /// timeout), falls back to the requested or default model — routing never fails a request.
 /// </summary>
