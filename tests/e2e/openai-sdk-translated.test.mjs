@@ -293,10 +293,11 @@ describe('openai SDK against translated upstreams (Anthropic, Gemini, Bedrock)',
     });
   }
 
-  test('previous_response_id that the gateway never issued -> NotFoundError (404), upstream never called', async () => {
+  test('previous_response_id that the gateway never issued -> ConflictError (409, as Plano), upstream never called', async () => {
     await assert.rejects(client.responses.create({ model: MODELS.anthropic, previous_response_id: 'resp_does_not_exist', input: 'hi' }), (err) => {
-      assert.ok(err instanceof OpenAI.NotFoundError, `expected NotFoundError, got ${err?.constructor?.name}: ${err?.message}`);
-      assert.equal(err.status, 404);
+      assert.ok(err instanceof OpenAI.ConflictError, `expected ConflictError, got ${err?.constructor?.name}: ${err?.message}`);
+      assert.equal(err.status, 409);
+      assert.equal(err.code, 'previous_response_not_found');
       return true;
     });
     assert.equal(stack.upstream.requests.length, 0);

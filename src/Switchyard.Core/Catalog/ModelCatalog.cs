@@ -102,7 +102,26 @@ public sealed class ModelCatalog
 
         _groups = groups.ToFrozenDictionary(StringComparer.Ordinal);
         Groups = groupList;
+
+        // The hosted router is resolvable by name (the router client finds it like any router model) but is not
+        // listed, and an entry the user named the same way wins.
+        if (config.HostedRouter is { } hosted && !byName.ContainsKey(hosted.Name) && ProviderCatalog.For(hosted.Provider, hosted.ProviderInterface) is { } routerProvider)
+        {
+            HostedRouter = new ResolvedModel(hosted.Name, hosted, routerProvider, hosted.ModelId);
+        }
     }
+
+    /// <summary>
+    /// The hosted Plano-Orchestrator (<see cref="Catalog.HostedRouter"/>) when the config uses it as its router
+    /// model; null otherwise. Internal: not in <see cref="Models"/>, and clients cannot request it.
+    /// </summary>
+    public ResolvedModel? HostedRouter { get; }
+
+    /// <summary>True for a model clients may not name (the hosted router).</summary>
+    public bool IsInternal(ResolvedModel model) => ReferenceEquals(model, HostedRouter);
+
+    /// <summary><see cref="ResolveName"/> without internal models: what clients and config references may name.</summary>
+    public ResolvedModel? ResolvePublic(string name) => ResolveName(name) is { } model && !IsInternal(model) ? model : null;
 
     /// <summary>The default model (entry with <c>default: true</c>), or null.</summary>
     public ResolvedModel? Default { get; }
@@ -137,13 +156,13 @@ public sealed class ModelCatalog
 
         if (_aliases.TryGetValue(requested, out var target))
         {
-            var viaAlias = ResolveName(target);
+            var viaAlias = ResolvePublic(target);
             return viaAlias is null
                 ? new Resolution(ResolutionStatus.NotFound, null, requested)
                 : new Resolution(ResolutionStatus.Resolved, viaAlias, requested);
         }
 
-        var model = ResolveName(requested);
+        var model = ResolvePublic(requested);
         return model is null ? new Resolution(ResolutionStatus.NotFound, null, null) : new Resolution(ResolutionStatus.Resolved, model, null);
     }
 
@@ -169,7 +188,7 @@ public sealed class ModelCatalog
             return new ResolvedModel(name, wildcard.Entry, wildcard.Provider, id);
         }
 
-        return null;
+        return HostedRouter is { } hosted && name == hosted.CanonicalName ? hosted : null;
     }
 
     /// <summary>
@@ -181,7 +200,7 @@ public sealed class ModelCatalog
         var catalog = Build(config);
         foreach (var alias in config.Aliases)
         {
-            if (catalog.ResolveName(alias.Target) is null)
+            if (catalog.ResolvePublic(alias.Target) is null)
             {
                 yield return new ConfigDiagnostic(DiagnosticSeverity.Error, config.Source, $"model_aliases.{alias.Alias}.target", alias.Line,
                     $"alias target '{alias.Target}' does not match any configured model");
@@ -194,7 +213,7 @@ public sealed class ModelCatalog
             for (var j = 0; j < entry.Fallbacks.Count; j++)
             {
                 var name = entry.Fallbacks[j];
-                var resolved = catalog.ResolveName(name);
+                var resolved = catalog.ResolvePublic(name);
                 if (resolved is null)
                 {
                     yield return new ConfigDiagnostic(DiagnosticSeverity.Error, config.Source, $"model_providers[{i}].fallbacks[{j}]", entry.Line,

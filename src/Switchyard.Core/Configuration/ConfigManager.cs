@@ -39,10 +39,11 @@ public sealed partial class ConfigManager : IDisposable
     public event Action<ConfigLoadResult>? ReloadFailed;
 
     /// <summary>Loads a config file; returns the load result (with every diagnostic) and, when valid, a manager.</summary>
-    public static (ConfigManager? Manager, ConfigLoadResult Result) FromFile(string path, ILogger logger, TimeSpan? pollInterval = null)
+    /// <param name="env">Environment lookup for this load and every reload; null = the process environment.</param>
+    public static (ConfigManager? Manager, ConfigLoadResult Result) FromFile(string path, ILogger logger, TimeSpan? pollInterval = null, Func<string, string?>? env = null)
     {
         var full = Path.GetFullPath(path);
-        ConfigLoadResult Load() => ConfigLoader.LoadFile(full);
+        ConfigLoadResult Load() => ConfigLoader.LoadFile(full, env);
         var result = Load();
         if (result.Config is null)
         {

@@ -8,11 +8,19 @@ namespace Switchyard.Core.Configuration;
 /// Collects diagnostics while reading one file and offers typed, path-aware accessors over YAML nodes, so each
 /// reader reports a wrong kind or value once, with its path and line, and keeps going.
 /// </summary>
-internal sealed class ConfigReadContext(string source)
+internal sealed class ConfigReadContext(string source, UnsetVariables unsetVariables = UnsetVariables.Error)
 {
     private readonly List<ConfigDiagnostic> _diagnostics = [];
+    private readonly List<string> _unsetNames = [];
+    private HashSet<string>? _unresolvedPaths;
 
     public string Source { get; } = source;
+
+    /// <summary>Whether an unset environment variable is an error (serve) or a warning (validate, migrate).</summary>
+    public UnsetVariables UnsetVariables { get; } = unsetVariables;
+
+    /// <summary>Names of the unset variables the config references, each once, in document order.</summary>
+    public IReadOnlyList<string> UnsetVariableNames => _unsetNames;
 
     public IReadOnlyList<ConfigDiagnostic> Diagnostics => _diagnostics;
 
@@ -23,9 +31,10 @@ internal sealed class ConfigReadContext(string source)
     /// <summary>Values whose text changed when environment references were expanded, in document order.</summary>
     public IReadOnlyList<EnvReference> EnvReferences => _envReferences;
 
-    public void RecordEnvReference(string path, int line, string raw, string expanded)
+    /// <param name="unresolved">The value holds a placeholder for an unset variable: recorded even when it equals the raw text.</param>
+    public void RecordEnvReference(string path, int line, string raw, string expanded, bool unresolved = false)
     {
-        if (raw != expanded)
+        if (raw != expanded || unresolved)
         {
             _envReferences.Add(new EnvReference(path, line, raw, expanded));
         }
@@ -54,24 +63,49 @@ internal sealed class ConfigReadContext(string source)
     public static string Index(string path, int index) => $"{path}[{index}]";
 
     public void Error(string path, int line, string message)
-    {
-        _diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, Source, path, line, message));
-        ErrorCount++;
-    }
+        => Add(new ConfigDiagnostic(DiagnosticSeverity.Error, Source, path, line, message));
 
     public void Error(string path, YamlNode node, string message) => Error(path, LineOf(node), message);
 
     public void Warning(string path, int line, string message)
-        => _diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Warning, Source, path, line, message));
+        => Add(new ConfigDiagnostic(DiagnosticSeverity.Warning, Source, path, line, message));
 
     public void Warning(string path, YamlNode node, string message) => Warning(path, LineOf(node), message);
 
     public void Add(ConfigDiagnostic diagnostic)
     {
+        // A value built from an unset variable is a placeholder: what the rules say about it (not a URL, no key...)
+        // would only bury the one real problem, which was already reported.
+        if (_unresolvedPaths is not null && _unresolvedPaths.Contains(diagnostic.Path))
+        {
+            return;
+        }
+
         _diagnostics.Add(diagnostic);
         if (diagnostic.Severity == DiagnosticSeverity.Error)
         {
             ErrorCount++;
+        }
+    }
+
+    /// <summary>
+    /// Reports that the value at <paramref name="path"/> references the unset variable <paramref name="name"/>: an
+    /// error, or under <see cref="UnsetVariables.Warning"/> a warning saying <c>serve</c> will refuse to start. The
+    /// value then holds a placeholder, and later diagnostics about that path are dropped.
+    /// </summary>
+    public void UnsetVariable(string path, int line, string name, string? referencedAs = null)
+    {
+        var how = referencedAs is null ? "" : $" (referenced as '{referencedAs}')";
+        var diagnostic = UnsetVariables == UnsetVariables.Error
+            ? new ConfigDiagnostic(DiagnosticSeverity.Error, Source, path, line,
+                $"environment variable '{name}' is not set{how} (use ${{{name}:-default}} to give a default)")
+            : new ConfigDiagnostic(DiagnosticSeverity.Warning, Source, path, line,
+                $"environment variable '{name}' is not set{how}: 'switchyard serve' will refuse to start until it is (use ${{{name}:-default}} to give a default)");
+        Add(diagnostic);
+        (_unresolvedPaths ??= new HashSet<string>(StringComparer.Ordinal)).Add(path);
+        if (!_unsetNames.Contains(name))
+        {
+            _unsetNames.Add(name);
         }
     }
 

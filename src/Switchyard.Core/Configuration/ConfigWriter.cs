@@ -258,7 +258,8 @@ public static class ConfigWriter
         var defaults = new RouterSettings();
         var map = new YamlMappingNode();
         string P(string key) => ConfigReadContext.Child(OverridesReader.Section, key);
-        if (r.Model is not null)
+        // The hosted router is the default when llm_routing_model is absent: leaving it out keeps that meaning.
+        if (r.Model is not null && config.HostedRouter is null)
         {
             map.Add("llm_routing_model", y.Str(P("llm_routing_model"), r.Model));
         }
@@ -317,6 +318,11 @@ public static class ConfigWriter
             }
 
             map.Add("session_cache", cache);
+        }
+
+        if (a.RouteOnUserOnly)
+        {
+            map.Add("route_on_user_only", y.Bool(P("route_on_user_only"), true));
         }
 
         AddKept(y, map, config, RoutingSectionReader.Section);

@@ -8,8 +8,11 @@ namespace Switchyard.Core.Configuration;
 /// </summary>
 internal static class EnvSubstitution
 {
-    /// <summary>Returns the expanded value; each problem (unset variable, malformed reference) is appended to <paramref name="errors"/>.</summary>
-    public static string Expand(string value, Func<string, string?> env, List<string> errors)
+    /// <summary>
+    /// Returns the expanded value; each malformed reference is appended to <paramref name="errors"/>, and the name of
+    /// each variable that is not set (and has no default) to <paramref name="unset"/>; it expands to nothing.
+    /// </summary>
+    public static string Expand(string value, Func<string, string?> env, List<string> errors, List<string> unset)
     {
         if (!value.Contains('$', StringComparison.Ordinal))
         {
@@ -42,7 +45,7 @@ internal static class EnvSubstitution
                     break;
                 }
 
-                ExpandBraced(value[(i + 2)..close], env, errors, sb);
+                ExpandBraced(value[(i + 2)..close], env, errors, unset, sb);
                 i = close;
             }
             else if (IsNameStart(next))
@@ -57,7 +60,7 @@ internal static class EnvSubstitution
                 var resolved = env(name);
                 if (resolved is null)
                 {
-                    errors.Add($"environment variable '{name}' is not set (use ${{{name}:-default}} to give a default)");
+                    unset.Add(name);
                 }
                 else
                 {
@@ -76,7 +79,7 @@ internal static class EnvSubstitution
         return sb.ToString();
     }
 
-    private static void ExpandBraced(string body, Func<string, string?> env, List<string> errors, StringBuilder sb)
+    private static void ExpandBraced(string body, Func<string, string?> env, List<string> errors, List<string> unset, StringBuilder sb)
     {
         var sep = body.IndexOf(":-", StringComparison.Ordinal);
         var name = sep >= 0 ? body[..sep] : body;
@@ -95,7 +98,7 @@ internal static class EnvSubstitution
         }
         else if (resolved is null)
         {
-            errors.Add($"environment variable '{name}' is not set (use ${{{name}:-default}} to give a default)");
+            unset.Add(name);
         }
         else
         {

@@ -32,6 +32,13 @@ public sealed record GatewayConfig
     /// <summary>Router-model settings from <c>overrides</c>.</summary>
     public RouterSettings Router { get; init; } = new();
 
+    /// <summary>
+    /// The hosted Plano-Orchestrator entry (<see cref="Catalog.HostedRouter"/>) when routes exist and no
+    /// <c>overrides.llm_routing_model</c> is set; <see cref="Router"/> then names it. Null otherwise. Internal: it is
+    /// not one of <see cref="Providers"/>, never listed and never written by <c>migrate</c>.
+    /// </summary>
+    public ModelProviderConfig? HostedRouter { get; init; }
+
     /// <summary>Session affinity settings from <c>routing</c>.</summary>
     public AffinitySettings Affinity { get; init; } = new();
 

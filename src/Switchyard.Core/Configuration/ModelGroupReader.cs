@@ -122,7 +122,7 @@ internal static class ModelGroupReader
             for (var i = 0; i < g.Members.Count; i++)
             {
                 var member = g.Members[i];
-                var problem = catalog.ResolveName(member) switch
+                var problem = catalog.ResolvePublic(member) switch
                 {
                     null => $"'{member}' does not match any configured model",
                     { Group: not null } => $"'{member}' is a group; a group lists models, not other groups",

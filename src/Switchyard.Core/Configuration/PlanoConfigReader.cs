@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Switchyard.Core.Catalog;
 using YamlDotNet.RepresentationModel;
 
 namespace Switchyard.Core.Configuration;
@@ -23,7 +24,8 @@ internal static class PlanoConfigReader
 
     /// <summary>The config, or null when any error was reported.</summary>
     /// <param name="nodeLines">Line of every node by config path, for diagnostics produced away from the YAML.</param>
-    public static GatewayConfig? Read(ConfigReadContext ctx, YamlMappingNode root, IReadOnlyDictionary<string, int> nodeLines)
+    /// <param name="env">Environment lookup (for <see cref="HostedRouter.BaseUrlVariable"/>).</param>
+    public static GatewayConfig? Read(ConfigReadContext ctx, YamlMappingNode root, IReadOnlyDictionary<string, int> nodeLines, Func<string, string?> env)
     {
         string? version = null;
         (YamlNode Node, int Line)? listenersNode = null;
@@ -72,6 +74,7 @@ internal static class PlanoConfigReader
                     else
                     {
                         SectionShapes.Check(ctx, key, value);
+                        ctx.Warning(key, keyLine, SectionShapes.NoEffectYet(key));
                     }
 
                     sections[key] = YamlJson.Convert(value);
@@ -104,6 +107,7 @@ internal static class PlanoConfigReader
         var metrics = MetricsSourceReader.Read(ctx, Routing(MetricsSourceReader.Section).Node, Path.GetDirectoryName(ctx.Source) ?? "");
         Keep(sections, OverridesReader.Section, keptOverrides);
         Keep(sections, RoutingSectionReader.Section, keptRouting);
+        var hostedRouter = RoutingValidator.HostedRouterFor(ctx, routes, router, providers.ConvertAll(p => p.Value), env);
 
         var config = new GatewayConfig
         {
@@ -114,13 +118,14 @@ internal static class PlanoConfigReader
             Aliases = aliases,
             Groups = groups.ConvertAll(g => g.Value),
             RoutingPreferences = routes.ConvertAll(r => r.ToConfig()),
-            Router = router.Value,
+            Router = hostedRouter is null ? router.Value : router.Value with { Model = HostedRouter.Name },
+            HostedRouter = hostedRouter,
             Affinity = affinity,
             MetricsSources = metrics.ConvertAll(m => m.Value),
             Sections = sections,
         };
 
-        RoutingValidator.ValidateStructure(ctx, routes, router, config.MetricsSources, Routing(RoutePreferenceReader.Section).Line);
+        RoutingValidator.ValidateStructure(ctx, routes, config.MetricsSources);
 
         // Resolution over a structurally broken provider list would only add noise to the real errors.
         if (providersSound)

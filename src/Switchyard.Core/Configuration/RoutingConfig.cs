@@ -69,6 +69,12 @@ public sealed record AffinitySettings
     /// <summary><c>routing.session_cache.tenant_header</c>: request header whose value scopes affinity keys.</summary>
     public string? TenantHeader { get; init; }
 
+    /// <summary>
+    /// <c>routing.route_on_user_only</c> (false): ask the router only when the last turn is a genuine user turn; a tool
+    /// result or assistant continuation reuses the model the session was last routed to.
+    /// </summary>
+    public bool RouteOnUserOnly { get; init; }
+
     public int Line { get; init; }
 }
 

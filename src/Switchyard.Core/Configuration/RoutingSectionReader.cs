@@ -4,14 +4,14 @@ using YamlDotNet.RepresentationModel;
 namespace Switchyard.Core.Configuration;
 
 /// <summary>
-/// Reads <c>routing</c> (session affinity) into <see cref="AffinitySettings"/>. Plano's older <c>model</c> and
+/// Reads <c>routing</c> (session affinity, <c>route_on_user_only</c>) into <see cref="AffinitySettings"/>. Plano's older <c>model</c> and
 /// <c>llm_provider</c> keys (the pre-v0.4 way to name the router model) are accepted with a warning and kept as JSON.
 /// </summary>
 internal static class RoutingSectionReader
 {
     public const string Section = "routing";
 
-    private static readonly string[] Keys = ["session_ttl_seconds", "session_max_entries", "session_cache", "model", "llm_provider"];
+    private static readonly string[] Keys = ["session_ttl_seconds", "session_max_entries", "session_cache", "route_on_user_only", "model", "llm_provider"];
     private static readonly string[] CacheKeys = ["type", "url", "tenant_header"];
     private static readonly string[] CacheTypes = ["memory", "redis"];
 
@@ -37,6 +37,9 @@ internal static class RoutingSectionReader
                     break;
                 case "session_cache":
                     settings = ReadCache(ctx, value, path, settings);
+                    break;
+                case "route_on_user_only":
+                    settings = settings with { RouteOnUserOnly = ctx.Bool(value, path) ?? false };
                     break;
                 default:
                     if (ctx.String(value, path) is not null)

@@ -1,29 +1,67 @@
 using Switchyard.Core.Catalog;
+using Switchyard.Core.Routing.Preference;
 using Switchyard.Core.Routing.Selection;
 
 namespace Switchyard.Core.Configuration;
 
 /// <summary>
 /// Rules across the routing sections: route models and the router model resolve to configured models, preference
-/// routing has a router model, and each selection policy has the metrics source it ranks by.
+/// routing without a router model uses the hosted one, and each selection policy has the metrics source it ranks by.
 /// </summary>
 internal static class RoutingValidator
 {
     private const string RouterModelPath = "overrides.llm_routing_model";
 
-    /// <summary>Rules that need no catalogue: they hold whatever the providers look like.</summary>
-    public static void ValidateStructure(ConfigReadContext ctx, IReadOnlyList<RouteSource> routes, Located<RouterSettings> router,
-        IReadOnlyList<MetricsSourceConfig> sources, int preferencesKeyLine)
+    /// <summary>
+    /// The hosted Plano-Orchestrator entry when routes exist and <c>overrides.llm_routing_model</c> is not set (Plano's
+    /// default), or names Plano-Orchestrator without a provider entry for it (Plano then adds its hosted provider too),
+    /// at <see cref="HostedRouter.DefaultBaseUrl"/> or the URL in <see cref="HostedRouter.BaseUrlVariable"/>; null when
+    /// a router model of the config's own is named, or there are no routes.
+    /// </summary>
+    public static ModelProviderConfig? HostedRouterFor(ConfigReadContext ctx, IReadOnlyList<RouteSource> routes, Located<RouterSettings> router,
+        IReadOnlyList<ModelProviderConfig> providers, Func<string, string?> env)
     {
-        if (routes.Count > 0 && router.Value.Model is null && !router.Has("llm_routing_model"))
+        var named = router.Value.Model;
+        if (routes.Count == 0 || (named is null && router.Has("llm_routing_model")))
         {
-            // The overrides section if written, else the routing_preferences key, else the first (migrated) route.
-            var line = router.Line > 0 ? router.Line : preferencesKeyLine > 0 ? preferencesKeyLine : routes[0].Line;
-            ctx.Error(RouterModelPath, line,
-                "preference routing (routing_preferences) needs a router model: add a model_providers entry for it and set "
-                + "overrides.llm_routing_model to its name (Switchyard has no hosted default like Plano's Plano-Orchestrator/Arch-Router); see docs/routing.md");
+            return null;
         }
 
+        if (named is not null && (!NamesHostedRouter(named) || providers.Any(p => p.Name == named || p.Model == named || p.ModelId == named)))
+        {
+            return null;
+        }
+
+        var url = HostedRouter.DefaultBaseUrl;
+        if (env(HostedRouter.BaseUrlVariable) is { Length: > 0 } mirror)
+        {
+            if (!Uri.TryCreate(mirror, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                ctx.Error(RouterModelPath, router.Line > 0 ? router.Line : routes[0].Line,
+                    $"environment variable {HostedRouter.BaseUrlVariable} ('{mirror}') must be an absolute http:// or https:// URL of a Plano-Orchestrator mirror");
+                return null;
+            }
+
+            url = mirror;
+        }
+
+        if (router.Value.Format == RouterPromptFormat.ArchRouter)
+        {
+            ctx.Warning("overrides.llm_routing_model_format", router.LineOf("llm_routing_model_format"),
+                "the hosted router (used because overrides.llm_routing_model names no router of this config) is Plano-Orchestrator, which does not read the arch-router format; "
+                + "set overrides.llm_routing_model to your own Arch-Router entry, or remove llm_routing_model_format");
+        }
+
+        return HostedRouter.Entry(url);
+    }
+
+    // Plano's spellings of its hosted router: "Plano-Orchestrator", optionally under a provider prefix.
+    private static bool NamesHostedRouter(string model)
+        => string.Equals(model[(model.IndexOf('/', StringComparison.Ordinal) + 1)..], HostedRouter.ModelId, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Rules that need no catalogue: they hold whatever the providers look like.</summary>
+    public static void ValidateStructure(ConfigReadContext ctx, IReadOnlyList<RouteSource> routes, IReadOnlyList<MetricsSourceConfig> sources)
+    {
         var hasCost = sources.Any(s => s is CostSourceConfig);
         var hasLatency = sources.Any(s => s is LatencySourceConfig);
         foreach (var route in routes)
@@ -62,7 +100,7 @@ internal static class RoutingValidator
             }
         }
 
-        if (router.Value.Model is { } model && Unresolved(config, catalog, candidates, model) is { } routerProblem)
+        if (config.HostedRouter is null && router.Value.Model is { } model && Unresolved(config, catalog, candidates, model) is { } routerProblem)
         {
             ctx.Error(RouterModelPath, router.LineOf("llm_routing_model"), $"router model {routerProblem}");
         }
@@ -83,7 +121,7 @@ internal static class RoutingValidator
 
             foreach (var (key, target) in cost.ModelAliases)
             {
-                if (catalog.ResolveName(target) is null)
+                if (catalog.ResolvePublic(target) is null)
                 {
                     var path = ConfigReadContext.Child(ConfigReadContext.Child(located.Path, "model_aliases"), key);
                     ctx.Warning(path, nodeLines.TryGetValue(path, out var l) ? l : located.LineOf("model_aliases"),
@@ -96,7 +134,7 @@ internal static class RoutingValidator
     /// <summary>Why <paramref name="name"/> is not a usable model name, or null when it resolves.</summary>
     private static string? Unresolved(GatewayConfig config, ModelCatalog catalog, IReadOnlyList<string> candidates, string name)
     {
-        if (catalog.ResolveName(name) is not null)
+        if (catalog.ResolvePublic(name) is not null)
         {
             return null;
         }
@@ -110,5 +148,5 @@ internal static class RoutingValidator
     }
 
     private static bool IsTaken(GatewayConfig config, ModelCatalog catalog, string name)
-        => catalog.ResolveName(name) is not null || config.Aliases.Any(a => a.Alias == name);
+        => catalog.ResolvePublic(name) is not null || config.Aliases.Any(a => a.Alias == name);
 }

@@ -17,6 +17,18 @@ internal static class SectionShapes
     public static readonly string[] PlanoOnly =
         ["agents", "filters", "endpoints", "prompt_targets", "prompt_guards", "system_prompt", "mode"];
 
+    /// <summary>
+    /// Why a kept section has no effect yet (a load warning names it: accepted keys must act or say they do not).
+    /// Remove a line when its feature lands.
+    /// </summary>
+    public static string NoEffectYet(string section) => section switch
+    {
+        "ratelimits" => "'ratelimits' has no effect yet: requests are not rate-limited (its shape is checked and it is kept for the rate-limit feature)",
+        "tracing" => "'tracing' has no effect yet: no traces are exported or sampled (its shape is checked and it is kept for the tracing feature)",
+        "state_storage" => "'state_storage' has no effect yet: Responses conversation state (previous_response_id) is held in memory, per process, whatever it says",
+        _ => $"'{section}' has no effect yet",
+    };
+
     private static readonly string[] StateStorageKeys = ["type", "connection_string"];
     private static readonly string[] StateStorageTypes = ["memory", "postgres", "redis"];
 

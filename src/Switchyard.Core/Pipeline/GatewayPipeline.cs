@@ -166,7 +166,7 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
         RoutingExplain.SetHeaders(context.Response, decision, explain: false);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
-        var json = RoutingExplain.ToJson(decision, TraceId(context));
+        var json = RoutingExplain.ToJson(decision, TraceId(context), decisionApi: true);
         await context.Response.BodyWriter.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
     }
 

@@ -120,7 +120,7 @@ public static class InlinePreferences
                             return false;
                         }
 
-                        if (catalog.ResolveName(model) is null)
+                        if (catalog.ResolvePublic(model) is null)
                         {
                             error = new RoutingError(400, $"{p}: model '{model}' is not configured on this gateway; GET /v1/models lists the available models", "invalid_request_error", "model_not_found");
                             return false;

@@ -56,6 +56,15 @@ public sealed record RoutingDecision
     /// <summary>Why the fallback model serves (no route, router failure) or other notes for explanations.</summary>
     public string? Note { get; init; }
 
+    /// <summary>
+    /// The session the decision was pinned to or reused from: the <c>X-Model-Affinity</c> id, or the id derived from
+    /// the conversation (<c>implicit:…</c>) under <c>routing.route_on_user_only</c>; null when none applied.
+    /// </summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>Why the router was not asked although preference routing applied (<c>route_on_user_only</c>); null otherwise.</summary>
+    public string? RouterSkipped { get; init; }
+
     /// <summary>True when preference routing ran or was consulted (the response carries routing headers).</summary>
     public bool IsRouted => Method != RoutingMethod.Direct;
 

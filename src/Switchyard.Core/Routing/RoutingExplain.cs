@@ -83,35 +83,62 @@ public static class RoutingExplain
         return sb.ToString();
     }
 
+    /// <summary>The <c>models</c> entry of a decision-API answer when no route fits (Plano's sentinel).</summary>
+    public const string NoModel = "none";
+
     /// <summary>
-    /// The decision as JSON: <c>{models, route, pinned, trace_id?, method, explanation}</c>, where the explanation
-    /// holds the router's raw answer and timing, the ranking with its figures, the skipped candidates and notes.
-    /// Non-ASCII is escaped, so the text is safe as an HTTP header value.
+    /// The decision as JSON, in Plano's decision shape <c>{models, route, trace_id?, session_id?, pinned, switched}</c>
+    /// followed by Switchyard's <c>method</c> and <c>explanation</c> (the router's raw answer and timing, why it was
+    /// skipped, the ranking with its figures, the skipped candidates and notes). Non-ASCII is escaped, so the text is
+    /// safe as an HTTP header value.
     /// </summary>
-    public static byte[] ToJson(RoutingDecision decision, string? traceId, bool indented = false)
+    /// <param name="decisionApi">
+    /// For the decision API (and <c>switchyard route --json</c>): when no route fits, <c>models</c> is
+    /// <c>["none"]</c> as in Plano, meaning "use the model you asked for"; the explain header lists what was dispatched.
+    /// </param>
+    public static byte[] ToJson(RoutingDecision decision, string? traceId, bool indented = false, bool decisionApi = false)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer, indented ? new JsonWriterOptions { Indented = true } : Compact))
         {
             w.WriteStartObject();
             w.WriteStartArray("models");
-            foreach (var c in decision.Candidates)
+            if (decisionApi && decision.Method == RoutingMethod.NoRoute)
             {
-                w.WriteStringValue(c.CanonicalName);
+                w.WriteStringValue(NoModel);
+            }
+            else
+            {
+                foreach (var c in decision.Candidates)
+                {
+                    w.WriteStringValue(c.CanonicalName);
+                }
             }
 
             w.WriteEndArray();
             WriteNullable(w, "route", decision.Route);
-            w.WriteBoolean("pinned", decision.Pinned);
             if (traceId is not null)
             {
                 w.WriteString("trace_id", traceId);
             }
 
+            if (decision.SessionId is not null)
+            {
+                w.WriteString("session_id", decision.SessionId);
+            }
+
+            w.WriteBoolean("pinned", decision.Pinned);
+            // Plano's routing budget can veto a switch; Switchyard has none, so a decision never reports one.
+            w.WriteBoolean("switched", false);
             w.WriteString("method", MethodName(decision.Method));
             w.WriteStartObject("explanation");
             WriteNullable(w, "preferences", decision.PreferencesSource);
             WriteNullable(w, "via_alias", decision.ViaAlias);
+            if (decision.RouterSkipped is not null)
+            {
+                w.WriteString("router_skipped", decision.RouterSkipped);
+            }
+
             if (decision.Router is { } router)
             {
                 w.WriteStartObject("router");

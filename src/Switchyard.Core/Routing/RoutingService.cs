@@ -24,7 +24,8 @@ public sealed record RoutingInput(
 /// <summary>
 /// The Route stage. A request that names a model or alias goes there directly. Preference routing runs when
 /// preferences exist (config or inline) and the request names no model, names the trigger (<c>auto</c>), or carries
-/// inline preferences: an affinity pin answers first; otherwise the router model picks a route whose models, ranked
+/// inline preferences: an affinity pin answers first (under <c>routing.route_on_user_only</c>, also the session's last
+/// decision when the last turn is not a user turn); otherwise the router model picks a route whose models, ranked
 /// by the route's selection policy, are the dispatch order. No route, or a router failure (error, garbage,
 /// timeout), falls back to the requested or default model — routing never fails a request.
 /// </summary>
@@ -100,27 +101,14 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
 
         // Affinity: a live pin answers without the router.
         string? affinityKey = null;
+        string? sessionId = null;
         if (input.AffinityId is not null && AffinityKeys.TryBuild(input.AffinityId, input.Tenant, out var key))
         {
             affinityKey = key;
-            var store = AffinityStore(config.Affinity);
-            if (store.TryGet(key, out var pin) && catalog.ResolveName(pin!.Model) is { } pinned)
+            sessionId = input.AffinityId;
+            if (Pinned(catalog, config, preferences, key, source) is { } pinnedDecision)
             {
-                var route = pin.Route is null ? null : Find(preferences, pin.Route);
-                var (rest, ranking, skipped) = route is null ? ([], null, []) : Candidates(catalog, route);
-                var candidates = new List<ResolvedModel>(rest.Count + 1) { pinned };
-                foreach (var m in rest)
-                {
-                    CandidatePlanner.AddOnce(candidates, m);
-                }
-
-                GatewayMetrics.RecordDecision("affinity", pin.Route);
-                return (new RoutingDecision
-                {
-                    Method = RoutingMethod.Affinity, Candidates = candidates, Route = pin.Route, Pinned = true,
-                    Ranking = ranking, Skipped = skipped, PreferencesSource = source,
-                    Note = $"pinned by X-Model-Affinity '{input.AffinityId}'",
-                }, null);
+                return (pinnedDecision with { SessionId = sessionId, Note = $"pinned by X-Model-Affinity '{input.AffinityId}'" }, null);
             }
         }
 
@@ -129,6 +117,29 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         {
             var e = decodeError ?? new IrError(400, "invalid_request_error", "the request could not be read");
             return (null, new RoutingError(e.Status, e.Message, e.Type, e.Code ?? "invalid_request"));
+        }
+
+        // route_on_user_only: an agent's tool loop (a tool result, an assistant continuation, a reminder-only user
+        // message) stays on the model its session was last routed to, and on that model's prompt cache.
+        if (config.Affinity.RouteOnUserOnly)
+        {
+            if (affinityKey is null && AffinityKeys.ImplicitSessionId(messages) is { } implicitId
+                && AffinityKeys.TryBuild(implicitId, input.Tenant, out var implicitKey))
+            {
+                affinityKey = implicitKey;
+                sessionId = implicitId;
+            }
+
+            if (!UserTurn.IsUserTurn(messages) && affinityKey is not null
+                && Pinned(catalog, config, preferences, affinityKey, source) is { } reused)
+            {
+                var why = UserTurn.Describe(messages);
+                return (reused with
+                {
+                    SessionId = sessionId, RouterSkipped = why,
+                    Note = $"route_on_user_only: {why}, so the router was not asked; the session stays on '{reused.Candidates[0].CanonicalName}'",
+                }, null);
+            }
         }
 
         var routes = new RoutePreference[preferences.Count];
@@ -147,7 +158,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
             }
 
             GatewayMetrics.RecordDecision(answer.Failed ? "fail_open" : "no_route", null);
-            return Fallback(catalog, preferences, isTrigger ? null : requested, method, answer, source);
+            return WithSession(Fallback(catalog, preferences, isTrigger ? null : requested, method, answer, source), sessionId);
         }
 
         var chosen = Find(preferences, answer.Decision.Route)!;
@@ -155,8 +166,8 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         if (models.Count == 0)
         {
             GatewayMetrics.RecordDecision("no_route", chosen.Name);
-            return Fallback(catalog, preferences, isTrigger ? null : requested, RoutingMethod.NoRoute, answer, source,
-                $"route '{chosen.Name}' has no usable models");
+            return WithSession(Fallback(catalog, preferences, isTrigger ? null : requested, RoutingMethod.NoRoute, answer, source,
+                $"route '{chosen.Name}' has no usable models"), sessionId);
         }
 
         if (affinityKey is not null)
@@ -168,9 +179,37 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         return (new RoutingDecision
         {
             Method = RoutingMethod.Preference, Candidates = models, Route = chosen.Name, Router = answer,
-            Ranking = rank, Skipped = skip, PreferencesSource = source,
+            Ranking = rank, Skipped = skip, PreferencesSource = source, SessionId = sessionId,
         }, null);
     }
+
+    /// <summary>The decision a live pin under <paramref name="key"/> gives (its model first, then the rest of its route), or null.</summary>
+    private RoutingDecision? Pinned(ModelCatalog catalog, GatewayConfig config, IReadOnlyList<RoutePreferenceConfig> preferences, string key, string source)
+    {
+        var store = AffinityStore(config.Affinity);
+        if (!store.TryGet(key, out var pin) || catalog.ResolvePublic(pin!.Model) is not { } pinned)
+        {
+            return null;
+        }
+
+        var route = pin.Route is null ? null : Find(preferences, pin.Route);
+        var (rest, ranking, skipped) = route is null ? ([], null, []) : Candidates(catalog, route);
+        var candidates = new List<ResolvedModel>(rest.Count + 1) { pinned };
+        foreach (var m in rest)
+        {
+            CandidatePlanner.AddOnce(candidates, m);
+        }
+
+        GatewayMetrics.RecordDecision("affinity", pin.Route);
+        return new RoutingDecision
+        {
+            Method = RoutingMethod.Affinity, Candidates = candidates, Route = pin.Route, Pinned = true,
+            Ranking = ranking, Skipped = skipped, PreferencesSource = source,
+        };
+    }
+
+    private static (RoutingDecision?, RoutingError?) WithSession((RoutingDecision? Decision, RoutingError? Error) result, string? sessionId)
+        => result.Decision is { } d && sessionId is not null ? (d with { SessionId = sessionId }, result.Error) : result;
 
     /// <summary>The route's models resolved and ranked by its selection policy; unresolvable models are skipped.</summary>
     private (IReadOnlyList<ResolvedModel> Models, CandidateRanking? Ranking, IReadOnlyList<SkippedCandidate> Skipped) Candidates(

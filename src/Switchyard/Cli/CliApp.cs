@@ -1,5 +1,6 @@
 using System.Globalization;
 using Switchyard.Core.Configuration;
+using Switchyard.Core.Providers;
 using Switchyard.Hosting;
 
 namespace Switchyard.Cli;
@@ -14,19 +15,24 @@ public static class CliApp
           switchyard serve [--config FILE] [--port N]   Run the gateway. Without --config: the built-in quickstart
                                                        (mock provider + every provider whose API key is set, e.g.
                                                        OPENAI_API_KEY). --port overrides the first listener's port.
-          switchyard validate FILE                     Check a config: every error with its line (exit 1), or a
-                                                       summary of providers, models and aliases (exit 0).
-          switchyard models FILE                       Print the resolved model table of a config.
+          switchyard validate [--strict] FILE          Check a config: every error with its line (exit 1), or a
+                                                       summary of providers, models and aliases (exit 0). Unset
+                                                       $VARs are warnings (serve refuses to start until they are
+                                                       set); --strict makes them errors.
+          switchyard models FILE                       Print the resolved model table of a config (unset $VARs
+                                                       are warnings).
           switchyard migrate FILE [-o OUT]             Rewrite a config as a native v0.4 config (v0.3 inline
                                                        routing_preferences moved to the top level; $VAR references
-                                                       kept) on stdout or into OUT. Diagnostics go to stderr; an
-                                                       invalid config writes nothing (exit 1).
+                                                       kept, so they need not be set) on stdout or into OUT.
+                                                       Diagnostics go to stderr; an invalid config writes nothing
+                                                       (exit 1).
           switchyard route --config FILE "prompt"      Ask the router model which route fits the prompt; print the
                        [--model M] [--affinity ID]     decision and why (router answer, ranking, skipped models).
                        [--json]
           switchyard --help | --version
 
-        Config files are Plano-style YAML (plano_config.yaml, v0.3/v0.4); see docs/configuration.md.
+        Config files are Plano-style YAML (plano_config.yaml, v0.3/v0.4); see docs/configuration.md. Relative
+        paths are relative to the current directory.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -109,12 +115,15 @@ public static class CliApp
 
     private static int Validate(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length != 1)
+        var strict = args.Contains("--strict");
+        var files = args.Where(a => a != "--strict").ToArray();
+        if (files.Length != 1 || files[0].StartsWith('-'))
         {
-            return Fail(stderr, "usage: switchyard validate FILE");
+            return Fail(stderr, "usage: switchyard validate [--strict] FILE");
         }
 
-        var result = ConfigLoader.LoadFile(args[0]);
+        var file = files[0];
+        var result = ConfigLoader.LoadFile(file, unsetVariables: strict ? UnsetVariables.Error : UnsetVariables.Warning);
         foreach (var d in result.Diagnostics)
         {
             (d.Severity == DiagnosticSeverity.Error ? stderr : stdout).WriteLine(d.ToString());
@@ -122,19 +131,30 @@ public static class CliApp
 
         if (result.Config is null)
         {
-            stderr.WriteLine($"{args[0]}: invalid ({result.Errors.Count()} error(s))");
+            stderr.WriteLine($"{file}: invalid ({result.Errors.Count()} error(s))");
             return 1;
         }
 
         var snapshot = RuntimeSnapshot.Build(result.Config, 1);
         var cfg = result.Config;
-        stdout.WriteLine($"{args[0]}: valid");
+        stdout.WriteLine(result.UnsetVariables.Count == 0
+            ? $"{file}: valid"
+            : $"{file}: valid, but 'switchyard serve' will refuse to start until these environment variables are set: {string.Join(", ", result.UnsetVariables)}");
         stdout.WriteLine($"  listeners: {string.Join(", ", cfg.Listeners.Select(l => $"{l.Name} {l.Address}:{l.Port}"))}");
         stdout.WriteLine($"  providers: {cfg.Providers.Count} ({string.Join(", ", cfg.Providers.Select(p => p.Provider).Distinct())})");
         stdout.WriteLine($"  models: {snapshot.Catalog.Models.Count}{(snapshot.Catalog.Default is { } def ? $" (default: {def.CanonicalName})" : "")}");
         stdout.WriteLine($"  wildcards: {string.Join(", ", snapshot.Catalog.Wildcards.Select(w => w.Model))}");
         stdout.WriteLine($"  aliases: {string.Join(", ", cfg.Aliases.Select(a => $"{a.Alias} -> {a.Target}"))}");
         stdout.WriteLine($"  groups: {string.Join(", ", cfg.Groups.Select(g => $"{g.Name} [{string.Join(", ", g.Members)}] ({g.Strategy})"))}");
+        if (cfg.RoutingPreferences.Count > 0)
+        {
+            stdout.WriteLine($"  routes: {string.Join(", ", cfg.RoutingPreferences.Select(r => r.Name))}");
+            stdout.WriteLine(snapshot.Catalog.HostedRouter is { } hosted
+                ? $"  router: the hosted Plano-Orchestrator at {hosted.UriFor(UpstreamProtocol.OpenAIChat, stream: false)} (routing prompts are sent there; "
+                  + "to self-host, declare a provider entry for your router model and set overrides.llm_routing_model)"
+                : $"  router: {cfg.Router.Model}");
+        }
+
         return 0;
     }
 
@@ -145,7 +165,8 @@ public static class CliApp
             return Fail(stderr, "usage: switchyard models FILE");
         }
 
-        var result = ConfigLoader.LoadFile(args[0]);
+        // The table needs no secrets: unset variables are reported, not fatal.
+        var result = ConfigLoader.LoadFile(args[0], unsetVariables: UnsetVariables.Warning);
         if (result.Config is null)
         {
             foreach (var e in result.Errors)
@@ -154,6 +175,11 @@ public static class CliApp
             }
 
             return 1;
+        }
+
+        if (result.UnsetVariables.Count > 0)
+        {
+            stderr.WriteLine($"{args[0]}: warning: environment variables not set: {string.Join(", ", result.UnsetVariables)} ('switchyard serve' will refuse to start until they are)");
         }
 
         ModelTable.Write(stdout, RuntimeSnapshot.Build(result.Config, 1).Catalog);

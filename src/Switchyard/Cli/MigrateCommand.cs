@@ -7,10 +7,10 @@ namespace Switchyard.Cli;
 /// v0.4 config (to stdout, or to OUT). Diagnostics go to stderr; an invalid config writes nothing and exits 1.
 /// </summary>
 /// <remarks>
-/// The config is loaded (and validated) with the process environment, like <c>validate</c>, so every variable it
-/// references must be set. Values that were written as <c>$VAR</c> / <c>${VAR:-default}</c> are written as those
-/// references again; any the writer cannot place are listed on stderr, because the output then holds their expanded
-/// value — possibly a secret.
+/// The config is loaded (and validated) with the process environment, like <c>validate</c>; a variable that is not
+/// set is a warning, not an error, because migrate writes the reference back and never needs its value. Values that
+/// were written as <c>$VAR</c> / <c>${VAR:-default}</c> are written as those references again; any the writer cannot
+/// place are listed on stderr, because the output then holds their expanded value — possibly a secret.
 /// </remarks>
 internal static class MigrateCommand
 {
@@ -40,7 +40,7 @@ internal static class MigrateCommand
             return UsageError(stderr, Usage);
         }
 
-        var result = ConfigLoader.LoadFile(input);
+        var result = ConfigLoader.LoadFile(input, unsetVariables: UnsetVariables.Warning);
         foreach (var d in result.Diagnostics)
         {
             stderr.WriteLine(d.ToString());

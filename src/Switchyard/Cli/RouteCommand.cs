@@ -93,7 +93,7 @@ internal static class RouteCommand
 
         if (json)
         {
-            await stdout.WriteLineAsync(Encoding.UTF8.GetString(RoutingExplain.ToJson(decision, traceId: null, indented: true))).ConfigureAwait(false);
+            await stdout.WriteLineAsync(Encoding.UTF8.GetString(RoutingExplain.ToJson(decision, traceId: null, indented: true, decisionApi: true))).ConfigureAwait(false);
         }
         else
         {

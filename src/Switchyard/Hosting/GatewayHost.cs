@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Switchyard.Core.Catalog;
 using Switchyard.Core.Configuration;
 using Switchyard.Core.Pipeline;
 using Switchyard.Core.Providers;
@@ -19,7 +20,7 @@ public sealed class GatewayHostOptions
     public string? ConfigPath { get; init; }
     /// <summary>Overrides the first listener's port (0 = any free port).</summary>
     public int? PortOverride { get; init; }
-    /// <summary>Environment lookup for the quickstart's key detection; null = the process environment.</summary>
+    /// <summary>Environment lookup for config loading ($VAR, SWITCHYARD_HOSTED_ROUTER_URL) and the quickstart's key detection; null = the process environment.</summary>
     public Func<string, string?>? Environment { get; init; }
     /// <summary>How often the config file is re-checked besides file-system events.</summary>
     public TimeSpan? ReloadPollInterval { get; init; }
@@ -74,7 +75,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var env = options.Environment ?? System.Environment.GetEnvironmentVariable;
         var (manager, result) = options.ConfigPath is null
             ? ConfigManager.FromText(QuickstartConfig.Build(env), QuickstartConfig.SourceName, configLogger, env)
-            : ConfigManager.FromFile(options.ConfigPath, configLogger, options.ReloadPollInterval);
+            : ConfigManager.FromFile(options.ConfigPath, configLogger, options.ReloadPollInterval, options.Environment);
         if (manager is null)
         {
             return (null, result);
@@ -166,6 +167,12 @@ public sealed partial class GatewayHost : IAsyncDisposable
         {
             LogDefault(logger, d.CanonicalName);
         }
+
+        // Routing prompts (the conversation) leave the machine for the hosted router: say where, and how to avoid it.
+        if (catalog.HostedRouter is { } router)
+        {
+            LogHostedRouter(logger, router.UriFor(UpstreamProtocol.OpenAIChat, stream: false).ToString());
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -189,6 +196,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Default model: {Model}")]
     private static partial void LogDefault(ILogger logger, string model);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Preference routing uses the hosted Plano-Orchestrator router: routing prompts (the recent conversation) are sent to {Url}. "
+        + "To keep them on your network, declare a model_providers entry for a router model you host (e.g. Plano-Orchestrator on vLLM, Arch-Router on Ollama) "
+        + "and set overrides.llm_routing_model to its name; " + HostedRouter.BaseUrlVariable + " points the hosted router at a mirror")]
+    private static partial void LogHostedRouter(ILogger logger, string url);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Switchyard listening on {Addresses}")]
     private static partial void LogListening(ILogger logger, string addresses);

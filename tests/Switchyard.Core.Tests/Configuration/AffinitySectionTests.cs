@@ -29,6 +29,26 @@ public class AffinitySectionTests
         Assert.False(config.Sections.ContainsKey("routing"));
     }
 
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public void Parse_RouteOnUserOnly_Read(string value, bool expected)
+    {
+        var result = Load(MinimalProviders + "\nrouting:\n  route_on_user_only: " + value);
+
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(expected, result.Config!.Affinity.RouteOnUserOnly);
+    }
+
+    [Fact]
+    public void Parse_RouteOnUserOnlyNotBoolean_ErrorAtLine()
+    {
+        var d = SingleError(MinimalProviders + "\nrouting:\n  route_on_user_only: yes");
+
+        AssertAt(d, "routing.route_on_user_only", 5);
+    }
+
     [Fact]
     public void Parse_RedisCache_WarnsThatPinsStayInMemory()
     {

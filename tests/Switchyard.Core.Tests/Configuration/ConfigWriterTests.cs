@@ -91,6 +91,7 @@ public class ConfigWriterTests
             type: redis
             url: redis://cache:6379/1
             tenant_header: X-Tenant
+          route_on_user_only: true
         model_metrics_sources:
           - type: cost
             provider: models.dev
@@ -245,6 +246,55 @@ public class ConfigWriterTests
         var reloaded = Load(written.Yaml, env);
         Assert.True(reloaded.Success, written.Yaml);
         Assert.Equal(Canonical(result.Config!), Canonical(reloaded.Config!));
+    }
+
+    [Fact]
+    public void Write_UnsetVariables_WrittenBackAsReferencesWithoutTheirValues()
+    {
+        var result = ConfigLoader.Parse("""
+            listeners:
+              - name: llm
+                port: ${PORT}
+            model_providers:
+              - model: openai/gpt-4o
+                access_key: $OPENAI_API_KEY
+                headers:
+                  X-Key: prefix-${OPENAI_API_KEY}
+              - model: ollama/llama3.2
+                base_url: $OLLAMA_URL
+              - model: vllm/qwen
+                provider_interface: openai
+                base_url: https://${GPU_HOST}/v1
+            """, Source, _ => null, UnsetVariables.Warning);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+
+        var written = ConfigWriter.Write(result.Config!, result.EnvReferences);
+
+        Assert.Contains("access_key: $OPENAI_API_KEY\n", written.Yaml, StringComparison.Ordinal);
+        Assert.Contains("X-Key: prefix-${OPENAI_API_KEY}\n", written.Yaml, StringComparison.Ordinal);
+        Assert.Contains("base_url: $OLLAMA_URL\n", written.Yaml, StringComparison.Ordinal);
+        Assert.Contains("base_url: https://${GPU_HOST}/v1\n", written.Yaml, StringComparison.Ordinal);
+        // An unset integer has no value to write: the default port is written, and the reference reported.
+        Assert.Equal("${PORT}", Assert.Single(written.ExpandedReferences).Raw);
+    }
+
+    [Fact]
+    public void Write_HostedRouter_LeftOutSoTheOutputStillUsesIt()
+    {
+        var config = LoadValid(MinimalProviders + "\n" + """
+            routing_preferences:
+              - name: chat
+                description: small talk
+                models: [openai/gpt-4o-mini]
+            """);
+
+        var written = ConfigWriter.Write(config);
+        var reloaded = Load(written.Yaml);
+
+        Assert.DoesNotContain("llm_routing_model", written.Yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("plano-orchestrator", written.Yaml, StringComparison.Ordinal);
+        Assert.NotNull(reloaded.Config!.HostedRouter);
+        Assert.Equal(Canonical(config), Canonical(reloaded.Config));
     }
 
     [Theory]

@@ -30,9 +30,12 @@ public class EnvSubstitutionTests
     {
         var errors = new List<string>();
 
-        var result = EnvSubstitution.Expand(input, name => Env.GetValueOrDefault(name), errors);
+        var unset = new List<string>();
+
+        var result = EnvSubstitution.Expand(input, name => Env.GetValueOrDefault(name), errors, unset);
 
         Assert.Empty(errors);
+        Assert.Empty(unset);
         Assert.Equal(expected, result);
     }
 
@@ -40,13 +43,15 @@ public class EnvSubstitutionTests
     [InlineData("$MISSING", "MISSING")]
     [InlineData("${MISSING}", "MISSING")]
     [InlineData("x-${OTHER_1}", "OTHER_1")]
-    public void Expand_UnsetWithoutDefault_ReportsVariableName(string input, string name)
+    public void Expand_UnsetWithoutDefault_ReportsVariableNameAsUnset(string input, string name)
     {
         var errors = new List<string>();
+        var unset = new List<string>();
 
-        EnvSubstitution.Expand(input, _ => null, errors);
+        EnvSubstitution.Expand(input, _ => null, errors, unset);
 
-        Assert.Contains($"'{name}'", Assert.Single(errors));
+        Assert.Empty(errors);
+        Assert.Equal(name, Assert.Single(unset));
     }
 
     [Theory]
@@ -56,7 +61,7 @@ public class EnvSubstitutionTests
     {
         var errors = new List<string>();
 
-        EnvSubstitution.Expand(input, _ => "x", errors);
+        EnvSubstitution.Expand(input, _ => "x", errors, []);
 
         Assert.Single(errors);
     }
@@ -72,6 +77,91 @@ public class EnvSubstitutionTests
 
         AssertAt(d, "model_providers[0].access_key", 3);
         Assert.Contains("OPENAI_KEY", d.Message);
+    }
+
+    private static ConfigLoadResult LoadLenient(string yaml)
+        => ConfigLoader.Parse(yaml, Source, _ => null, UnsetVariables.Warning);
+
+    [Fact]
+    public void Parse_UnsetVariableAsWarning_OneWarningSayingServeRefusesAndNoSecondDiagnostic()
+    {
+        var result = LoadLenient("""
+            model_providers:
+              - model: openai/gpt-4o
+                access_key: $OPENAI_KEY
+            """);
+
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        AssertAt(d, "model_providers[0].access_key", 3);
+        Assert.Contains("'OPENAI_KEY' is not set", d.Message);
+        Assert.Contains("'switchyard serve' will refuse to start", d.Message);
+        Assert.Equal(["OPENAI_KEY"], result.UnsetVariables);
+    }
+
+    [Theory]
+    [InlineData("$OLLAMA_URL", "http://unset-ollama-url.invalid/v1/chat/completions")]
+    [InlineData("http://${OLLAMA_HOST}:11434", "http://unset-ollama-host.invalid/v1/chat/completions")]
+    [InlineData("http://gpu-box:${OLLAMA_PORT}", "http://gpu-box/v1/chat/completions")]
+    public void Parse_UnsetBaseUrlAsWarning_PlaceholderUrlValidates(string baseUrl, string uri)
+    {
+        var result = LoadLenient($"""
+            model_providers:
+              - model: ollama/llama3.2
+                base_url: {baseUrl}
+            """);
+
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        Assert.Equal(DiagnosticSeverity.Warning, Assert.Single(result.Diagnostics).Severity);
+        var model = Switchyard.Core.Catalog.ModelCatalog.Build(result.Config!).Models[0];
+        Assert.Equal(uri, model.ChatCompletionsUri.ToString());
+    }
+
+    [Fact]
+    public void Parse_UnsetIntegerAsWarning_DefaultKeptWithoutTypeError()
+    {
+        var result = LoadLenient(MinimalProviders + "\n" + """
+            listeners:
+              - name: llm
+                port: $PORT
+            """);
+
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        Assert.Single(result.Diagnostics);
+        Assert.Equal(12000, result.Config!.Listeners[0].Port);
+    }
+
+    [Fact]
+    public void Parse_UnsetVariableAsError_NoSecondDiagnosticEither()
+    {
+        var result = Load("""
+            model_providers:
+              - model: ollama/llama3.2
+                base_url: $OLLAMA_URL
+            """);
+
+        Assert.Null(result.Config);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains("'OLLAMA_URL' is not set", d.Message);
+    }
+
+    [Fact]
+    public void Parse_ModelListUnsetSecretAsWarning_OneWarning()
+    {
+        var result = LoadLenient("""
+            model_list:
+              - model_name: gpt-4o
+                litellm_params:
+                  model: openai/gpt-4o
+                  api_key: os.environ/OPENAI_KEY
+            """);
+
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        Assert.Contains("'OPENAI_KEY' is not set", d.Message);
     }
 
     [Fact]

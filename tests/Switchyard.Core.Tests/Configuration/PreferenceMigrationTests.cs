@@ -177,9 +177,9 @@ public class PreferenceMigrationTests
     }
 
     [Fact]
-    public void Parse_InlinePreferencesOnly_RouterErrorAtFirstMigratedRoute()
+    public void Parse_InlinePreferencesOnly_UseHostedRouter()
     {
-        var d = SingleError("""
+        var result = Load("""
             model_providers:
               - model: openai/gpt-4o
                 access_key: k
@@ -188,6 +188,7 @@ public class PreferenceMigrationTests
                     description: writing code
             """);
 
-        AssertAt(d, "overrides.llm_routing_model", 5);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        Assert.NotNull(result.Config!.HostedRouter);
     }
 }

@@ -1,3 +1,4 @@
+using Switchyard.Core.Catalog;
 using Switchyard.Core.Configuration;
 using Switchyard.Core.Routing.Selection;
 using static Switchyard.Core.Tests.Configuration.ConfigTestSupport;
@@ -139,19 +140,129 @@ public class RoutePreferenceTests
     }
 
     [Fact]
-    public void Parse_PreferencesWithoutRouterModel_ErrorPointsToOverridesAndDocs()
+    public void Parse_PreferencesWithoutRouterModel_UsesHostedPlanoOrchestrator()
     {
-        var d = SingleError(RoutingProviders + "\n" + """
+        var config = LoadValid(RoutingProviders + "\n" + """
             routing_preferences:
               - name: code
                 description: writing code
                 models: [openai/gpt-4o]
             """);
 
-        AssertAt(d, "overrides.llm_routing_model", 11);
-        Assert.StartsWith("preference routing (routing_preferences) needs a router model", d.Message);
-        Assert.Contains("overrides.llm_routing_model", d.Message);
-        Assert.Contains("docs/routing.md", d.Message);
+        var hosted = Assert.IsType<ModelProviderConfig>(config.HostedRouter);
+        Assert.Equal(HostedRouter.Name, config.Router.Model);
+        Assert.Equal("https://archfc.katanemo.dev", hosted.BaseUrl);
+        Assert.Equal("Plano-Orchestrator", hosted.ModelId);
+        Assert.Equal("plano-orchestrator", hosted.Headers["model"]);
+        Assert.Equal("plano-orchestrator", hosted.Headers["x-arch-llm-provider-hint"]);
+        Assert.DoesNotContain(config.Providers, p => p.Name == HostedRouter.Name);
+    }
+
+    [Fact]
+    public void Parse_HostedRouterUrlVariable_ReplacesHostedBaseUrl()
+    {
+        var config = LoadValid(RoutingProviders + "\n" + """
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-4o]
+            """, new Dictionary<string, string> { [HostedRouter.BaseUrlVariable] = "http://10.0.0.5:8080" });
+
+        var router = ModelCatalog.Build(config).ResolveName(config.Router.Model!)!;
+        Assert.Equal("http://10.0.0.5:8080/v1/chat/completions", router.ChatCompletionsUri.ToString());
+    }
+
+    [Fact]
+    public void Parse_HostedRouterUrlVariableNotAUrl_ErrorNamesVariable()
+    {
+        var d = SingleError(RoutingProviders + "\n" + """
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-4o]
+            """, new Dictionary<string, string> { [HostedRouter.BaseUrlVariable] = "archfc-mirror" });
+
+        Assert.Equal("overrides.llm_routing_model", d.Path);
+        Assert.Contains(HostedRouter.BaseUrlVariable, d.Message);
+    }
+
+    [Fact]
+    public void Catalog_HostedRouter_IsNotListedNorRequestable()
+    {
+        var config = LoadValid(RoutingProviders + "\n" + """
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-4o]
+            """);
+
+        var catalog = ModelCatalog.Build(config);
+
+        Assert.NotNull(catalog.HostedRouter);
+        Assert.DoesNotContain(catalog.Models, m => m.CanonicalName == HostedRouter.Name);
+        Assert.Equal(ResolutionStatus.NotFound, catalog.Resolve(HostedRouter.Name).Status);
+        Assert.Null(catalog.ResolvePublic(HostedRouter.Name));
+    }
+
+    [Fact]
+    public void Parse_RouteNamingHostedRouter_IsAnError()
+    {
+        var d = SingleError(RoutingProviders + "\n" + """
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [plano-orchestrator]
+            """);
+
+        AssertAt(d, "routing_preferences[0].models[0]", 14);
+    }
+
+    [Theory]
+    [InlineData("Plano-Orchestrator")]
+    [InlineData("plano/Plano-Orchestrator")]
+    [InlineData("plano-orchestrator")]
+    public void Parse_RouterModelNamesPlanoOrchestratorWithoutAnEntry_UsesHostedRouterLikePlano(string name)
+    {
+        var config = LoadValid(RoutingProviders + "\n" + $"""
+            overrides:
+              llm_routing_model: {name}
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-4o]
+            """);
+
+        Assert.NotNull(config.HostedRouter);
+        Assert.NotNull(ModelCatalog.Build(config).ResolveName(config.Router.Model!));
+    }
+
+    [Fact]
+    public void Parse_UnknownRouterModel_StillAnError()
+    {
+        var d = SingleError(RoutingProviders + "\n" + """
+            overrides:
+              llm_routing_model: Arch-Router
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-4o]
+            """);
+
+        AssertAt(d, "overrides.llm_routing_model", 12);
+    }
+
+    [Fact]
+    public void Parse_OwnRouterModel_NoHostedRouter()
+    {
+        var config = LoadValid(RoutingBase + "\n" + """
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-4o]
+            """);
+
+        Assert.Null(config.HostedRouter);
+        Assert.Null(ModelCatalog.Build(config).HostedRouter);
     }
 
     [Fact]
@@ -212,7 +323,6 @@ public class RoutePreferenceTests
         Assert.Null(result.Config);
         Assert.Equal(
             [
-                ("overrides.llm_routing_model", 11),
                 ("routing_preferences[0].models[0]", 14),
                 ("routing_preferences[0].selection_policy.prefer", 16),
                 ("routing_preferences[1].name", 17),

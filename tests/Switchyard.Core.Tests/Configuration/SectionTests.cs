@@ -60,6 +60,22 @@ public class SectionTests
         Assert.True(result.Config!.Sections.ContainsKey(key));
     }
 
+    [Theory]
+    [InlineData("tracing:\n  random_sampling: 100", "tracing", "no traces are exported")]
+    [InlineData("ratelimits:\n  - model: openai/gpt-4o-mini", "ratelimits", "not rate-limited")]
+    [InlineData("state_storage:\n  type: memory", "state_storage", "held in memory, per process")]
+    public void Parse_SectionWithoutEffectYet_KeptWithWarningNamingIt(string section, string key, string effect)
+    {
+        var result = Load(MinimalProviders + "\n" + section);
+
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        var w = Assert.Single(result.Warnings);
+        AssertAt(w, key, 4);
+        Assert.StartsWith($"'{key}' has no effect yet", w.Message, StringComparison.Ordinal);
+        Assert.Contains(effect, w.Message, StringComparison.Ordinal);
+        Assert.True(result.Config!.Sections.ContainsKey(key));
+    }
+
     [Fact]
     public void Parse_SystemPrompt_KeptAsString()
     {

@@ -196,4 +196,92 @@ public sealed class RoutingServiceTests
         Assert.Equal(400, error!.Status);
         Assert.Equal("messages must be an array", error.Message);
     }
+
+    private static readonly IrMessage AskForCode = new(IrRole.User, [new IrTextPart("write a parser")]);
+    private static readonly IrMessage ToolCall = new(IrRole.Assistant, [new IrToolCallPart("c1", "read_file", "{}")]);
+    private static readonly IrMessage ToolResult = new(IrRole.Tool, [new IrToolResultPart("c1", [new IrTextPart("file text")])]);
+
+    private static RoutingInput Conversation(params IrMessage[] messages) => new("auto", null, null, null, () => (messages, null));
+
+    [Fact]
+    public async Task RouteOnUserOnly_ToolResultTail_ReusesTheSessionsModel_RouterNotAsked()
+    {
+        var route = "coding";
+        var router = new ScriptedRouter(_ => Routed(route));
+        var service = new RoutingService(router, NoSelectionFigures.Instance, new ManualTime());
+        var snapshot = Snapshot(affinity: new AffinitySettings { RouteOnUserOnly = true });
+
+        var (first, _) = await service.RouteAsync(snapshot, Conversation(AskForCode), default);
+        route = "chat";
+        var (loop, _) = await service.RouteAsync(snapshot, Conversation(AskForCode, ToolCall, ToolResult), default);
+
+        Assert.Equal(1, router.Calls);
+        Assert.Equal("big", Names(loop!)[0]);
+        Assert.Equal("coding", loop!.Route);
+        Assert.True(loop.Pinned);
+        Assert.Equal("the last turn is a tool result", loop.RouterSkipped);
+        Assert.StartsWith("implicit:", loop.SessionId, StringComparison.Ordinal);
+        Assert.Equal(first!.SessionId, loop.SessionId);
+        Assert.Contains("route_on_user_only", loop.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RouteOnUserOnly_NewUserTurn_AsksTheRouterAgain()
+    {
+        var route = "coding";
+        var router = new ScriptedRouter(_ => Routed(route));
+        var service = new RoutingService(router, NoSelectionFigures.Instance, new ManualTime());
+        var snapshot = Snapshot(affinity: new AffinitySettings { RouteOnUserOnly = true });
+
+        await service.RouteAsync(snapshot, Conversation(AskForCode), default);
+        route = "chat";
+        var (next, _) = await service.RouteAsync(snapshot,
+            Conversation(AskForCode, new IrMessage(IrRole.Assistant, [new IrTextPart("done")]), new IrMessage(IrRole.User, [new IrTextPart("thanks!")])), default);
+
+        Assert.Equal(2, router.Calls);
+        Assert.Equal(RoutingMethod.Preference, next!.Method);
+        Assert.Equal(["general"], Names(next));
+        Assert.Null(next.RouterSkipped);
+    }
+
+    [Fact]
+    public async Task RouteOnUserOnly_Off_ToolResultTail_AsksTheRouter()
+    {
+        var router = new ScriptedRouter(_ => Routed("coding"));
+        var service = new RoutingService(router, NoSelectionFigures.Instance, new ManualTime());
+
+        await service.RouteAsync(Snapshot(), Conversation(AskForCode), default);
+        var (loop, _) = await service.RouteAsync(Snapshot(), Conversation(AskForCode, ToolCall, ToolResult), default);
+
+        Assert.Equal(2, router.Calls);
+        Assert.Null(loop!.RouterSkipped);
+        Assert.Null(loop.SessionId);
+    }
+
+    [Fact]
+    public async Task RouteOnUserOnly_NoEarlierDecision_RoutesAndRemembers()
+    {
+        var router = new ScriptedRouter(_ => Routed("coding"));
+        var service = new RoutingService(router, NoSelectionFigures.Instance, new ManualTime());
+        var snapshot = Snapshot(affinity: new AffinitySettings { RouteOnUserOnly = true });
+
+        var (cold, _) = await service.RouteAsync(snapshot, Conversation(AskForCode, ToolCall, ToolResult), default);
+        var (warm, _) = await service.RouteAsync(snapshot, Conversation(AskForCode, ToolCall, ToolResult, ToolCall, ToolResult), default);
+
+        Assert.Equal(RoutingMethod.Preference, cold!.Method);
+        Assert.Equal(RoutingMethod.Affinity, warm!.Method);
+        Assert.Equal(1, router.Calls);
+    }
+
+    [Fact]
+    public async Task RouteOnUserOnly_ExplicitSession_KeysTheReuse()
+    {
+        var router = new ScriptedRouter(_ => Routed("coding"));
+        var service = new RoutingService(router, NoSelectionFigures.Instance, new ManualTime());
+        var snapshot = Snapshot(affinity: new AffinitySettings { RouteOnUserOnly = true });
+
+        var (first, _) = await service.RouteAsync(snapshot, new RoutingInput("auto", null, "agent-7", null, () => ([AskForCode], null)), default);
+
+        Assert.Equal("agent-7", first!.SessionId);
+    }
 }

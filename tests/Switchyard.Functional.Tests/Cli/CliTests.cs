@@ -199,9 +199,108 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, code);
         Assert.Empty(stdout);
         Assert.Contains($"{path}:7: error: routing_preferences[0].models[0]: route 'code': 'openai/gpt-5-nope' does not match any configured model", err);
-        Assert.Contains($"{path}:4: error: overrides.llm_routing_model:", err);
-        Assert.Contains("invalid (2 error(s)); nothing written", err);
+        Assert.Contains("invalid (1 error(s)); nothing written", err);
         Assert.False(File.Exists(output));
+    }
+
+    // Names no test machine sets: these stand for the API keys CI runs without.
+    private const string UnsetConfig = """
+        model_providers:
+          - model: openai/gpt-4o
+            access_key: $SWITCHYARD_CLI_TEST_UNSET_OPENAI
+            default: true
+          - model: ollama/llama3.2
+            base_url: ${SWITCHYARD_CLI_TEST_UNSET_OLLAMA}
+        """;
+
+    [Fact]
+    public async Task Validate_UnsetVariables_WarnsThatServeRefusesAndExitsZero()
+    {
+        var path = Write(UnsetConfig);
+
+        var (code, output, err) = await RunAsync("validate", path);
+
+        Assert.Equal(0, code);
+        Assert.Empty(err);
+        Assert.Contains($"{path}:3: warning: model_providers[0].access_key: environment variable 'SWITCHYARD_CLI_TEST_UNSET_OPENAI' is not set: 'switchyard serve' will refuse to start", output);
+        Assert.Contains($"{path}:6: warning: model_providers[1].base_url: environment variable 'SWITCHYARD_CLI_TEST_UNSET_OLLAMA' is not set", output);
+        Assert.Contains("valid, but 'switchyard serve' will refuse to start until these environment variables are set: SWITCHYARD_CLI_TEST_UNSET_OPENAI, SWITCHYARD_CLI_TEST_UNSET_OLLAMA", output);
+        // The placeholder values draw no second complaint (no "has no access_key", no "requires base_url").
+        Assert.DoesNotContain("no access_key", output);
+        Assert.DoesNotContain("requires base_url", output);
+    }
+
+    [Fact]
+    public async Task ValidateStrict_UnsetVariables_ErrorsAndExitsOne()
+    {
+        var path = Write(UnsetConfig);
+
+        var (code, _, err) = await RunAsync("validate", "--strict", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{path}:3: error: model_providers[0].access_key: environment variable 'SWITCHYARD_CLI_TEST_UNSET_OPENAI' is not set", err);
+        Assert.Contains("invalid (2 error(s))", err);
+    }
+
+    [Fact]
+    public async Task Serve_UnsetVariables_RefusesToStart()
+    {
+        var path = Write(UnsetConfig);
+
+        var (code, _, err) = await RunAsync("serve", "--config", path, "--port", "0");
+
+        Assert.Equal(1, code);
+        Assert.Contains("error: model_providers[0].access_key: environment variable 'SWITCHYARD_CLI_TEST_UNSET_OPENAI' is not set", err);
+        Assert.Contains("not starting", err);
+    }
+
+    [Fact]
+    public async Task Migrate_UnsetVariables_WritesTheReferencesAndExitsZero()
+    {
+        var path = Write(UnsetConfig);
+
+        var (code, output, _) = await RunAsync("migrate", path);
+
+        Assert.Equal(0, code);
+        Assert.Contains("access_key: $SWITCHYARD_CLI_TEST_UNSET_OPENAI\n", output);
+        Assert.Contains("base_url: ${SWITCHYARD_CLI_TEST_UNSET_OLLAMA}\n", output);
+        Assert.DoesNotContain("invalid", output);
+    }
+
+    [Fact]
+    public async Task Models_UnsetVariables_PrintsTheTableAndExitsZero()
+    {
+        var path = Write(UnsetConfig);
+
+        var (code, output, err) = await RunAsync("models", path);
+
+        Assert.Equal(0, code);
+        Assert.Contains("https://api.openai.com/v1/chat/completions", output);
+        Assert.Contains("environment variables not set: SWITCHYARD_CLI_TEST_UNSET_OPENAI, SWITCHYARD_CLI_TEST_UNSET_OLLAMA", err);
+    }
+
+    [Fact]
+    public async Task ValidateAndModels_RoutesWithoutRouterModel_HostedRouterMentionedNotListed()
+    {
+        var path = Write("""
+            model_providers:
+              - model: openai/gpt-4o
+                access_key: k
+                default: true
+            routing_preferences:
+              - name: code
+                description: writing code
+                models: [openai/gpt-4o]
+            """);
+
+        var (code, output, _) = await RunAsync("validate", path);
+        var (_, table, _) = await RunAsync("models", path);
+
+        Assert.Equal(0, code);
+        Assert.Contains("models: 1 (default: openai/gpt-4o)", output);
+        Assert.Contains("router: the hosted Plano-Orchestrator at https://archfc.katanemo.dev/v1/chat/completions (routing prompts are sent there", output);
+        Assert.Contains("overrides.llm_routing_model", output);
+        Assert.DoesNotContain("plano-orchestrator", table, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -35,7 +35,8 @@ internal sealed class TestGateway : IAsyncDisposable
     public string ConfigPath { get; }
 
     /// <summary>Writes <paramref name="yaml"/> to a fresh temp file and starts a gateway on it.</summary>
-    public static async Task<TestGateway> StartAsync(string yaml, ILoggerProvider? logs = null)
+    /// <param name="env">Environment lookup for the config load (null = the process environment).</param>
+    public static async Task<TestGateway> StartAsync(string yaml, ILoggerProvider? logs = null, Func<string, string?>? env = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "switchyard-func-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -48,6 +49,7 @@ internal sealed class TestGateway : IAsyncDisposable
             ReloadPollInterval = TimeSpan.FromMilliseconds(200),
             LogLevel = logs is null ? LogLevel.Warning : LogLevel.Debug,
             ConfigureLogging = logs is null ? null : b => b.AddProvider(logs),
+            Environment = env,
         });
         Assert.True(host is not null, "the test config is invalid:\n" + string.Join("\n", result.Diagnostics) + "\n---\n" + yaml);
         using var cts = new CancellationTokenSource(WaitLimit);

@@ -113,4 +113,63 @@ public sealed class AffinityAndDecisionTests
         using var doc = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal("error", doc.RootElement.GetProperty("type").GetString());
     }
+
+    [Fact]
+    public async Task DecisionApi_NoRouteFits_AnswersNoneAndNullRoute_InPlanosShape()
+    {
+        await using var env = await PreferenceRoutingConfig.StartAsync();
+        await using var gw = await TestGateway.StartAsync(env.Yaml());
+
+        using var anonymous = await gw.PostAsync("/routing/v1/chat/completions", Chat("hello there"));
+        using var session = await gw.PostAsync("/routing/v1/chat/completions", Chat("hello there"), [("X-Model-Affinity", "s-42")]);
+
+        using var doc = JsonDocument.Parse(await anonymous.Content.ReadAsByteArrayAsync());
+        var root = doc.RootElement;
+        Assert.Equal(["none"], root.GetProperty("models").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("route").ValueKind);
+        Assert.Equal(32, root.GetProperty("trace_id").GetString()!.Length);
+        Assert.False(root.TryGetProperty("session_id", out _));
+        Assert.False(root.GetProperty("pinned").GetBoolean());
+        Assert.False(root.GetProperty("switched").GetBoolean());
+        Assert.Equal("no-route", root.GetProperty("method").GetString());
+        using var sd = JsonDocument.Parse(await session.Content.ReadAsByteArrayAsync());
+        Assert.Equal("s-42", sd.RootElement.GetProperty("session_id").GetString());
+    }
+
+    [Fact]
+    public async Task RouteOnUserOnly_AgentToolLoop_StaysOnTheRoutedModel_AndSaysWhy()
+    {
+        await using var env = await PreferenceRoutingConfig.StartAsync();
+        await using var gw = await TestGateway.StartAsync(env.Yaml(extraTop: "routing: {route_on_user_only: true}"));
+        const string ask = "{\"role\":\"user\",\"content\":\"write code to sort a list\"}";
+        const string call = "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"read\",\"arguments\":\"{}\"}}]}";
+        // The tool's output mentions a poem: were the router asked, it would pick the creative route.
+        const string result = "{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":\"a poem file\"}";
+        byte[] Body(params string[] messages) => Encoding.UTF8.GetBytes($"{{\"model\":\"auto\",\"messages\":[{string.Join(",", messages)}]}}");
+
+        using var first = await gw.PostChatAsync(Body(ask));
+        using var loop = await gw.PostChatAsync(Body(ask, call, result), [("x-switchyard-explain", "1")]);
+        var anthropicLoop = Encoding.UTF8.GetBytes("""
+            {"model":"auto","max_tokens":64,"messages":[
+              {"role":"user","content":"write code to sort a list"},
+              {"role":"assistant","content":[{"type":"tool_use","id":"c1","name":"read","input":{}}]},
+              {"role":"user","content":[{"type":"tool_result","tool_use_id":"c1","content":"a poem file"},
+                                        {"type":"text","text":"<system-reminder>a poem reminder</system-reminder>"}]}]}
+            """);
+        using var decided = await gw.PostAsync("/routing/v1/messages", anthropicLoop);
+
+        await ResponseAssert.OkAsync(first);
+        await ResponseAssert.OkAsync(loop);
+        Assert.Equal("code-primary", Header(first, "x-switchyard-model"));
+        Assert.Equal("code-primary", Header(loop, "x-switchyard-model"));
+        Assert.Equal("affinity", Header(loop, "x-switchyard-routing"));
+        using var explain = JsonDocument.Parse(Header(loop, "x-switchyard-explain")!);
+        Assert.Equal("the last turn is a tool result", explain.RootElement.GetProperty("explanation").GetProperty("router_skipped").GetString());
+        using var dd = JsonDocument.Parse(await decided.Content.ReadAsByteArrayAsync());
+        Assert.Equal("coding", dd.RootElement.GetProperty("route").GetString());
+        Assert.True(dd.RootElement.GetProperty("pinned").GetBoolean());
+        Assert.StartsWith("implicit:", dd.RootElement.GetProperty("session_id").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, env.Router.RequestCount);
+        Assert.Equal(0, env.Poet.RequestCount);
+    }
 }

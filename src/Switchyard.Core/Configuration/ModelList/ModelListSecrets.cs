@@ -29,9 +29,18 @@ internal sealed class ModelListSecrets(Func<string, string?> environment, IReadO
         }
 
         var resolved = name.Length == 0 ? null : environment(name);
+        if (resolved is null && name.Length > 0)
+        {
+            // Like $VAR in the Plano dialect: an error for serve, a warning (and a placeholder) for validate/migrate.
+            ctx.UnsetVariable(path, ConfigReadContext.LineOf(node), name, value);
+            var placeholder = ConfigLoader.Placeholder(path, value, "", name);
+            ctx.RecordEnvReference(path, ConfigReadContext.LineOf(node), "${" + name + "}", placeholder, unresolved: true);
+            return placeholder;
+        }
+
         if (resolved is null)
         {
-            ctx.Error(path, node, $"environment variable '{name}' is not set (referenced as '{value}')");
+            ctx.Error(path, node, $"'{value}' names no environment variable");
             return null;
         }
 

@@ -1,3 +1,6 @@
+using System.Text;
+using Switchyard.Core.Ir;
+
 namespace Switchyard.Core.State.Affinity;
 
 /// <summary>
@@ -59,5 +62,53 @@ public static class AffinityKeys
         }
 
         return true;
+    }
+
+    /// <summary>Prefix of session ids derived from the conversation (never sent by clients as such; Plano's spelling).</summary>
+    public const string ImplicitPrefix = "implicit:";
+
+    /// <summary>
+    /// A session id for a request without <c>X-Model-Affinity</c> (used by <c>routing.route_on_user_only</c>): a
+    /// salted FNV-1a hash of the conversation's head — every turn up to and including the first user message — which
+    /// stays the same as the conversation grows at its tail. Only the hash is kept, never prompt text. Null when there
+    /// is no user message to anchor on.
+    /// </summary>
+    public static string? ImplicitSessionId(IReadOnlyList<IrMessage> messages)
+    {
+        const ulong Prime = 0x0000_0100_0000_01b3;
+        var hash = 0xcbf2_9ce4_8422_2325UL;
+        void Feed(string text)
+        {
+            foreach (var b in Encoding.UTF8.GetBytes(text))
+            {
+                hash = (hash ^ b) * Prime;
+            }
+
+            // Field separator: ("ab", "c") and ("a", "bc") differ.
+            hash = (hash ^ 0x1f) * Prime;
+        }
+
+        Feed("switchyard-affinity-v1");
+        foreach (var message in messages)
+        {
+            Feed(message.Role.Value);
+            foreach (var part in message.Parts)
+            {
+                Feed(part switch
+                {
+                    IrTextPart t => t.Text,
+                    IrImagePart i => i.Url ?? i.Base64 ?? "",
+                    IrToolCallPart c => c.Name + c.ArgumentsJson,
+                    _ => part.GetType().Name,
+                });
+            }
+
+            if (message.Role == IrRole.User)
+            {
+                return ImplicitPrefix + hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
     }
 }

@@ -1,3 +1,4 @@
+using Switchyard.Core.Ir;
 using Switchyard.Core.State.Affinity;
 
 namespace Switchyard.Core.Tests.State.Affinity;
@@ -37,4 +38,29 @@ public class AffinityKeysTests
         Assert.False(AffinityKeys.TryBuild("abc", longPart, out _));
         Assert.True(AffinityKeys.TryBuild(maxPart, maxPart, out _));
     }
+
+    private static IrMessage Text(IrRole role, string text) => new(role, [new IrTextPart(text)]);
+
+    [Fact]
+    public void ImplicitSessionId_StableAsTheConversationGrows()
+    {
+        var turn1 = AffinityKeys.ImplicitSessionId([Text(IrRole.User, "fix the bug in main.rs")]);
+        var turn5 = AffinityKeys.ImplicitSessionId([
+            Text(IrRole.User, "fix the bug in main.rs"), Text(IrRole.Assistant, "done"),
+            Text(IrRole.User, "now add tests"), Text(IrRole.Assistant, "added"),
+        ]);
+
+        Assert.Equal(turn1, turn5);
+        Assert.Matches("^implicit:[0-9a-f]{16}$", turn1);
+    }
+
+    [Fact]
+    public void ImplicitSessionId_DifferentFirstUserMessage_DifferentSession()
+        => Assert.NotEqual(
+            AffinityKeys.ImplicitSessionId([Text(IrRole.User, "conversation A")]),
+            AffinityKeys.ImplicitSessionId([Text(IrRole.User, "conversation B")]));
+
+    [Fact]
+    public void ImplicitSessionId_NoUserMessage_Null()
+        => Assert.Null(AffinityKeys.ImplicitSessionId([Text(IrRole.Assistant, "hello")]));
 }

@@ -59,15 +59,15 @@ public class ResponsesConversationStateTests
     }
 
     [Fact]
-    public void PreviousResponseId_Unknown_Fails404()
+    public void PreviousResponseId_Unknown_Fails409LikePlano()
     {
         var codec = NewCodec(out _);
         Assert.False(codec.TryDecodeRequest(Encoding.UTF8.GetBytes("""{"model":"m","previous_response_id":"resp_nope","input":"x"}"""), out _, out var error));
 
-        Assert.Equal(404, error!.Status);
+        Assert.Equal(409, error!.Status);
         Assert.Equal("invalid_request_error", error.Type);
         Assert.Equal("previous_response_not_found", error.Code);
-        Assert.Equal("Previous response with id 'resp_nope' not found.", error.Message);
+        Assert.Contains("'resp_nope'", error.Message);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class ResponsesConversationStateTests
 
         Assert.Equal(0, store.Count);
         Assert.False(codec.TryDecodeRequest(Encoding.UTF8.GetBytes($$"""{"model":"m","previous_response_id":"{{id}}","input":"y"}"""), out _, out var error));
-        Assert.Equal(404, error!.Status);
+        Assert.Equal(409, error!.Status);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class OpenAIResponsesClientCodec : IRequestAwareClientCodec
     public IClientErrorEncoder Errors => ResponsesErrorEncoder.Instance;
 
     /// <inheritdoc />
-    /// <remarks>An unknown <c>previous_response_id</c> fails with a 404 (<c>previous_response_not_found</c>).</remarks>
+    /// <remarks>An unknown <c>previous_response_id</c> fails with a 409, as in Plano (<c>previous_response_not_found</c>).</remarks>
     public bool TryDecodeRequest(ReadOnlyMemory<byte> body, out IrRequest? request, out IrError? error)
     {
         if (!ResponsesRequestDecoder.TryDecode(body, Store, out request, out var info, out error))

@@ -70,7 +70,8 @@ internal static class ResponsesRequestDecoder
         {
             if (!store.TryGet(previousId, out var stored) || stored is null)
             {
-                error = new IrError(404, "invalid_request_error", $"Previous response with id '{previousId}' not found.") { Code = "previous_response_not_found" };
+                // 409 as in Plano (the conversation state is missing, not the endpoint); OpenAI's own code is kept.
+                error = new IrError(409, "invalid_request_error", $"Conversation state not found for previous_response_id '{previousId}' (unknown, expired or not stored).") { Code = "previous_response_not_found" };
                 return false;
             }
 
