@@ -29,6 +29,8 @@ internal sealed class JsonBodyUsageScanner(UsageTap owner)
 
     private const int BridgeStep = 256;
 
+    private static readonly SearchValues<byte> BetweenTokens = SearchValues.Create(" \t\r\n,:"u8);
+
     private enum Pending : byte { None, Usage, Model }
 
     private JsonReaderState _state = new(new JsonReaderOptions { MaxDepth = 256 });
@@ -42,6 +44,7 @@ internal sealed class JsonBodyUsageScanner(UsageTap owner)
     private int _targetDepth = -1;
     private bool _usageTaken;
     private bool _done;
+    private int _bomMatched; // bytes of a leading UTF-8 byte order mark seen so far; 3 once settled
 
     /// <summary>True after the scanner gave up (malformed JSON, oversized token).</summary>
     public bool Stopped { get; private set; }
@@ -58,6 +61,11 @@ internal sealed class JsonBodyUsageScanner(UsageTap owner)
 
         try
         {
+            if (_bomMatched < 3)
+            {
+                chunk = SkipByteOrderMark(chunk);
+            }
+
             FeedCore(chunk);
         }
         catch (JsonException)
@@ -71,6 +79,31 @@ internal sealed class JsonBodyUsageScanner(UsageTap owner)
     {
         _done = true;
         Release();
+    }
+
+    // Utf8JsonReader rejects a byte order mark, which some servers put before a JSON body; it may arrive split.
+    private ReadOnlySpan<byte> SkipByteOrderMark(ReadOnlySpan<byte> chunk)
+    {
+        ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
+        while (_bomMatched < 3 && !chunk.IsEmpty)
+        {
+            if (chunk[0] != bom[_bomMatched])
+            {
+                if (_bomMatched > 0)
+                {
+                    Stop(); // half a mark: not UTF-8 JSON
+                    return default;
+                }
+
+                _bomMatched = 3;
+                break;
+            }
+
+            _bomMatched++;
+            chunk = chunk[1..];
+        }
+
+        return chunk;
     }
 
     private void FeedCore(ReadOnlySpan<byte> chunk)
@@ -252,7 +285,7 @@ internal sealed class JsonBodyUsageScanner(UsageTap owner)
     private static int LongStringAt(ReadOnlySpan<byte> data, int stall)
     {
         var tail = data[stall..];
-        var first = tail.IndexOfAnyExcept(" \t\r\n,:"u8);
+        var first = tail.IndexOfAnyExcept(BetweenTokens);
         return first >= 0 && tail[first] == (byte)'"' && tail.Length - first >= SkipStringAfter ? stall + first : -1;
     }
 

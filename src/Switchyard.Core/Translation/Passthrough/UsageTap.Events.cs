@@ -67,7 +67,7 @@ public sealed partial class UsageTap
         }
 
         UsageReport top = default, groq = default;
-        bool hasTop = false, hasGroq = false;
+        bool hasTop = false, hasGroq = false, usageObject = false, choicesEmpty = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("usage"u8))
@@ -76,13 +76,24 @@ public sealed partial class UsageTap
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
                     top = UsageObjectReader.ReadChat(ref reader);
-                    hasTop = true;
+                    hasTop = usageObject = true;
                 }
                 else
                 {
                     hasTop |= reader.TokenType != JsonTokenType.Null;
                     reader.Skip();
                 }
+            }
+            else if (reader.ValueTextEquals("choices"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    var probe = reader; // a copy: looks one token ahead, the original skips the array
+                    choicesEmpty = probe.Read() && probe.TokenType == JsonTokenType.EndArray;
+                }
+
+                reader.Skip();
             }
             else if (reader.ValueTextEquals("x_groq"u8))
             {
@@ -118,6 +129,7 @@ public sealed partial class UsageTap
             }
         }
 
+        LastEventWasUsageOnlyChunk = usageObject && choicesEmpty;
         if (hasTop)
         {
             Merge(top);

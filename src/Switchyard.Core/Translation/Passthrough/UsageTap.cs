@@ -86,6 +86,13 @@ public sealed partial class UsageTap(UpstreamProtocol protocol) : IDisposable
     /// </summary>
     public string? Model { get; private set; }
 
+    /// <summary>
+    /// OpenAI chat: the last event given to <see cref="OnEvent"/> or <see cref="OnFrame"/> was a usage-only chunk
+    /// (a top-level <c>usage</c> object and <c>"choices": []</c>, the chunk <c>stream_options.include_usage</c> adds).
+    /// A relay that asked for usage on its own behalf hides that event from the client.
+    /// </summary>
+    public bool LastEventWasUsageOnlyChunk { get; private set; }
+
     /// <summary>True once a non-streamed body proved unreadable (malformed JSON, a token over <see cref="MaxCarryBytes"/>); usage read before that is kept.</summary>
     public bool GaveUp => _body?.Stopped ?? false;
 
@@ -96,6 +103,7 @@ public sealed partial class UsageTap(UpstreamProtocol protocol) : IDisposable
     /// </summary>
     public void OnEvent(ReadOnlySpan<byte> sseEvent)
     {
+        LastEventWasUsageOnlyChunk = false;
         if (!MayCarryUsage(sseEvent))
         {
             return;
@@ -234,6 +242,7 @@ public sealed partial class UsageTap(UpstreamProtocol protocol) : IDisposable
     /// </summary>
     public void OnFrame(in UpstreamFrame frame)
     {
+        LastEventWasUsageOnlyChunk = false;
         if (frame.IsException)
         {
             return;
@@ -349,28 +358,46 @@ public sealed partial class UsageTap(UpstreamProtocol protocol) : IDisposable
     }
 
     // The hot-path filter: a "usage" (or "usageMetadata") member whose value is not null. Anything else — most events
-    // of every protocol, and OpenAI's "usage":null on every chunk — is dismissed without parsing.
+    // of every protocol, and OpenAI's "usage":null on every chunk — is dismissed without parsing. The needle leaves out
+    // the opening quote: a needle that starts and ends with '"' makes the vectorised search stop at every quote of the
+    // JSON (measured ~25% slower); the quote is checked after a hit instead.
     private bool MayCarryUsage(ReadOnlySpan<byte> bytes)
     {
-        var marker = _protocol == UpstreamProtocol.Gemini ? "\"usageMetadata\""u8 : "\"usage\""u8;
-        var i = bytes.IndexOf(marker);
-        while (i >= 0)
+        var name = _protocol == UpstreamProtocol.Gemini ? "usageMetadata\""u8 : "usage\""u8;
+        var from = 0;
+        while (true)
         {
-            var rest = bytes[(i + marker.Length)..].TrimStart(" \t\r\n"u8);
-            if (!rest.IsEmpty && rest[0] == (byte)':')
+            var hit = bytes[from..].IndexOf(name);
+            if (hit < 0)
             {
-                rest = rest[1..].TrimStart(" \t\r\n"u8);
-                if (!rest.StartsWith("null"u8))
-                {
-                    return true;
-                }
+                return false;
             }
 
-            var next = bytes[(i + marker.Length)..].IndexOf(marker);
-            i = next < 0 ? -1 : i + marker.Length + next;
+            var at = from + hit;
+            from = at + name.Length;
+            if (at == 0 || bytes[at - 1] != (byte)'"')
+            {
+                continue;
+            }
+
+            var rest = SkipWhitespace(bytes[from..]);
+            if (!rest.IsEmpty && rest[0] == (byte)':' && !SkipWhitespace(rest[1..]).StartsWith("null"u8))
+            {
+                return true;
+            }
+        }
+    }
+
+    // A plain loop: MemoryExtensions.TrimStart with a set of four bytes measured ~100 ns a call, more than the search.
+    private static ReadOnlySpan<byte> SkipWhitespace(ReadOnlySpan<byte> bytes)
+    {
+        var i = 0;
+        while (i < bytes.Length && bytes[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
         }
 
-        return false;
+        return bytes[i..];
     }
 
     private static void SkipCurrentOrNextValue(ref Utf8JsonReader reader)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Switchyard.Core.Ir;
 using Switchyard.Core.Providers;
 using Switchyard.Core.Translation.Passthrough;
+using Switchyard.Protocols.OpenAIChat;
 using static Switchyard.Core.Tests.Translation.Passthrough.UsageTapRecordings;
 
 namespace Switchyard.Core.Tests.Translation.Passthrough;
@@ -32,6 +33,12 @@ public sealed class UsageTapGoldenTests
         foreach (var ev in RawEvents(folder, file))
         {
             tap.OnEvent(ev);
+            if (protocol == UpstreamProtocol.OpenAIChat)
+            {
+                // The usage-only chunk the relay hides: the same verdict as the relay's ChatUsage check today.
+                var usageOnly = ChatUsage.TryReadFromEvent(ev, out _, out var choicesEmpty) && choicesEmpty;
+                Assert.Equal(usageOnly, tap.LastEventWasUsageOnlyChunk);
+            }
         }
 
         if (failed)

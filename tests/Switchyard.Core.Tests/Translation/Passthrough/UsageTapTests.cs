@@ -31,6 +31,21 @@ public sealed class UsageTapTests
     }
 
     [Fact]
+    public void OnEvent_UsageOnlyChunk_FlaggedSoARelayCanHideIt()
+    {
+        using var tap = new UsageTap(UpstreamProtocol.OpenAIChat);
+        tap.OnEvent(Sse("""data: {"id":"c1","choices":[{"index":0,"delta":{"content":"x"}}],"usage":{"prompt_tokens":1,"completion_tokens":1}}"""));
+        Assert.False(tap.LastEventWasUsageOnlyChunk);
+
+        tap.OnEvent(Sse("""data: {"id":"c1","choices":[],"usage":{"prompt_tokens":2,"completion_tokens":3}}"""));
+        Assert.True(tap.LastEventWasUsageOnlyChunk);
+
+        tap.OnEvent(Sse("data: [DONE]"));
+        Assert.False(tap.LastEventWasUsageOnlyChunk);
+        Assert.Equal(new IrUsage { InputTokens = 2, OutputTokens = 3 }, tap.Usage);
+    }
+
+    [Fact]
     public void OnEvent_CrlfCommentsAndEventLines_ReadsAnthropicUsage()
     {
         using var tap = new UsageTap(UpstreamProtocol.AnthropicMessages);
@@ -289,6 +304,17 @@ public sealed class UsageTapTests
         var body = """{"output":{"message":{"role":"assistant","content":[{"text":"hi"}]}},"stopReason":"end_turn","usage":{"inputTokens":8,"outputTokens":2,"cacheReadInputTokens":4,"totalTokens":14},"metrics":{"latencyMs":1}}"""u8.ToArray();
 
         Assert.Equal(new IrUsage { InputTokens = 12, OutputTokens = 2, CachedInputTokens = 4 }, FeedBody(UpstreamProtocol.BedrockConverse, body, 5).Usage);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(64)]
+    public void OnBodyChunk_LeadingByteOrderMark_Skipped(int chunk)
+    {
+        byte[] body = [0xEF, 0xBB, 0xBF, .. """{"usage":{"prompt_tokens":1,"completion_tokens":2}}"""u8];
+
+        Assert.Equal(new IrUsage { InputTokens = 1, OutputTokens = 2 }, FeedBody(UpstreamProtocol.OpenAIChat, body, chunk).Usage);
     }
 
     [Fact]
