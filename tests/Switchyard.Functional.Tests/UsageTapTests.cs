@@ -78,4 +78,62 @@ public sealed class UsageTapTests
 
         Assert.Equal(body, up.Single().BodyText);
     }
+
+    [Theory]
+    [InlineData("/v1/chat/completions", "openai/gpt-4o-mini", false, "openai/envoy__chat-basic.0.json")]
+    [InlineData("/v1/messages", "anthropic/claude-sonnet-4-5", true, "anthropic/llmanth__test_stream_events_text.0.sse")]
+    [InlineData("/v1/responses", "openai/gpt-4o-mini", true, "openai-responses/llm__test_responses_basic_streaming.0.sse")]
+    [InlineData("/v1/responses", "openai/gpt-4o-mini", false, "openai-responses/llm__test_responses_basic_non_streaming.0.json")]
+    [InlineData("/v1/chat/completions", "anthropic/claude-sonnet-4-5", true, "anthropic/llmanth__test_stream_events_text.0.sse")]
+    public async Task EveryProtocolAndMode_UsageOfTheRecordingIsRecorded(string path, string model, bool stream, string fixture)
+    {
+        var logs = new CapturedLogs();
+        await using var up = await FakeUpstream.StartAsync(Reply.Fixture(fixture));
+        await using var gw = await TestGateway.StartAsync(Yaml.Listener() + $"""
+            model_providers:
+              - model: {model}
+                access_key: k
+                base_url: {up.BaseUrl}
+            """, logs);
+        var body = path switch
+        {
+            "/v1/messages" => $"{{\"model\":\"{model}\",\"max_tokens\":64,\"stream\":{(stream ? "true" : "false")},\"messages\":[{{\"role\":\"user\",\"content\":\"hi\"}}]}}",
+            "/v1/responses" => $"{{\"model\":\"{model}\",\"stream\":{(stream ? "true" : "false")},\"input\":\"hi\"}}",
+            _ => Yaml.Chat(model, stream),
+        };
+
+        using var response = await gw.PostAsync(path, Encoding.UTF8.GetBytes(body));
+        await ResponseAssert.OkAsync(response);
+        await response.Content.ReadAsByteArrayAsync();
+
+        var (input, output) = ExpectedUsage(Fixtures.Bytes(fixture));
+        var line = Assert.Single(logs.Messages, m => m.StartsWith("Usage for", StringComparison.Ordinal));
+        Assert.StartsWith($"Usage for {model}: input {input}, output {output},", line, StringComparison.Ordinal);
+    }
+
+    // The last input/output token counts the recording states, read plainly from its text (the oracle is the file).
+    private static (int Input, int Output) ExpectedUsage(byte[] recording)
+    {
+        var text = Encoding.UTF8.GetString(recording);
+        int Last(params string[] names)
+        {
+            var best = -1;
+            var value = 0;
+            foreach (var name in names)
+            {
+                foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, "\"" + name + "\":\\s*(\\d+)"))
+                {
+                    if (m.Index > best)
+                    {
+                        best = m.Index;
+                        value = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+
+            return value;
+        }
+
+        return (Last("prompt_tokens", "input_tokens"), Last("completion_tokens", "output_tokens"));
+    }
 }

@@ -7,7 +7,7 @@ namespace Switchyard.Core.Relay;
 /// Same protocol on both sides, not streamed: the first body chunk is read before committing (so a stall before the
 /// first byte can still fail over), then each chunk is written as it arrives, under the idle timer and the request
 /// deadline. A JSON body cannot carry an error after the fact: a cut aborts the connection so the client sees a broken
-/// response, not a short one.
+/// response, not a short one. The usage tap reads each chunk as it is relayed (no copy of the body is kept).
 /// </summary>
 internal sealed class PassthroughBodyRelay(RelayScope scope) : UpstreamRelay(scope)
 {
@@ -17,6 +17,7 @@ internal sealed class PassthroughBodyRelay(RelayScope scope) : UpstreamRelay(sco
     public override async ValueTask<PeekResult> PeekAsync()
     {
         _firstLength = await Scope.Upstream.ReadAsync(_buffer, Scope.Timers.Token).ConfigureAwait(false);
+        Tap.OnBodyChunk(_buffer.AsSpan(0, Math.Max(_firstLength, 0)));
         return _firstLength > 0 ? PeekResult.Ready : PeekResult.Empty;
     }
 
@@ -39,7 +40,13 @@ internal sealed class PassthroughBodyRelay(RelayScope scope) : UpstreamRelay(sco
                 }
 
                 (n, end) = await ReadAsync().ConfigureAwait(false);
+                if (n > 0)
+                {
+                    Tap.OnBodyChunk(_buffer.AsSpan(0, n));
+                }
             }
+
+            Tap.OnBodyEnd();
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -74,7 +81,7 @@ internal sealed class PassthroughBodyRelay(RelayScope scope) : UpstreamRelay(sco
         }
     }
 
-    public override void Dispose()
+    protected override void DisposeCore()
     {
         var buffer = Interlocked.Exchange(ref _buffer, []);
         if (buffer.Length > 0)

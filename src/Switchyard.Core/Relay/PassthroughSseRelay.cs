@@ -1,7 +1,5 @@
-using Switchyard.Core.Ir;
 using Switchyard.Core.Pipeline;
 using Switchyard.Core.Translation.Framing;
-using Switchyard.Protocols.OpenAIChat;
 using Switchyard.Protocols.Sse;
 
 namespace Switchyard.Core.Relay;
@@ -12,7 +10,9 @@ namespace Switchyard.Core.Relay;
 /// (they do not commit) and forwarded with it, so the client still gets the upstream's bytes exactly. The relay notes
 /// whether the stream ended properly — OpenAI chat: <c>data: [DONE]</c> or a <c>finish_reason</c>; Anthropic:
 /// <c>message_stop</c>; Responses: <c>response.completed</c>/<c>.incomplete</c>/<c>.failed</c>; an <c>error</c> event
-/// also ends it — so a cut stream is closed with an error event instead of looking complete.
+/// also ends it — so a cut stream is closed with an error event instead of looking complete. The usage tap reads
+/// every event (chat usage chunk, Anthropic <c>message_start</c>/<c>message_delta</c>, Responses
+/// <c>response.completed</c>); a usage chunk the gateway asked for on the client's behalf is not shown to it.
 /// </summary>
 internal sealed class PassthroughSseRelay : UpstreamRelay
 {
@@ -141,25 +141,14 @@ internal sealed class PassthroughSseRelay : UpstreamRelay
     // gateway asked for on its own behalf).
     private bool Inspect(ReadOnlySpan<byte> ev)
     {
+        Tap.OnEvent(ev);
         if (_protocol != ClientProtocol.OpenAIChat)
         {
             _sawEnd |= IsTerminalEvent(EventType(ev), _protocol);
             return false;
         }
 
-        var hide = false;
-        if (ChatUsage.TryReadFromEvent(ev, out var usage, out var choicesEmpty))
-        {
-            Usage = new IrUsage
-            {
-                InputTokens = usage.PromptTokens,
-                OutputTokens = usage.CompletionTokens,
-                CachedInputTokens = usage.CachedTokens,
-                ReasoningTokens = usage.ReasoningTokens,
-            };
-            hide = _hideUsageChunk && choicesEmpty;
-        }
-
+        var hide = _hideUsageChunk && Tap.LastEventWasUsageOnlyChunk;
         if (!_sawEnd && (SseEventScanner.IsDoneEvent(ev) || HasFinishReason(ev)))
         {
             _sawEnd = true;
@@ -226,5 +215,5 @@ internal sealed class PassthroughSseRelay : UpstreamRelay
         return !rest.IsEmpty && rest[0] == (byte)'"';
     }
 
-    public override void Dispose() => _buffer.Dispose();
+    protected override void DisposeCore() => _buffer.Dispose();
 }

@@ -59,7 +59,7 @@ internal sealed class TranslatingBodyRelay(RelayScope scope) : UpstreamRelay(sco
         }
     }
 
-    public override void Dispose()
+    protected override void DisposeCore()
     {
     }
 }

@@ -37,6 +37,7 @@ internal sealed class TranslatingStreamRelay : UpstreamRelay
                 return PeekResult.Empty;
             }
 
+            Tap.OnFrame(frame.Value);
             _decoder.Decode(frame.Value, _events);
         }
 
@@ -113,11 +114,6 @@ internal sealed class TranslatingStreamRelay : UpstreamRelay
                     break;
                 }
 
-                if (ev is IrUsageUpdate update)
-                {
-                    Usage = Usage is null ? update.Usage : Usage.Merge(update.Usage);
-                }
-
                 encoder.Encode(ev, output);
             }
 
@@ -167,6 +163,7 @@ internal sealed class TranslatingStreamRelay : UpstreamRelay
                 return RelayEnd.UpstreamCut;
             }
 
+            Tap.OnFrame(frame.Value);
             _decoder.Decode(frame.Value, _events);
         }
     }
@@ -178,5 +175,5 @@ internal sealed class TranslatingStreamRelay : UpstreamRelay
         return !(result.IsCanceled || result.IsCompleted);
     }
 
-    public override void Dispose() => _frames.Dispose();
+    protected override void DisposeCore() => _frames.Dispose();
 }

@@ -59,10 +59,19 @@ public sealed class RelayScope
 /// </summary>
 public abstract class UpstreamRelay(RelayScope scope) : IDisposable
 {
+    private IrUsage? _decodedUsage;
+
     protected RelayScope Scope { get; } = scope;
 
-    /// <summary>Token usage seen in the answer, or null.</summary>
-    public IrUsage? Usage { get; protected set; }
+    /// <summary>The usage tap: reads usage from every event or body chunk as it is relayed (all protocols, both modes).</summary>
+    protected Translation.Passthrough.UsageTap Tap { get; } = new(scope.Call.Protocol);
+
+    /// <summary>Token usage seen in the answer (the tap's, or a decoded answer's), or null.</summary>
+    public IrUsage? Usage
+    {
+        get => Tap.Usage ?? _decodedUsage;
+        protected set => _decodedUsage = value;
+    }
 
     /// <summary>Reads up to the commit point.</summary>
     public abstract ValueTask<PeekResult> PeekAsync();
@@ -70,7 +79,14 @@ public abstract class UpstreamRelay(RelayScope scope) : IDisposable
     /// <summary>Commits (status and headers) and relays the rest; returns how it ended.</summary>
     public abstract ValueTask<RelayEnd> RelayAsync();
 
-    public abstract void Dispose();
+    public void Dispose()
+    {
+        Tap.Dispose();
+        DisposeCore();
+    }
+
+    /// <summary>Returns the implementation's buffers.</summary>
+    protected abstract void DisposeCore();
 
     /// <summary>Creates the relay for an attempt's upstream answer.</summary>
     public static UpstreamRelay For(RelayScope scope)
