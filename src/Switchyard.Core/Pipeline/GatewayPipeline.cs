@@ -88,9 +88,9 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
                 return (null, null);
         }
 
-        if (!RequestEnvelope.TryScan(body, out var envelope, out var parseError))
+        if (!RequestEnvelope.TryScan(body, out var envelope, out var parseError, out var parseCode))
         {
-            await WriteErrorAsync(context, errors, 400, parseError!, "invalid_request_error", "invalid_json").ConfigureAwait(false);
+            await WriteErrorAsync(context, errors, 400, parseError!, "invalid_request_error", parseCode!).ConfigureAwait(false);
             return (null, null);
         }
 

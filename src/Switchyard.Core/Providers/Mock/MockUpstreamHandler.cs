@@ -16,6 +16,8 @@ namespace Switchyard.Core.Providers.Mock;
 /// <item><c>x-mock-status</c>: answer with this HTTP status and an OpenAI error body (e.g. 429, 503).</item>
 /// <item><c>x-mock-chunk-delay-ms</c>: gap between streamed chunks.</item>
 /// <item><c>x-mock-cut-after</c>: break the stream (connection error) after this many chunks.</item>
+/// <item><c>x-mock-throw: 1</c>: throw an unexpected exception (not an HTTP failure) instead of answering, so the
+/// gateway's last-resort error handling can be tried end to end.</item>
 /// </list>
 /// </summary>
 internal sealed class MockUpstreamHandler : HttpMessageHandler
@@ -24,6 +26,7 @@ internal sealed class MockUpstreamHandler : HttpMessageHandler
     public const string StatusHeader = "x-mock-status";
     public const string ChunkDelayHeader = "x-mock-chunk-delay-ms";
     public const string CutAfterHeader = "x-mock-cut-after";
+    public const string ThrowHeader = "x-mock-throw";
 
     private const string Fallback = "Hello from Switchyard's mock provider.";
 
@@ -35,6 +38,12 @@ internal sealed class MockUpstreamHandler : HttpMessageHandler
         if (latency > 0)
         {
             await Task.Delay(latency, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (IntHeader(request, ThrowHeader) == 1)
+        {
+            // Deliberately not an HttpRequestException: dispatch treats those as upstream failures; this is a bug stand-in.
+            throw new InvalidOperationException($"mock failure requested with {ThrowHeader}");
         }
 
         var status = IntHeader(request, StatusHeader);
