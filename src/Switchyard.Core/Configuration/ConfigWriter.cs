@@ -11,7 +11,15 @@ namespace Switchyard.Core.Configuration;
 /// References recorded at load that the writer could not place: their values are written expanded (or were not
 /// written, e.g. a dropped informational key). Callers should tell the user, as these may be secrets.
 /// </param>
-public sealed record ConfigWriteResult(string Yaml, IReadOnlyList<EnvReference> ExpandedReferences);
+public sealed record ConfigWriteResult(string Yaml, IReadOnlyList<EnvReference> ExpandedReferences)
+{
+    // The text may hold expanded secrets; it is for the output file, not for logs.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Member(nameof(Yaml), $"<{Yaml.Length} characters>", first: true).Member(nameof(ExpandedReferences), ExpandedReferences.Count);
+        return true;
+    }
+}
 
 /// <summary>
 /// Writes a <see cref="GatewayConfig"/> as a native Switchyard config (Plano v0.4 shape): listeners in list form,
