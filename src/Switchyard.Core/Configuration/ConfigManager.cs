@@ -170,6 +170,11 @@ public sealed partial class ConfigManager : IDisposable
 
             Volatile.Write(ref _current, next);
             LogReloaded(_logger, path, next.Generation, next.Catalog.Models.Count);
+            foreach (var warning in result.Warnings)
+            {
+                LogReloadWarning(_logger, warning.ToString());
+            }
+
             Raise(Reloaded, next);
             return result;
         }
@@ -229,6 +234,9 @@ public sealed partial class ConfigManager : IDisposable
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Config {Path} changed but is invalid; still serving the previous config:\n{Errors}")]
     private static partial void LogReloadRejected(ILogger logger, string path, string errors);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogReloadWarning(ILogger logger, string warning);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Reloading config {Path} failed unexpectedly; still serving the previous config")]
     private static partial void LogReloadCrashed(ILogger logger, string path, Exception exception);

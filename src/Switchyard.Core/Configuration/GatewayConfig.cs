@@ -44,6 +44,9 @@ public sealed record GatewayConfig
     /// </summary>
     public IReadOnlyList<ModelGroupConfig> Groups { get; init; } = [];
 
+    /// <summary>Top-level <c>cors</c>: which browser origins may call the gateway (none by default).</summary>
+    public CorsSettings Cors { get; init; } = CorsSettings.Disabled;
+
     /// <summary>
     /// Sections kept as JSON: those used by later features (<c>tracing</c>, <c>ratelimits</c>, <c>state_storage</c>,
     /// shape-validated), Plano's agent/prompt sections, and under <c>overrides</c> / <c>routing</c> only the Plano keys
