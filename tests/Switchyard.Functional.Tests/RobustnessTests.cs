@@ -113,6 +113,27 @@ public sealed class RobustnessTests
         await ResponseAssert.OkAsync(ok);
     }
 
+    [Theory]
+    [InlineData("/v1/chat/completions")]
+    [InlineData("/v1/messages")]
+    public async Task Stream_ExceptionAfterTheAnswerStarted_ConnectionAbortedNotEndedCleanlyAndLogged(string path)
+    {
+        var logs = new CapturedLogs();
+        await using var gw = await TestGateway.StartAsync(Config, logs);
+        var body = """{"model":"mock/echo","max_tokens":50,"stream":true,"messages":[{"role":"user","content":"one two three four five"}]}""";
+
+        using var response = await gw.PostAsync(path, Encoding.UTF8.GetBytes(body), [("x-mock-throw-after", "2")], HttpCompletionOption.ResponseHeadersRead);
+
+        // The status was sent before the failure; what must not happen is a body that ends as if it were whole.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var cts = new CancellationTokenSource(TestGateway.WaitLimit);
+        var cut = await Record.ExceptionAsync(() => response.Content.ReadAsStringAsync(cts.Token));
+        Assert.True(cut is HttpRequestException or IOException, "expected the body to break off, got: " + (cut?.ToString() ?? "a complete body"));
+        Assert.Contains(logs.Entries, e => e.Contains("Unhandled exception in POST " + path, StringComparison.Ordinal)
+            && e.Contains("response started: True", StringComparison.Ordinal)
+            && e.Contains("x-mock-throw-after", StringComparison.Ordinal));
+    }
+
     private static (string Type, string Message) ReadAnthropicError(string json)
     {
         using var doc = JsonDocument.Parse(json);

@@ -18,6 +18,8 @@ namespace Switchyard.Core.Providers.Mock;
 /// <item><c>x-mock-cut-after</c>: break the stream (connection error) after this many chunks.</item>
 /// <item><c>x-mock-throw: 1</c>: throw an unexpected exception (not an HTTP failure) instead of answering, so the
 /// gateway's last-resort error handling can be tried end to end.</item>
+/// <item><c>x-mock-throw-after</c>: in a stream, throw an unexpected exception after this many chunks (after the
+/// gateway has started answering).</item>
 /// </list>
 /// </summary>
 internal sealed class MockUpstreamHandler : HttpMessageHandler
@@ -27,6 +29,7 @@ internal sealed class MockUpstreamHandler : HttpMessageHandler
     public const string ChunkDelayHeader = "x-mock-chunk-delay-ms";
     public const string CutAfterHeader = "x-mock-cut-after";
     public const string ThrowHeader = "x-mock-throw";
+    public const string ThrowAfterHeader = "x-mock-throw-after";
 
     private const string Fallback = "Hello from Switchyard's mock provider.";
 
@@ -63,7 +66,8 @@ internal sealed class MockUpstreamHandler : HttpMessageHandler
         if (stream)
         {
             var chunks = BuildChunks(id, model, text, promptTokens, completionTokens, includeUsage);
-            content = new MockSseContent(chunks, IntHeader(request, ChunkDelayHeader), request.Headers.Contains(CutAfterHeader) ? IntHeader(request, CutAfterHeader) : -1);
+            content = new MockSseContent(chunks, IntHeader(request, ChunkDelayHeader), request.Headers.Contains(CutAfterHeader) ? IntHeader(request, CutAfterHeader) : -1,
+                request.Headers.Contains(ThrowAfterHeader) ? IntHeader(request, ThrowAfterHeader) : -1);
             content.Headers.ContentType = new MediaTypeHeaderValue("text/event-stream");
         }
         else
