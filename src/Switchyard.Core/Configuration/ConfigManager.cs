@@ -101,7 +101,18 @@ public sealed partial class ConfigManager : IDisposable
     {
         try
         {
-            var debounce = _debounce ??= new Timer(_ => ReloadIfChanged(), null, Timeout.Infinite, Timeout.Infinite);
+            // Watcher events arrive on several threads at once: one timer is published, a losing one is disposed.
+            var debounce = Volatile.Read(ref _debounce);
+            if (debounce is null)
+            {
+                var created = new Timer(_ => ReloadIfChanged(), null, Timeout.Infinite, Timeout.Infinite);
+                debounce = Interlocked.CompareExchange(ref _debounce, created, null) ?? created;
+                if (!ReferenceEquals(debounce, created))
+                {
+                    created.Dispose();
+                }
+            }
+
             debounce.Change(TimeSpan.FromMilliseconds(150), Timeout.InfiniteTimeSpan);
         }
         catch (ObjectDisposedException)
@@ -142,12 +153,12 @@ public sealed partial class ConfigManager : IDisposable
     {
         lock (_reloadLock)
         {
-            _lastHash = HashFile() ?? _lastHash;
             var path = _path ?? "config";
             ConfigLoadResult result;
             RuntimeSnapshot? next = null;
             try
             {
+                _lastHash = HashFile() ?? _lastHash;
                 result = _load();
                 if (result.Config is not null)
                 {
