@@ -280,4 +280,24 @@ public sealed class DispatchFailureTests
         Assert.Equal(1, after.Endpoints.For(after.Config.Providers[0]).Snapshot().Successes);
         Assert.NotSame(backupState, after.Endpoints.For(after.Config.Providers[1]));
     }
+
+    [Fact]
+    public async Task Chat_UpstreamErrorQuotingTheGatewaysKey_RelayedWithTheKeyReplaced()
+    {
+        await using var primary = await FakeUpstream.StartAsync(Reply.Json(400,
+            "{\"error\":{\"message\":\"key sk-primary-secret-0001 may not use this model\",\"type\":\"invalid_request_error\"}}"));
+        await using var gw = await TestGateway.StartAsync(Yaml.Listener() + $"""
+            model_providers:
+              - model: openai/gpt-4o-mini
+                access_key: sk-primary-secret-0001
+                base_url: {primary.BaseUrl}
+            """);
+
+        using var response = await gw.PostChatAsync(Yaml.Chat("openai/gpt-4o-mini"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("sk-primary-secret-0001", text, StringComparison.Ordinal);
+        Assert.Contains("may not use this model", text, StringComparison.Ordinal);
+    }
 }

@@ -4,7 +4,7 @@ using Switchyard.Functional.Tests.Infrastructure;
 
 namespace Switchyard.Functional.Tests;
 
-/// <summary><c>/v1/models</c>, health probes and CORS.</summary>
+/// <summary><c>/v1/models</c> and health probes (CORS: <see cref="CorsTests"/>).</summary>
 public sealed class EndpointsTests
 {
     private static string Config(FakeUpstream up) => Yaml.Listener() + $"""
@@ -88,37 +88,5 @@ public sealed class EndpointsTests
         Assert.Equal("ready", doc.RootElement.GetProperty("status").GetString());
         Assert.Equal(1, doc.RootElement.GetProperty("generation").GetInt64());
         Assert.True(doc.RootElement.GetProperty("models").GetInt32() > 1);
-    }
-
-    [Fact]
-    public async Task CorsPreflight_ChatCompletions_204WithAllowHeaders()
-    {
-        await using var up = await FakeUpstream.StartAsync();
-        await using var gw = await TestGateway.StartAsync(Config(up));
-
-        using var request = new HttpRequestMessage(HttpMethod.Options, "/v1/chat/completions");
-        request.Headers.Add("Origin", "https://app.example");
-        request.Headers.Add("Access-Control-Request-Method", "POST");
-        request.Headers.Add("Access-Control-Request-Headers", "authorization, content-type");
-        using var response = await gw.Client.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.Equal("https://app.example", ResponseAssert.Header(response, "Access-Control-Allow-Origin"));
-        Assert.Contains("POST", ResponseAssert.Header(response, "Access-Control-Allow-Methods"), StringComparison.Ordinal);
-        Assert.Contains("authorization", ResponseAssert.Header(response, "Access-Control-Allow-Headers"), StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(0, up.RequestCount);
-    }
-
-    [Fact]
-    public async Task CrossOriginPost_ChatCompletions_AllowOriginAndExposedRoutingHeaders()
-    {
-        await using var up = await FakeUpstream.StartAsync();
-        await using var gw = await TestGateway.StartAsync(Config(up));
-
-        using var response = await gw.PostChatAsync(Yaml.Chat("fast"), ("Origin", "https://app.example"));
-
-        await ResponseAssert.OkAsync(response);
-        Assert.Equal("https://app.example", ResponseAssert.Header(response, "Access-Control-Allow-Origin"));
-        Assert.Contains("x-switchyard-model", ResponseAssert.Header(response, "Access-Control-Expose-Headers"), StringComparison.Ordinal);
     }
 }

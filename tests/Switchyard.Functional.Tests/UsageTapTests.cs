@@ -107,6 +107,13 @@ public sealed class UsageTapTests
         await response.Content.ReadAsByteArrayAsync();
 
         var (input, output) = ExpectedUsage(Fixtures.Bytes(fixture));
+
+        // The Record stage runs once the answer is written: the client may have read it all a moment before.
+        for (var i = 0; i < 100 && !logs.Messages.Any(m => m.StartsWith("Usage for", StringComparison.Ordinal)); i++)
+        {
+            await Task.Delay(50);
+        }
+
         var line = Assert.Single(logs.Messages, m => m.StartsWith("Usage for", StringComparison.Ordinal));
         Assert.StartsWith($"Usage for {model}: input {input}, output {output},", line, StringComparison.Ordinal);
     }

@@ -35,6 +35,17 @@ public sealed record ResolvedModel(string CanonicalName, ModelProviderConfig Ent
 
     /// <summary>The protocol used for a client speaking <paramref name="clientNative"/>.</summary>
     public UpstreamProtocol ProtocolFor(UpstreamProtocol clientNative) => Provider.ChooseProtocol(Entry, clientNative);
+
+    // Printed without the upstream URL (a base_url may carry user info or a query token); Entry redacts itself.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Member(nameof(CanonicalName), CanonicalName, first: true)
+            .Member(nameof(Entry), Entry)
+            .Member(nameof(Provider), Provider.Prefix)
+            .Member(nameof(ModelId), ModelId)
+            .Member(nameof(Group), Group?.Name);
+        return true;
+    }
 }
 
 /// <summary>How a requested model name was resolved.</summary>

@@ -11,7 +11,7 @@ public sealed partial class ConfigManager : IDisposable
 {
     private readonly Func<ConfigLoadResult> _load;
     private readonly string? _path;
-    private readonly ILogger _logger;
+    private ILogger _logger;
     private readonly TimeSpan _pollInterval;
     private readonly object _reloadLock = new();
     private RuntimeSnapshot _current;
@@ -20,13 +20,24 @@ public sealed partial class ConfigManager : IDisposable
     private Timer? _debounce;
     private byte[] _lastHash = [];
 
-    private ConfigManager(RuntimeSnapshot initial, Func<ConfigLoadResult> load, string? path, ILogger logger, TimeSpan pollInterval)
+    /// <summary>A manager over any load function (tests inject a failing one).</summary>
+    internal ConfigManager(RuntimeSnapshot initial, Func<ConfigLoadResult> load, string? path, ILogger logger, TimeSpan pollInterval)
     {
         _current = initial;
         _load = load;
         _path = path;
         _logger = logger;
         _pollInterval = pollInterval;
+    }
+
+    /// <summary>
+    /// Sends the manager's log to <paramref name="logger"/> from now on: the host's logging exists only after the
+    /// first load (listeners come from the config), so the first load logs to a boot logger and reloads log here.
+    /// </summary>
+    public void UseLogger(ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        Volatile.Write(ref _logger, logger);
     }
 
     /// <summary>The snapshot new requests use.</summary>
@@ -89,44 +100,116 @@ public sealed partial class ConfigManager : IDisposable
     // Editors write in several steps; wait for the burst to settle before reading.
     private void ScheduleReload()
     {
-        var debounce = _debounce ??= new Timer(_ => ReloadIfChanged(), null, Timeout.Infinite, Timeout.Infinite);
-        debounce.Change(TimeSpan.FromMilliseconds(150), Timeout.InfiniteTimeSpan);
-    }
-
-    private void ReloadIfChanged()
-    {
-        // Watcher events and the poll timer can fire together; compare under the lock so one change reloads once.
-        lock (_reloadLock)
+        try
         {
-            var hash = HashFile();
-            if (hash is null || hash.AsSpan().SequenceEqual(_lastHash))
+            // Watcher events arrive on several threads at once: one timer is published, a losing one is disposed.
+            var debounce = Volatile.Read(ref _debounce);
+            if (debounce is null)
             {
-                return;
+                var created = new Timer(_ => ReloadIfChanged(), null, Timeout.Infinite, Timeout.Infinite);
+                debounce = Interlocked.CompareExchange(ref _debounce, created, null) ?? created;
+                if (!ReferenceEquals(debounce, created))
+                {
+                    created.Dispose();
+                }
             }
 
-            Reload();
+            debounce.Change(TimeSpan.FromMilliseconds(150), Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // A watcher event racing Dispose: nothing left to reload.
         }
     }
 
-    /// <summary>Reloads now (also on SIGHUP). Returns the load result.</summary>
+    // Runs on timer threads, where an escaping exception would end the process.
+    private void ReloadIfChanged()
+    {
+        try
+        {
+            // Watcher events and the poll timer can fire together; compare under the lock so one change reloads once.
+            lock (_reloadLock)
+            {
+                var hash = HashFile();
+                if (hash is null || hash.AsSpan().SequenceEqual(_lastHash))
+                {
+                    return;
+                }
+
+                Reload();
+            }
+        }
+        catch (Exception ex)
+        {
+            LogReloadCrashed(_logger, _path ?? "config", ex);
+        }
+    }
+
+    /// <summary>
+    /// Reloads now (also on SIGHUP). Returns the load result. Never throws: a failure of any kind, expected (invalid
+    /// config) or not (a bug while loading or building the snapshot), is reported through the log and
+    /// <see cref="ReloadFailed"/>, and the old snapshot keeps serving.
+    /// </summary>
     public ConfigLoadResult Reload()
     {
         lock (_reloadLock)
         {
-            _lastHash = HashFile() ?? _lastHash;
-            var result = _load();
-            if (result.Config is null)
+            var path = _path ?? "config";
+            ConfigLoadResult result;
+            RuntimeSnapshot? next = null;
+            try
             {
-                LogReloadRejected(_logger, _path ?? "config", string.Join(Environment.NewLine, result.Errors));
-                ReloadFailed?.Invoke(result);
+                _lastHash = HashFile() ?? _lastHash;
+                result = _load();
+                if (result.Config is not null)
+                {
+                    next = RuntimeSnapshot.Build(result.Config, Current.Generation + 1, Current);
+                }
+            }
+            catch (Exception ex)
+            {
+                LogReloadCrashed(_logger, path, ex);
+                result = new ConfigLoadResult(null,
+                    [new ConfigDiagnostic(DiagnosticSeverity.Error, path, "$", 0, $"reloading failed unexpectedly ({ex.GetType().Name}); still serving the previous config")]);
+            }
+
+            if (next is null)
+            {
+                LogReloadRejected(_logger, path, string.Join(Environment.NewLine, result.Errors));
+                Raise(ReloadFailed, result);
                 return result;
             }
 
-            var next = RuntimeSnapshot.Build(result.Config, Current.Generation + 1, Current);
             Volatile.Write(ref _current, next);
-            LogReloaded(_logger, _path ?? "config", next.Generation, next.Catalog.Models.Count);
-            Reloaded?.Invoke(next);
+            LogReloaded(_logger, path, next.Generation, next.Catalog.Models.Count);
+            foreach (var warning in result.Warnings)
+            {
+                LogReloadWarning(_logger, warning.ToString());
+            }
+
+            Raise(Reloaded, next);
             return result;
+        }
+    }
+
+    // One failing subscriber must not skip the others nor escape to the reload thread.
+    private void Raise<T>(Action<T>? handlers, T value)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers.GetInvocationList())
+        {
+            try
+            {
+                ((Action<T>)handler)(value);
+            }
+            catch (Exception ex)
+            {
+                LogSubscriberFailed(_logger, _path ?? "config", ex);
+            }
         }
     }
 
@@ -163,4 +246,13 @@ public sealed partial class ConfigManager : IDisposable
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Config {Path} changed but is invalid; still serving the previous config:\n{Errors}")]
     private static partial void LogReloadRejected(ILogger logger, string path, string errors);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogReloadWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Reloading config {Path} failed unexpectedly; still serving the previous config")]
+    private static partial void LogReloadCrashed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "A handler of a config {Path} reload event failed")]
+    private static partial void LogSubscriberFailed(ILogger logger, string path, Exception exception);
 }

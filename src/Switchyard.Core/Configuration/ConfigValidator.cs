@@ -129,7 +129,7 @@ internal static class ConfigValidator
         if (e.BaseUrl is not null
             && (!Uri.TryCreate(e.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
         {
-            ctx.Error(P("base_url"), located.LineOf("base_url"), $"'{e.BaseUrl}' must be an absolute http:// or https:// URL");
+            ctx.Error(P("base_url"), located.LineOf("base_url"), $"'{Redaction.Url(e.BaseUrl)}' must be an absolute http:// or https:// URL");
         }
 
         ValidateVendorKeys(ctx, located, P);

@@ -11,12 +11,20 @@ namespace Switchyard.Core.Configuration;
 /// References recorded at load that the writer could not place: their values are written expanded (or were not
 /// written, e.g. a dropped informational key). Callers should tell the user, as these may be secrets.
 /// </param>
-public sealed record ConfigWriteResult(string Yaml, IReadOnlyList<EnvReference> ExpandedReferences);
+public sealed record ConfigWriteResult(string Yaml, IReadOnlyList<EnvReference> ExpandedReferences)
+{
+    // The text may hold expanded secrets; it is for the output file, not for logs.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Member(nameof(Yaml), $"<{Yaml.Length} characters>", first: true).Member(nameof(ExpandedReferences), ExpandedReferences.Count);
+        return true;
+    }
+}
 
 /// <summary>
 /// Writes a <see cref="GatewayConfig"/> as a native Switchyard config (Plano v0.4 shape): listeners in list form,
 /// providers with every field that is set, aliases, <c>model_groups</c>, top-level <c>routing_preferences</c> (v0.3
-/// inline preferences are already merged there), <c>overrides</c>, <c>routing</c>, <c>model_metrics_sources</c> and
+/// inline preferences are already merged there), <c>overrides</c>, <c>routing</c>, <c>model_metrics_sources</c>, <c>cors</c> and
 /// the kept sections. Values equal to their defaults are left out. Loading the text gives an equivalent config.
 /// </summary>
 /// <remarks>
@@ -63,6 +71,8 @@ public static class ConfigWriter
         {
             root.Add(MetricsSourceReader.Section, MetricsSources(y, config.MetricsSources));
         }
+
+        AddIfAny(root, CorsReader.Section, Cors(y, config.Cors));
 
         // The other kept sections, in the order they were read.
         foreach (var (key, value) in config.Sections.Where(s => s.Key is not (OverridesReader.Section or RoutingSectionReader.Section)))
@@ -404,6 +414,24 @@ public static class ConfigWriter
                 map.Add(ConfigYaml.Key(key), y.Json(ConfigReadContext.Child(section, key), value));
             }
         }
+    }
+
+    private static YamlMappingNode Cors(ConfigYaml y, CorsSettings cors)
+    {
+        var map = new YamlMappingNode();
+        if (cors.Enabled || cors.HeadersConfigured)
+        {
+            IEnumerable<string> origins = cors.AllowAnyOrigin ? ["*", .. cors.AllowedOrigins] : cors.AllowedOrigins;
+            map.Add("allowed_origins", y.FlowList(ConfigReadContext.Child(CorsReader.Section, "allowed_origins"), origins));
+        }
+
+        if (cors.HeadersConfigured)
+        {
+            IEnumerable<string> headers = cors.AllowAnyHeader ? ["*", .. cors.AllowedHeaders] : cors.AllowedHeaders;
+            map.Add("allowed_headers", y.FlowList(ConfigReadContext.Child(CorsReader.Section, "allowed_headers"), headers));
+        }
+
+        return map;
     }
 
     private static void AddIfAny(YamlMappingNode root, string key, YamlMappingNode section)

@@ -9,4 +9,13 @@ namespace Switchyard.Core.Configuration;
 /// <param name="Line">1-based line of the value.</param>
 /// <param name="Raw">The text as written, references included.</param>
 /// <param name="Expanded">The text after expansion.</param>
-public sealed record EnvReference(string Path, int Line, string Raw, string Expanded);
+public sealed record EnvReference(string Path, int Line, string Raw, string Expanded)
+{
+    // The expanded text is usually a secret (that is why it was written as a reference).
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Member(nameof(Path), Path, first: true).Member(nameof(Line), Line).Member(nameof(Raw), Raw)
+            .Member(nameof(Expanded), Redaction.Secret(Expanded));
+        return true;
+    }
+}

@@ -51,6 +51,9 @@ public sealed record GatewayConfig
     /// </summary>
     public IReadOnlyList<ModelGroupConfig> Groups { get; init; } = [];
 
+    /// <summary>Top-level <c>cors</c>: which browser origins may call the gateway (none by default).</summary>
+    public CorsSettings Cors { get; init; } = CorsSettings.Disabled;
+
     /// <summary>
     /// Sections kept as JSON: those used by later features (<c>tracing</c>, <c>ratelimits</c>, <c>state_storage</c>,
     /// shape-validated), Plano's agent/prompt sections, and under <c>overrides</c> / <c>routing</c> only the Plano keys
@@ -145,6 +148,36 @@ public sealed record ModelProviderConfig
     public int Line { get; init; }
 
     private static readonly IReadOnlyDictionary<string, string> EmptyHeaders = new Dictionary<string, string>();
+
+    // The printed form (ToString, and so any log line or exception message that shows an entry or a ResolvedModel)
+    // never shows a credential: keys and header values are redacted, URLs lose their user info and query.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Member(nameof(Name), Name, first: true)
+            .Member(nameof(Model), Model)
+            .Member(nameof(Provider), Provider)
+            .Member(nameof(ModelId), ModelId)
+            .Member(nameof(AccessKey), Redaction.Secret(AccessKey))
+            .Member(nameof(BaseUrl), Redaction.Url(BaseUrl))
+            .Member(nameof(ProviderInterface), ProviderInterface)
+            .Member(nameof(IsDefault), IsDefault)
+            .Member(nameof(PassthroughAuth), PassthroughAuth)
+            .Member(nameof(Headers), Redaction.Headers(Headers))
+            .Member(nameof(HttpHost), HttpHost)
+            .Member(nameof(Fallbacks), "[" + string.Join(", ", Fallbacks) + "]")
+            .Member(nameof(ApiVersion), ApiVersion)
+            .Member(nameof(Protocol), Protocol)
+            .Member(nameof(Region), Region)
+            .Member(nameof(AwsAccessKeyId), Redaction.Secret(AwsAccessKeyId))
+            .Member(nameof(AwsSecretAccessKey), Redaction.Secret(AwsSecretAccessKey))
+            .Member(nameof(AwsSessionToken), Redaction.Secret(AwsSessionToken))
+            .Member(nameof(Project), Project)
+            .Member(nameof(Location), Location)
+            .Member(nameof(Rpm), Rpm)
+            .Member(nameof(Tpm), Tpm)
+            .Member(nameof(Line), Line);
+        return true;
+    }
 }
 
 /// <summary>One <c>model_aliases</c> entry.</summary>

@@ -119,13 +119,13 @@ internal static class MetricsSourceReader
                 return uri;
             }
 
-            ctx.Error(path, node, $"'{text}' must be an http:// or https:// URL, a file:// URL or a file path");
+            ctx.Error(path, node, $"'{Redaction.Url(text)}' must be an http:// or https:// URL, a file:// URL or a file path");
             return null;
         }
 
         if (text.Contains("://", StringComparison.Ordinal))
         {
-            ctx.Error(path, node, $"'{text}' is not a valid URL");
+            ctx.Error(path, node, $"'{Redaction.Url(text)}' is not a valid URL");
             return null;
         }
 
@@ -147,7 +147,7 @@ internal static class MetricsSourceReader
             return uri;
         }
 
-        ctx.Error(path, node, $"'{text}' must be an absolute http:// or https:// URL (the Prometheus server)");
+        ctx.Error(path, node, $"'{Redaction.Url(text)}' must be an absolute http:// or https:// URL (the Prometheus server)");
         return null;
     }
 

@@ -19,7 +19,7 @@ internal static class PlanoConfigReader
     [
         "version", "listeners", Providers, LegacyProviders, "model_aliases", RoutePreferenceReader.Section,
         MetricsSourceReader.Section, RoutingSectionReader.Section, OverridesReader.Section, ModelGroupReader.Section,
-        .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
+        CorsReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
     ];
 
     /// <summary>The config, or null when any error was reported.</summary>
@@ -32,6 +32,7 @@ internal static class PlanoConfigReader
         (string Name, YamlNode Node, int Line)? providersNode = null;
         YamlNode? aliasesNode = null;
         YamlNode? groupsNode = null;
+        (YamlNode Node, int Line)? corsNode = null;
         var routingNodes = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
         var sections = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
 
@@ -62,6 +63,9 @@ internal static class PlanoConfigReader
                     break;
                 case ModelGroupReader.Section:
                     groupsNode = value;
+                    break;
+                case CorsReader.Section:
+                    corsNode = (value, keyLine);
                     break;
                 case RoutePreferenceReader.Section or MetricsSourceReader.Section or RoutingSectionReader.Section or OverridesReader.Section:
                     routingNodes[key] = (value, keyLine);
@@ -104,6 +108,8 @@ internal static class PlanoConfigReader
         PreferenceMigration.Merge(ctx, routes, providers, nodeLines);
         var (router, keptOverrides) = OverridesReader.Read(ctx, Routing(OverridesReader.Section).Node, Routing(OverridesReader.Section).Line);
         var (affinity, keptRouting) = RoutingSectionReader.Read(ctx, Routing(RoutingSectionReader.Section).Node, Routing(RoutingSectionReader.Section).Line);
+        var cors = CorsReader.Read(ctx, corsNode?.Node, corsNode?.Line ?? 0);
+        CorsReader.WarnIfOpen(ctx, cors, providers.ConvertAll(p => p.Value));
         var metrics = MetricsSourceReader.Read(ctx, Routing(MetricsSourceReader.Section).Node, Path.GetDirectoryName(ctx.Source) ?? "");
         Keep(sections, OverridesReader.Section, keptOverrides);
         Keep(sections, RoutingSectionReader.Section, keptRouting);
@@ -122,6 +128,7 @@ internal static class PlanoConfigReader
             HostedRouter = hostedRouter,
             Affinity = affinity,
             MetricsSources = metrics.ConvertAll(m => m.Value),
+            Cors = cors,
             Sections = sections,
         };
 

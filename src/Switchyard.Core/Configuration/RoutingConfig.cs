@@ -76,6 +76,18 @@ public sealed record AffinitySettings
     public bool RouteOnUserOnly { get; init; }
 
     public int Line { get; init; }
+
+    // A cache URL or connection string may carry a password: never printed.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Member(nameof(SessionTtl), SessionTtl, first: true)
+            .Member(nameof(MaxEntries), MaxEntries)
+            .Member(nameof(CacheType), CacheType)
+            .Member(nameof(CacheUrl), Redaction.Secret(CacheUrl))
+            .Member(nameof(TenantHeader), TenantHeader)
+            .Member(nameof(Line), Line);
+        return true;
+    }
 }
 
 /// <summary>One <c>model_metrics_sources</c> entry.</summary>
@@ -87,7 +99,16 @@ public abstract record MetricsSourceConfig(int Line)
 
 /// <summary><c>{type: cost, provider: digitalocean | models.dev, url?, refresh_interval?, model_aliases?}</c>.</summary>
 public sealed record CostSourceConfig(CostSourceKind Kind, Uri? Url, IReadOnlyDictionary<string, string> ModelAliases, int Line)
-    : MetricsSourceConfig(Line);
+    : MetricsSourceConfig(Line)
+{
+    // Source URLs may carry tokens (user info, query): printed without them.
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        base.PrintMembers(builder);
+        builder.Member(nameof(Kind), Kind).Member(nameof(Url), Redaction.Url(Url)).Member(nameof(ModelAliases), ModelAliases.Count);
+        return true;
+    }
+}
 
 /// <summary>Latency source providers.</summary>
 public enum LatencySourceKind
@@ -104,6 +125,14 @@ public sealed record LatencySourceConfig(LatencySourceKind Kind, Uri? Url, strin
 {
     /// <summary>Half-life of the observed-TTFT decayed average (<c>half_life</c>; observed only).</summary>
     public TimeSpan? HalfLife { get; init; }
+
+    // Source URLs may carry tokens (user info, query): printed without them.
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        base.PrintMembers(builder);
+        builder.Member(nameof(Kind), Kind).Member(nameof(Url), Redaction.Url(Url)).Member(nameof(Query), Query).Member(nameof(HalfLife), HalfLife);
+        return true;
+    }
 }
 
 /// <summary>

@@ -36,9 +36,9 @@ public sealed class CountTokensHandler(ConfigManager config, UpstreamHttp http)
             return;
         }
 
-        if (!RequestEnvelope.TryScan(body.Span, out var envelope, out var parseError))
+        if (!RequestEnvelope.TryScan(body.Span, out var envelope, out var parseError, out var parseCode))
         {
-            await GatewayPipeline.WriteErrorAsync(context, errors, 400, parseError!, "invalid_request_error", "invalid_json").ConfigureAwait(false);
+            await GatewayPipeline.WriteErrorAsync(context, errors, 400, parseError!, "invalid_request_error", parseCode!).ConfigureAwait(false);
             return;
         }
 

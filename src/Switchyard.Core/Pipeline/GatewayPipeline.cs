@@ -109,9 +109,9 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
     {
         var snapshot = config.Current;
         var body = lease.Memory;
-        if (!RequestEnvelope.TryScan(body.Span, out var envelope, out var parseError))
+        if (!RequestEnvelope.TryScan(body.Span, out var envelope, out var parseError, out var parseCode))
         {
-            await WriteErrorAsync(context, errors, 400, parseError!, "invalid_request_error", "invalid_json").ConfigureAwait(false);
+            await WriteErrorAsync(context, errors, 400, parseError!, "invalid_request_error", parseCode!).ConfigureAwait(false);
             return (null, null);
         }
 

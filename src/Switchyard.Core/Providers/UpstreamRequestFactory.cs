@@ -16,6 +16,14 @@ public enum UpstreamBuildError { None, MissingCredential, MissingClientCredentia
 public sealed record UpstreamCall(HttpRequestMessage Message, UpstreamProtocol Protocol, IUpstreamCodec? Codec, CredentialOwner Owner)
 {
     public bool IsPassthrough => Codec is null;
+
+    // The message's own text lists its headers, credentials included: print only where it goes.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Message = ").Append(Message.Method).Append(' ').Append(Message.RequestUri)
+            .Append(", Protocol = ").Append(Protocol).Append(", Passthrough = ").Append(IsPassthrough).Append(", Owner = ").Append(Owner);
+        return true;
+    }
 }
 
 /// <summary>

@@ -187,7 +187,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         {
             // A bug in the gateway (a codec, a relay) before anything was sent: a clean 500 in the client's protocol.
             GatewayLog.AttemptCrashed(logger, candidate.CanonicalName, ex);
-            outcome = (AttemptKind.Failed, new AttemptFailure(500, $"the gateway failed while handling the answer from '{candidate.CanonicalName}'", "api_error", "gateway_error") { Candidate = candidate.CanonicalName, Action = FailureAction.Final });
+            outcome = (AttemptKind.Failed, new AttemptFailure(500, $"the gateway failed while handling the answer from '{candidate.CanonicalName}'", "server_error", "internal_error") { Candidate = candidate.CanonicalName, Action = FailureAction.Final });
             return outcome;
         }
         catch (Exception ex)
@@ -196,7 +196,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             GatewayLog.AttemptCrashed(logger, candidate.CanonicalName, ex);
             if (request.IsStreaming)
             {
-                await WriteQuietlyAsync(context, request.Errors.StreamErrorEvent($"the gateway failed while relaying the answer from '{candidate.CanonicalName}'", "gateway_error")).ConfigureAwait(false);
+                await WriteQuietlyAsync(context, request.Errors.StreamErrorEvent($"the gateway failed while relaying the answer from '{candidate.CanonicalName}'", "internal_error")).ConfigureAwait(false);
             }
             else
             {
@@ -305,6 +305,8 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         }
         else
         {
+            // The upstream's words reach the client and the log; a key it quotes back is the operator's, never theirs.
+            raw = call.Owner == CredentialOwner.Gateway ? SecretRedactor.RedactBody(raw, call.Message) : raw;
             var decoded = call.Codec?.DecodeError(status, raw);
             failure = new AttemptFailure(status, decoded is null ? $"upstream for '{candidate.CanonicalName}' answered HTTP {status}: {Excerpt(raw)}" : $"upstream for '{candidate.CanonicalName}' answered HTTP {status}: {decoded.Message}", "upstream_error", statusText)
             {
@@ -325,7 +327,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
 
     private static string Excerpt(byte[] raw)
     {
-        var text = System.Text.Encoding.UTF8.GetString(raw, 0, Math.Min(raw.Length, 300)).ReplaceLineEndings(" ").Trim();
+        var text = SecretRedactor.Redact(raw.AsSpan(0, Math.Min(raw.Length, 300)), sent: null).Trim();
         return text.Length == 0 ? "(no body)" : text;
     }
 

@@ -32,31 +32,36 @@ public sealed record RoutingInput(
 public sealed class RoutingService(IRouterModel router, ISelectionFigures figures, TimeProvider time)
 {
     private readonly Lock _affinityLock = new();
-    private (AffinitySettings Settings, IAffinityStore Store)? _affinity;
+
+    // Settings and store are published together as one immutable object, swapped by a single reference write, so a
+    // lock-free reader never pairs one reload's settings with another's store (a struct of two references can tear).
+    private AffinityHolder? _affinity;
 
     /// <summary>The affinity store for the given settings; replaced (pins dropped) only when the settings change on reload.</summary>
     public IAffinityStore AffinityStore(AffinitySettings settings)
     {
-        var current = _affinity;
-        if (current is { } c && (ReferenceEquals(c.Settings, settings) || c.Settings == settings))
+        var current = Volatile.Read(ref _affinity);
+        if (current is not null && (ReferenceEquals(current.Settings, settings) || current.Settings == settings))
         {
-            return c.Store;
+            return current.Store;
         }
 
         lock (_affinityLock)
         {
             current = _affinity;
-            if (current is { } again && again.Settings == settings)
+            if (current is not null && current.Settings == settings)
             {
-                return again.Store;
+                return current.Store;
             }
 
             // The Redis backend arrives with the shared-state issue; until then every cache type is held in memory.
             var store = new InMemoryAffinityStore(time, settings.SessionTtl, settings.MaxEntries);
-            _affinity = (settings, store);
+            Volatile.Write(ref _affinity, new AffinityHolder(settings, store));
             return store;
         }
     }
+
+    private sealed record AffinityHolder(AffinitySettings Settings, IAffinityStore Store);
 
     /// <summary>
     /// True when a request can skip preference routing altogether (no inline preferences, and no configured ones or a

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Switchyard.Protocols.OpenAIChat;
 
@@ -38,9 +40,34 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
     /// (the whole body is validated, so a truncated upload is caught here, not upstream).
     /// </summary>
     public static bool TryScan(ReadOnlySpan<byte> body, out RequestEnvelope envelope, out string? error)
+        => TryScan(body, out envelope, out error, out _);
+
+    /// <summary>Error code for a body that is not UTF-8 (clients get it with a 400 invalid_request_error).</summary>
+    public const string InvalidUtf8Code = "invalid_utf8";
+
+    /// <summary>Error code for a body that is not a well-formed JSON object.</summary>
+    public const string InvalidJsonCode = "invalid_json";
+
+    /// <summary>
+    /// As <see cref="TryScan(ReadOnlySpan{byte}, out RequestEnvelope, out string?)"/>, also giving the error code:
+    /// <see cref="InvalidUtf8Code"/> or <see cref="InvalidJsonCode"/>.
+    /// </summary>
+    public static bool TryScan(ReadOnlySpan<byte> body, out RequestEnvelope envelope, out string? error, out string? errorCode)
     {
         envelope = default;
         error = null;
+        errorCode = null;
+
+        // The JSON reader checks structure but not the bytes inside skipped strings, and every later reader (codecs,
+        // the mock, upstreams) would fail on them in its own way; one vectorised pass here makes bad bytes a 400.
+        if (!Utf8.IsValid(body))
+        {
+            error = $"the request body is not valid UTF-8 (first invalid byte at offset {FirstInvalidUtf8(body)})";
+            errorCode = InvalidUtf8Code;
+            return false;
+        }
+
+        errorCode = InvalidJsonCode;
         string? model = null;
         int modelStart = -1, modelLength = 0, objectStart = -1;
         var stream = false;
@@ -138,6 +165,7 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
             return false;
         }
 
+        errorCode = null;
         envelope = new RequestEnvelope(model, modelStart, modelLength, stream, objectStart) {
             IncludeUsage = includeUsage,
             HasStreamOptions = hasStreamOptions,
@@ -146,6 +174,26 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
             RoutingPreferencesEnd = prefsEnd,
         };
         return true;
+    }
+
+    // Only on the error path: transcode in chunks until the decoder stops at the bad sequence.
+    private static long FirstInvalidUtf8(ReadOnlySpan<byte> body)
+    {
+        Span<char> scratch = stackalloc char[512];
+        long offset = 0;
+        while (!body.IsEmpty)
+        {
+            var status = Utf8.ToUtf16(body, scratch, out var read, out _, replaceInvalidSequences: false, isFinalBlock: true);
+            offset += read;
+            if (status != OperationStatus.DestinationTooSmall)
+            {
+                break;
+            }
+
+            body = body[read..];
+        }
+
+        return offset;
     }
 
     private static bool ReadIncludeUsage(ref Utf8JsonReader reader)

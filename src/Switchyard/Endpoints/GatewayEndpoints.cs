@@ -7,6 +7,8 @@ public static class GatewayEndpoints
 {
     public static void MapSwitchyard(this WebApplication app)
     {
+        // First, so an exception anywhere below becomes an error in the client's protocol, never an empty 500.
+        app.UseMiddleware<LastResortMiddleware>();
         app.UseMiddleware<CorsMiddleware>();
 
         var pipeline = app.Services.GetRequiredService<GatewayPipeline>();

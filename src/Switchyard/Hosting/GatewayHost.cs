@@ -114,6 +114,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         app.MapSwitchyard();
         var host = new GatewayHost(app, manager);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchyard");
+        // The boot logger is disposed below; reload reports go to the host's configured logging.
+        manager.UseLogger(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchyard.Config"));
         manager.Reloaded += s => LogSnapshot(logger, s);
         return (host, result);
     }

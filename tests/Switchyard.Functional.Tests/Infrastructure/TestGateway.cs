@@ -35,8 +35,11 @@ internal sealed class TestGateway : IAsyncDisposable
     public string ConfigPath { get; }
 
     /// <summary>Writes <paramref name="yaml"/> to a fresh temp file and starts a gateway on it.</summary>
+    /// <param name="yaml">The config.</param>
+    /// <param name="logs">Captures the gateway's log at Debug (its framework categories at Warning, as configured).</param>
+    /// <param name="traceEverything">Captures every category, framework and HttpClient included, at Trace.</param>
     /// <param name="env">Environment lookup for the config load (null = the process environment).</param>
-    public static async Task<TestGateway> StartAsync(string yaml, ILoggerProvider? logs = null, Func<string, string?>? env = null)
+    public static async Task<TestGateway> StartAsync(string yaml, ILoggerProvider? logs = null, bool traceEverything = false, Func<string, string?>? env = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "switchyard-func-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -48,7 +51,15 @@ internal sealed class TestGateway : IAsyncDisposable
             PortOverride = 0,
             ReloadPollInterval = TimeSpan.FromMilliseconds(200),
             LogLevel = logs is null ? LogLevel.Warning : LogLevel.Debug,
-            ConfigureLogging = logs is null ? null : b => b.AddProvider(logs),
+            ConfigureLogging = logs is null ? null : b =>
+            {
+                b.AddProvider(logs);
+                if (traceEverything)
+                {
+                    // A rule naming the provider wins over the host's per-category minimums.
+                    b.AddFilter<CapturedLogs>(null, LogLevel.Trace);
+                }
+            },
             Environment = env,
         });
         Assert.True(host is not null, "the test config is invalid:\n" + string.Join("\n", result.Diagnostics) + "\n---\n" + yaml);

@@ -43,7 +43,7 @@ public sealed class HostedRouterTests
     {
         await using var env = await PreferenceRoutingConfig.StartAsync();
         var logs = new CapturedLogs();
-        await using var gw = await TestGateway.StartAsync(Yaml(env), logs, HostedAt(env.Router.BaseUrl));
+        await using var gw = await TestGateway.StartAsync(Yaml(env), logs, env: HostedAt(env.Router.BaseUrl));
 
         using var response = await gw.PostChatAsync(Chat("write code to parse dates"));
 

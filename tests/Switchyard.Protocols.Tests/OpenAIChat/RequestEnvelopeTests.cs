@@ -57,4 +57,46 @@ public class RequestEnvelopeTests
         Assert.Equal(has, env.HasStreamOptions);
         Assert.Equal(include, env.IncludeUsage);
     }
+    [Theory]
+    [InlineData(new byte[] { 0xFF }, 13)] // never valid in UTF-8
+    [InlineData(new byte[] { 0xC3 }, 13)] // truncated two-byte sequence
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 }, 13)] // an encoded UTF-16 surrogate
+    public void TryScan_InvalidUtf8InsideSkippedString_FailsWithInvalidUtf8Code(byte[] bad, int offset)
+    {
+        // The bytes sit in a value the scan skips, where the JSON reader alone does not look at them.
+        var body = Encoding.UTF8.GetBytes("{\"messages\":\"").Concat(bad).Concat(Encoding.UTF8.GetBytes("\",\"model\":\"m\"}")).ToArray();
+
+        Assert.False(RequestEnvelope.TryScan(body, out _, out var error, out var code));
+        Assert.Equal(RequestEnvelope.InvalidUtf8Code, code);
+        Assert.Contains($"offset {offset}", error);
+    }
+
+    [Fact]
+    public void TryScan_InvalidUtf8PastFirstTranscodeChunk_ReportsItsOffset()
+    {
+        var text = "{\"messages\":\"" + new string('é', 700) + "\"}";
+        var body = Encoding.UTF8.GetBytes(text);
+        body[1199] = 0xFF; // a lead byte (each é is two bytes from offset 13)
+
+        Assert.False(RequestEnvelope.TryScan(body, out _, out var error, out var code));
+        Assert.Equal(RequestEnvelope.InvalidUtf8Code, code);
+        Assert.Contains("offset 1199", error);
+    }
+
+    [Fact]
+    public void TryScan_ValidMultiByteText_Succeeds()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"héllo 😀 中文\"}]}");
+
+        Assert.True(RequestEnvelope.TryScan(body, out var env, out var error, out var code), error);
+        Assert.Null(code);
+        Assert.Equal("m", env.Model);
+    }
+
+    [Fact]
+    public void TryScan_MalformedJson_FailsWithInvalidJsonCode()
+    {
+        Assert.False(RequestEnvelope.TryScan("{\"model\":"u8, out _, out _, out var code));
+        Assert.Equal(RequestEnvelope.InvalidJsonCode, code);
+    }
 }

@@ -19,7 +19,7 @@ internal sealed class MockProvider : ProviderDefinition
     /// <summary>The mock is scripted by <c>x-mock-*</c> request headers, so those reach it.</summary>
     public override void ForwardClientHeaders(IHeaderDictionary client, HttpRequestHeaders upstream)
     {
-        foreach (var name in (ReadOnlySpan<string>)[MockUpstreamHandler.LatencyHeader, MockUpstreamHandler.StatusHeader, MockUpstreamHandler.ChunkDelayHeader, MockUpstreamHandler.CutAfterHeader])
+        foreach (var name in (ReadOnlySpan<string>)[MockUpstreamHandler.LatencyHeader, MockUpstreamHandler.StatusHeader, MockUpstreamHandler.ChunkDelayHeader, MockUpstreamHandler.CutAfterHeader, MockUpstreamHandler.ThrowHeader, MockUpstreamHandler.ThrowAfterHeader])
         {
             if (client.TryGetValue(name, out var value))
             {

@@ -2,14 +2,17 @@ using System.Net;
 
 namespace Switchyard.Core.Providers.Mock;
 
-/// <summary>A streamed mock body: one SSE chunk per read, optionally paced, optionally cut with an I/O error.</summary>
-internal sealed class MockSseContent(IReadOnlyList<byte[]> chunks, int delayMs, int cutAfter) : HttpContent
+/// <summary>
+/// A streamed mock body: one SSE chunk per read, optionally paced, optionally cut with an I/O error
+/// (<paramref name="cutAfter"/>) or broken by an unexpected exception (<paramref name="throwAfter"/>, a bug stand-in).
+/// </summary>
+internal sealed class MockSseContent(IReadOnlyList<byte[]> chunks, int delayMs, int cutAfter, int throwAfter = -1) : HttpContent
 {
-    protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult<Stream>(new ChunkStream(chunks, delayMs, cutAfter));
+    protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult<Stream>(new ChunkStream(chunks, delayMs, cutAfter, throwAfter));
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
-        await using var source = new ChunkStream(chunks, delayMs, cutAfter);
+        await using var source = new ChunkStream(chunks, delayMs, cutAfter, throwAfter);
         await source.CopyToAsync(stream).ConfigureAwait(false);
     }
 
@@ -19,7 +22,7 @@ internal sealed class MockSseContent(IReadOnlyList<byte[]> chunks, int delayMs, 
         return false;
     }
 
-    private sealed class ChunkStream(IReadOnlyList<byte[]> chunks, int delayMs, int cutAfter) : Stream
+    private sealed class ChunkStream(IReadOnlyList<byte[]> chunks, int delayMs, int cutAfter, int throwAfter) : Stream
     {
         private int _index;
         private int _offset;
@@ -42,6 +45,11 @@ internal sealed class MockSseContent(IReadOnlyList<byte[]> chunks, int delayMs, 
                 if (cutAfter >= 0 && _index >= cutAfter)
                 {
                     throw new IOException($"mock stream cut after {cutAfter} chunks (x-mock-cut-after)");
+                }
+
+                if (throwAfter >= 0 && _index >= throwAfter)
+                {
+                    throw new InvalidOperationException($"mock failure after {throwAfter} chunks (x-mock-throw-after)");
                 }
 
                 if (delayMs > 0 && _index > 0)

@@ -16,6 +16,10 @@ namespace Switchyard.Core.Providers.Mock;
 /// <item><c>x-mock-status</c>: answer with this HTTP status and an OpenAI error body (e.g. 429, 503).</item>
 /// <item><c>x-mock-chunk-delay-ms</c>: gap between streamed chunks.</item>
 /// <item><c>x-mock-cut-after</c>: break the stream (connection error) after this many chunks.</item>
+/// <item><c>x-mock-throw: 1</c>: throw an unexpected exception (not an HTTP failure) instead of answering, so the
+/// gateway's last-resort error handling can be tried end to end.</item>
+/// <item><c>x-mock-throw-after</c>: in a stream, throw an unexpected exception after this many chunks (after the
+/// gateway has started answering).</item>
 /// </list>
 /// </summary>
 internal sealed class MockUpstreamHandler : HttpMessageHandler
@@ -24,6 +28,8 @@ internal sealed class MockUpstreamHandler : HttpMessageHandler
     public const string StatusHeader = "x-mock-status";
     public const string ChunkDelayHeader = "x-mock-chunk-delay-ms";
     public const string CutAfterHeader = "x-mock-cut-after";
+    public const string ThrowHeader = "x-mock-throw";
+    public const string ThrowAfterHeader = "x-mock-throw-after";
 
     private const string Fallback = "Hello from Switchyard's mock provider.";
 
@@ -35,6 +41,12 @@ internal sealed class MockUpstreamHandler : HttpMessageHandler
         if (latency > 0)
         {
             await Task.Delay(latency, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (IntHeader(request, ThrowHeader) == 1)
+        {
+            // Deliberately not an HttpRequestException: dispatch treats those as upstream failures; this is a bug stand-in.
+            throw new InvalidOperationException($"mock failure requested with {ThrowHeader}");
         }
 
         var status = IntHeader(request, StatusHeader);
@@ -54,7 +66,8 @@ internal sealed class MockUpstreamHandler : HttpMessageHandler
         if (stream)
         {
             var chunks = BuildChunks(id, model, text, promptTokens, completionTokens, includeUsage);
-            content = new MockSseContent(chunks, IntHeader(request, ChunkDelayHeader), request.Headers.Contains(CutAfterHeader) ? IntHeader(request, CutAfterHeader) : -1);
+            content = new MockSseContent(chunks, IntHeader(request, ChunkDelayHeader), request.Headers.Contains(CutAfterHeader) ? IntHeader(request, CutAfterHeader) : -1,
+                request.Headers.Contains(ThrowAfterHeader) ? IntHeader(request, ThrowAfterHeader) : -1);
             content.Headers.ContentType = new MediaTypeHeaderValue("text/event-stream");
         }
         else
