@@ -34,6 +34,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IDisposable? _sighup;
+    private readonly IDisposable? _allocReport = AllocationReport.RegisterIfEnabled();
 
     private GatewayHost(WebApplication app, ConfigManager config)
     {
@@ -171,6 +172,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _sighup?.Dispose();
+        _allocReport?.Dispose();
+        AllocationReport.Print("stop");
         Config.Dispose();
         await _app.DisposeAsync().ConfigureAwait(false);
     }
