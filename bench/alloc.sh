@@ -8,7 +8,7 @@
 #   AOT=1 bench/alloc.sh                 # the NativeAOT binary instead
 #   KINDS="chat stream msgs msgs-stream" bench/alloc.sh
 # Knobs: DURATION [5] s per window, WARMUP [5] s per kind, REPEAT [3], CONNS [8], SKIP_PUBLISH=1 (reuse the
-# last build), GC_ENV [DOTNET_GCgen0size=0x400000] (GC_ENV= runs with the runtime's default gen0 budget).
+# last build), GC_ENV [DOTNET_GCgen0size=400000] (GC_ENV= runs with the runtime's default gen0 budget).
 # Ports are picked free by the OS; everything is on 127.0.0.1. Needs ../shared/bench (setup.sh installs nginx +
 # echo module, wrk, jq). Results: bench/results/alloc-<timestamp>/ (alloc.txt, logs).
 set -euo pipefail
@@ -18,7 +18,7 @@ HARNESS=$ROOT/../shared/bench
 "$HARNESS/setup.sh" >/dev/null
 : "${AOT:=0}" "${DURATION:=5}" "${WARMUP:=5}" "${REPEAT:=3}" "${CONNS:=8}" "${SKIP_PUBLISH:=0}"
 : "${KINDS:=chat stream}" "${GW_CPUS:=0}" "${LOAD_CPUS:=1}"
-GC_ENV=${GC_ENV-DOTNET_GCgen0size=0x400000}
+GC_ENV=${GC_ENV-DOTNET_GCgen0size=400000}
 RUN=$ROOT/bench/results/alloc-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$RUN"
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

@@ -23,10 +23,12 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 # In the checkout, not in ../shared (read-only for CI, and the results belong to the commit measured).
 export RESULTS_DIR=${RESULTS_DIR:-$ROOT/bench/results/$STAMP}
 
-# Workstation non-concurrent GC (baked into both builds from Switchyard.csproj) with a small gen0 budget keeps
-# the resident set small. GCgen0size has no runtimeconfig/MSBuild knob: both the JIT runtime and NativeAOT read
-# it from the environment only (DOTNET_GCgen0size; checked for AOT in docs/performance.md).
-GC_ENV="DOTNET_GCgen0size=0x400000"
+# Workstation non-concurrent GC (baked into both builds from Switchyard.csproj) with a small gen0 budget (4 MiB)
+# keeps the resident set small. GCgen0size has no runtimeconfig/MSBuild knob: both runtimes read it from the
+# environment only, as hex. Write it WITHOUT 0x: NativeAOT ignores "0x400000" (its config reader takes bare hex
+# digits only) while the JIT runtime takes both forms (checked with bench/alloc.sh's gen0 counts; see
+# docs/performance.md).
+GC_ENV="DOTNET_GCgen0size=400000"
 AOT_OUT=$ROOT/artifacts/bench-aot
 JIT_OUT=$ROOT/artifacts/bench-publish
 AOT_CMD="env $GC_ENV $AOT_OUT/switchyard serve --config {config} --port {port}"
