@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: build (warnings are errors), the .NET unit + functional suites, and the e2e suite with the
-# official npm SDKs. Prints one summary line "N passed, N failed" and exits non-zero on any failure.
-# Needs: .NET 10 SDK, Node 20 + npm, ../shared beside the repo (recorded fixtures).
+# Runs every test: build (warnings are errors), the .NET unit + functional suites, the e2e suite with the
+# official npm SDKs, and the NativeAOT publish (warnings are errors) with a smoke test of the binary
+# (scripts/aot-smoke.sh). Prints one summary line "N passed, N failed" and exits non-zero on any failure.
+# Needs: .NET 10 SDK, Node 20 + npm, clang or gcc + objcopy, curl, ../shared beside the repo (recorded fixtures).
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -53,6 +54,36 @@ if [[ -z $p || -z $f ]]; then
 else
   passed=$((passed + p)); failed=$((failed + f))
   [[ $rc -ne 0 || $f -ne 0 ]] && status=1
+fi
+
+echo "== NativeAOT publish (warnings are errors) + smoke test of the binary"
+# The shipped artifact. TreatWarningsAsErrors also makes the trim/AOT analysers' IL2xxx/IL3xxx warnings errors,
+# both the compile-time ones and ILC's own (IlcTreatWarningsAsErrors defaults to it); -warnaserror covers any
+# other MSBuild warning. Needs a C toolchain (clang or gcc) and objcopy: .ci/run installs them when missing.
+case $(uname -m) in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
+AOT_OUT=$ROOT/artifacts/aot
+rm -rf "$AOT_OUT"
+t0=$SECONDS
+timeout 1200 dotnet publish src/Switchyard -c Release -r "$rid" -p:PublishAot=true -p:TreatWarningsAsErrors=true \
+  -warnaserror -o "$AOT_OUT" -nologo >"$LOG/aot-publish.txt" 2>&1
+rc=$?
+grep -E " (error|warning) " "$LOG/aot-publish.txt" | sort -u | head -30
+if [[ $rc -ne 0 || ! -x $AOT_OUT/switchyard ]]; then
+  tail -20 "$LOG/aot-publish.txt"
+  echo "FAIL aot publish (rc=$rc, $((SECONDS - t0)) s)"; failed=$((failed + 1)); status=1
+else
+  echo "PASS aot publish ($rid, $(($(stat -c %s "$AOT_OUT/switchyard") / 1048576)) MiB, $((SECONDS - t0)) s)"; passed=$((passed + 1))
+  timeout 600 bash scripts/aot-smoke.sh "$AOT_OUT/switchyard" >"$LOG/aot-smoke.txt" 2>&1
+  rc=$?
+  cat "$LOG/aot-smoke.txt"
+  line=$(grep -E "^aot-smoke: [0-9]+ passed, [0-9]+ failed" "$LOG/aot-smoke.txt" | tail -1)
+  if [[ -z $line ]]; then
+    echo "aot-smoke: no summary (rc=$rc)" >&2; failed=$((failed + 1)); status=1
+  else
+    p=$(sed -E 's/^aot-smoke: ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+    passed=$((passed + p)); failed=$((failed + f))
+    [[ $rc -ne 0 || $f -ne 0 ]] && status=1
+  fi
 fi
 
 echo

@@ -35,6 +35,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IDisposable? _sighup;
+    private readonly IDisposable? _allocReport = AllocationReport.RegisterIfEnabled();
 
     private GatewayHost(WebApplication app, ConfigManager config)
     {
@@ -180,6 +181,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _sighup?.Dispose();
+        _allocReport?.Dispose();
+        AllocationReport.Print("stop");
         Config.Dispose();
         await _app.DisposeAsync().ConfigureAwait(false);
     }

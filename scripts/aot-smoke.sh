@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Smoke test of the shipped artifact, the NativeAOT binary (scripts/test.sh runs it after publishing):
+#   bash scripts/aot-smoke.sh [BINARY]       # default: artifacts/aot/switchyard
+# Starts `switchyard serve` on the built-in quickstart (mock provider, no keys) on a port the OS picks
+# (--port 0; the port is read from the "listening on" log line), then checks /healthz, a non-streamed and a
+# streamed chat completion, an Anthropic /v1/messages call and `validate examples/plano-v04.yaml`, and stops the
+# server. Prints "PASS name" / "FAIL name: why" per check and "aot-smoke: N passed, N failed"; exits 1 on any
+# failure. Every wait is bounded; the server is stopped by PID on exit.
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=${1:-$ROOT/artifacts/aot/switchyard}
+passed=0; failed=0
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+finish() { echo "aot-smoke: $passed passed, $failed failed"; [[ $failed -eq 0 ]]; exit $?; }
+
+[[ -x $BIN ]] || { fail "binary" "$BIN not found or not executable"; finish; }
+command -v curl >/dev/null || { fail "tools" "curl not found"; finish; }
+
+WORK=$(mktemp -d)
+SERVER_PID=
+stop_server() {
+  [[ -n $SERVER_PID ]] || return 0
+  kill -TERM "$SERVER_PID" 2>/dev/null
+  for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$SERVER_PID" 2>/dev/null
+  wait "$SERVER_PID" 2>/dev/null
+  SERVER_PID=
+}
+trap 'stop_server; rm -rf "$WORK"' EXIT
+
+# The quickstart adds a provider for every API key in the environment; clear them so only the mock serves.
+env -u OPENAI_API_KEY -u ANTHROPIC_API_KEY -u GEMINI_API_KEY -u GROQ_API_KEY -u MISTRAL_API_KEY -u DEEPSEEK_API_KEY \
+  timeout 300 "$BIN" serve --port 0 >"$WORK/serve.log" 2>&1 </dev/null &
+SERVER_PID=$!
+
+# Wait (at most 20 s) for the listening line, then for /healthz.
+port=
+for _ in $(seq 200); do
+  port=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$WORK/serve.log" | head -1 | grep -oE '[0-9]+$')
+  [[ -n $port ]] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+  sleep 0.1
+done
+if [[ -z $port ]]; then
+  fail "serve" "no listening line (log follows)"; sed 's/^/  | /' "$WORK/serve.log" | tail -20; finish
+fi
+BASE=http://127.0.0.1:$port
+health=
+deadline=$((SECONDS + 20))
+while ((SECONDS < deadline)); do
+  health=$(curl -s -m 2 "$BASE/healthz") && [[ $health == ok* ]] && break
+  sleep 0.1
+done
+if [[ $health == ok* ]]; then pass "serve + /healthz (port $port)"; else fail "serve + /healthz" "no 'ok' from $BASE/healthz"; fi
+
+# post NAME PATH BODY [curl args...] -> sets CODE and OUT
+post() {
+  local path=$1 body=$2; shift 2
+  OUT=$(curl -s -N -m 10 -w '\n%{http_code}' -H 'content-type: application/json' "$@" -d "$body" "$BASE$path")
+  CODE=${OUT##*$'\n'}; OUT=${OUT%$'\n'*}
+}
+
+post /v1/chat/completions '{"model":"mock/echo","messages":[{"role":"user","content":"aot smoke json"}]}'
+if [[ $CODE == 200 ]] && grep -q '"object":"chat.completion"' <<<"$OUT" && grep -q '"content":"aot smoke json"' <<<"$OUT"; then
+  pass "chat completion, non-streamed"
+else
+  fail "chat completion, non-streamed" "HTTP $CODE: $(head -c 300 <<<"$OUT")"
+fi
+
+post /v1/chat/completions '{"model":"mock/echo","stream":true,"messages":[{"role":"user","content":"aot smoke stream"}]}'
+last=$(grep -E '^data: ' <<<"$OUT" | tail -1)
+if [[ $CODE == 200 ]] && grep -q '"object":"chat.completion.chunk"' <<<"$OUT" && [[ $last == 'data: [DONE]' ]]; then
+  pass "chat completion, streamed (ends with data: [DONE])"
+else
+  fail "chat completion, streamed" "HTTP $CODE, last event '$last': $(head -c 300 <<<"$OUT")"
+fi
+
+post /v1/messages '{"model":"mock/echo","max_tokens":64,"messages":[{"role":"user","content":"aot smoke anthropic"}]}' \
+  -H 'anthropic-version: 2023-06-01'
+if [[ $CODE == 200 ]] && grep -q '"type":"message"' <<<"$OUT" && grep -q '"text":"aot smoke anthropic"' <<<"$OUT"; then
+  pass "Anthropic /v1/messages"
+else
+  fail "Anthropic /v1/messages" "HTTP $CODE: $(head -c 300 <<<"$OUT")"
+fi
+
+stop_server
+# A clean stop: the process is gone and logged no unhandled exception.
+if grep -qiE 'unhandled exception|fail: ' "$WORK/serve.log"; then
+  fail "server log" "errors in the log:"; grep -iE 'unhandled exception|fail: ' "$WORK/serve.log" | head -5 | sed 's/^/  | /'
+else
+  pass "server log clean, stopped"
+fi
+
+# validate: plano-v04.yaml references $OPENAI_API_KEY, ${MISTRAL_API_KEY}, ... Until `validate` accepts unset
+# variables with a warning (in progress on another branch), an unset one is an error, so every variable the file
+# references gets a dummy value here; the check is that the AOT binary parses and validates a real config.
+vars=$(grep -oE '\$\{?[A-Za-z_][A-Za-z0-9_]*' "$ROOT/examples/plano-v04.yaml" | tr -d '${' | sort -u)
+envs=(); for v in $vars; do envs+=("$v=smoke-dummy"); done
+vout=$(env "${envs[@]}" timeout 60 "$BIN" validate "$ROOT/examples/plano-v04.yaml" 2>&1); vrc=$?
+if [[ $vrc -eq 0 ]] && grep -q ': valid' <<<"$vout"; then
+  pass "validate examples/plano-v04.yaml"
+else
+  fail "validate examples/plano-v04.yaml" "exit $vrc: $(head -c 400 <<<"$vout")"
+fi
+
+finish
