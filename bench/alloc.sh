@@ -6,7 +6,7 @@
 # the figure. Repeated REPEAT times per kind in the same process; prints every window and the median.
 #   bench/alloc.sh                       # JIT build (dotnet switchyard.dll), kinds: chat stream
 #   AOT=1 bench/alloc.sh                 # the NativeAOT binary instead
-#   KINDS="chat stream msgs msgs-stream" bench/alloc.sh
+#   KINDS="chat stream msgs msgs-stream chat-16k stream-16k" bench/alloc.sh   # *-16k: a 16 KiB conversation
 # Knobs: DURATION [5] s per window, WARMUP [5] s per kind, REPEAT [3], CONNS [8], SKIP_PUBLISH=1 (reuse the
 # last build), GC_ENV [DOTNET_GCgen0size=400000] (GC_ENV= runs with the runtime's default gen0 budget).
 # Ports are picked free by the OS; everything is on 127.0.0.1. Needs ../shared/bench (setup.sh installs nginx +
@@ -96,6 +96,26 @@ alloc_reading() {
   echo "no allocation report from pid $GPID (is SWITCHYARD_REPORT_ALLOC honoured by this build?)" >&2
   exit 1
 }
+# big_body KIND FILE: a 16 KiB multi-turn chat conversation (a realistic agent request, where copies of the body
+# dominate what a pass-through request allocates); stream-16k asks for a stream.
+big_body() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+kind, path = sys.argv[1], sys.argv[2]
+messages = [{"role": "system", "content": "You are a helpful assistant. Answer in one short sentence."}]
+turn = 0
+while len(json.dumps(messages)) < 16 * 1024:
+    turn += 1
+    messages.append({"role": "user", "content": f"Question {turn}: " + "what does an LLM gateway do with this request? " * 6})
+    messages.append({"role": "assistant", "content": f"Answer {turn}: " + "it routes, translates and fails over. " * 6})
+messages.append({"role": "user", "content": "In one sentence, what does an LLM gateway do?"})
+body = {"model": "gpt-4o-mini", "messages": messages, "temperature": 0.7, "max_tokens": 256}
+if kind == "stream-16k":
+    body["stream"] = True
+open(path, "w").write(json.dumps(body))
+PY
+}
+
 # wrk_load SECONDS BODY PATH HEADERS -> prints wrk's WRKJSON object
 wrk_load() {
   local raw
@@ -117,7 +137,8 @@ for kind in $KINDS; do
     stream)      body=$HARNESS/bodies/chat-stream.json ;;
     msgs)        body=$HARNESS/bodies/messages.json; path=/v1/messages; hdrs='anthropic-version: 2023-06-01' ;;
     msgs-stream) body=$HARNESS/bodies/messages-stream.json; path=/v1/messages; hdrs='anthropic-version: 2023-06-01' ;;
-    *) echo "unknown kind '$kind' (chat stream msgs msgs-stream)" >&2; exit 2 ;;
+    chat-16k|stream-16k) body=$RUN/$kind.json; big_body "$kind" "$body" ;;
+    *) echo "unknown kind '$kind' (chat stream msgs msgs-stream chat-16k stream-16k)" >&2; exit 2 ;;
   esac
   log "$kind: warm-up ${WARMUP}s"
   w=$(wrk_load "$WARMUP" "$body" "$path" "$hdrs")

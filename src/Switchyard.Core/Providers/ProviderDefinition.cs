@@ -97,9 +97,9 @@ public abstract class ProviderDefinition
 
     /// <summary>
     /// Authenticates the upstream request. <paramref name="credential"/> is the entry's key or the caller's own
-    /// (passthrough); request-signing vendors (Bedrock SigV4) also need the final body.
+    /// (passthrough); request-signing vendors (Bedrock SigV4) also need the final body, which only they make contiguous.
     /// </summary>
-    public virtual void Authenticate(HttpRequestMessage message, UpstreamProtocol protocol, string? credential, ReadOnlyMemory<byte> body, ModelProviderConfig entry)
+    public virtual void Authenticate(HttpRequestMessage message, UpstreamProtocol protocol, string? credential, UpstreamBody? body, ModelProviderConfig entry)
     {
         if (!string.IsNullOrEmpty(credential))
         {

@@ -81,14 +81,17 @@ public static class UpstreamRequestBuilder
         }
 
         var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = body };
-        message.Options.Set(ConnectTimeoutOption, connectTimeout);
+        if (connectTimeout != UpstreamHttp.DefaultConnectTimeout)
+        {
+            message.Options.Set(ConnectTimeoutOption, connectTimeout); // the options dictionary costs an allocation: only when needed
+        }
         var provider = target.Provider;
         if (clientHeaders is not null)
         {
             provider.ForwardClientHeaders(clientHeaders, message.Headers);
         }
 
-        provider.Authenticate(message, protocol, credential, body.Segments.Count == 1 ? body.Segments[0] : body.Contiguous(), target.Entry);
+        provider.Authenticate(message, protocol, credential, body, target.Entry);
         ApplyEntryHeaders(message, target.Entry);
         return message;
     }

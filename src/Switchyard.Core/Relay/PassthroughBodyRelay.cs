@@ -14,6 +14,7 @@ internal sealed class PassthroughBodyRelay(RelayScope scope) : UpstreamRelay(sco
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int _firstLength = -1;
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<PeekResult> PeekAsync()
     {
         _firstLength = await Scope.Upstream.ReadAsync(_buffer, Scope.Timers.Token).ConfigureAwait(false);
@@ -21,6 +22,7 @@ internal sealed class PassthroughBodyRelay(RelayScope scope) : UpstreamRelay(sco
         return _firstLength > 0 ? PeekResult.Ready : PeekResult.Empty;
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<RelayEnd> RelayAsync()
     {
         var response = Scope.Response;
@@ -61,6 +63,7 @@ internal sealed class PassthroughBodyRelay(RelayScope scope) : UpstreamRelay(sco
         return end;
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(int Read, RelayEnd End)> ReadAsync()
     {
         var timers = Scope.Timers;

@@ -28,6 +28,7 @@ internal sealed class PassthroughSseRelay : UpstreamRelay
         _hideUsageChunk = scope.Request.UsageInjected;
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<PeekResult> PeekAsync()
     {
         var scanned = 0;
@@ -63,6 +64,7 @@ internal sealed class PassthroughSseRelay : UpstreamRelay
         }
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<RelayEnd> RelayAsync()
     {
         Commit(200, Scope.Response.Content.Headers.ContentType?.ToString(), contentLength: null, copyUpstreamHeaders: true);
@@ -86,6 +88,7 @@ internal sealed class PassthroughSseRelay : UpstreamRelay
         return end;
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<RelayEnd> RelayEventsAsync(System.IO.Pipelines.PipeWriter client, CancellationToken aborted)
     {
         while (true)

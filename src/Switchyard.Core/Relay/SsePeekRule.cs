@@ -28,7 +28,45 @@ public static class SsePeekRule
     public static SseEventClass Classify(ReadOnlySpan<byte> ev, out IrError? error)
     {
         error = null;
-        if (!SseFrame.TryParse(ev, out var name, out var data) || name == "ping" || IsBlank(data.Span))
+
+        // The common case without allocating: look at the field lines only.
+        ReadOnlySpan<byte> name = default;
+        bool hasData = false, mayBeError = false;
+        var rest = ev;
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOfAny((byte)'\r', (byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? default : rest[(end + 1)..];
+            if (line.StartsWith("data"u8) && (line.Length == 4 || line[4] == (byte)':'))
+            {
+                var value = line[Math.Min(line.Length, 5)..];
+                hasData |= !value.Trim(" \t"u8).IsEmpty;
+                mayBeError |= value.IndexOf("\"error\""u8) >= 0 || value.IndexOf("\"response.failed\""u8) >= 0;
+            }
+            else if (line.StartsWith("event:"u8))
+            {
+                name = line[6..].Trim((byte)' ');
+            }
+        }
+
+        if (!hasData || name.SequenceEqual("ping"u8))
+        {
+            return SseEventClass.KeepAlive;
+        }
+
+        if (!mayBeError && !name.SequenceEqual("error"u8))
+        {
+            return SseEventClass.Data;
+        }
+
+        return ClassifyPossibleError(ev, out error);
+    }
+
+    private static SseEventClass ClassifyPossibleError(ReadOnlySpan<byte> ev, out IrError? error)
+    {
+        error = null;
+        if (!SseFrame.TryParse(ev, out var name, out var data) || IsBlank(data.Span))
         {
             return SseEventClass.KeepAlive;
         }

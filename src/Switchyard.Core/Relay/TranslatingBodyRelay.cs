@@ -14,6 +14,7 @@ internal sealed class TranslatingBodyRelay(RelayScope scope) : UpstreamRelay(sco
 {
     private byte[]? _encoded;
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<PeekResult> PeekAsync()
     {
         var body = await BoundedBody.ReadAllAsync(Scope.Upstream, Scope.MaxEventBytes, Scope.Timers.Token).ConfigureAwait(false);
@@ -44,6 +45,7 @@ internal sealed class TranslatingBodyRelay(RelayScope scope) : UpstreamRelay(sco
         return PeekResult.Ready;
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<RelayEnd> RelayAsync()
     {
         Commit(200, "application/json", _encoded!.Length, copyUpstreamHeaders: false);

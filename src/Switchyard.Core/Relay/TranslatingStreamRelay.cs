@@ -27,6 +27,7 @@ internal sealed class TranslatingStreamRelay : UpstreamRelay
         _decoder = scope.Call.Codec!.CreateStreamDecoder();
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<PeekResult> PeekAsync()
     {
         while (_events.Count == 0)
@@ -52,6 +53,7 @@ internal sealed class TranslatingStreamRelay : UpstreamRelay
         return PeekResult.Ready;
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<RelayEnd> RelayAsync()
     {
         var request = Scope.Request;
@@ -100,6 +102,7 @@ internal sealed class TranslatingStreamRelay : UpstreamRelay
         }
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<RelayEnd> PumpAsync(IClientStreamEncoder encoder, ArrayBufferWriter<byte> output, PipeWriter writer, CancellationToken aborted)
     {
         var timers = Scope.Timers;
@@ -168,6 +171,7 @@ internal sealed class TranslatingStreamRelay : UpstreamRelay
         }
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> FlushAsync(PipeWriter writer, ArrayBufferWriter<byte> output, CancellationToken aborted)
     {
         var result = await writer.WriteAsync(output.WrittenMemory, aborted).ConfigureAwait(false);

@@ -64,7 +64,7 @@ public abstract class UpstreamRelay(RelayScope scope) : IDisposable
     protected RelayScope Scope { get; } = scope;
 
     /// <summary>The usage tap: reads usage from every event or body chunk as it is relayed (all protocols, both modes).</summary>
-    protected Translation.Passthrough.UsageTap Tap { get; } = new(scope.Call.Protocol);
+    protected Translation.Passthrough.UsageTap Tap { get; } = new(scope.Call.Protocol, captureModel: false);
 
     /// <summary>Token usage seen in the answer (the tap's, or a decoded answer's), or null.</summary>
     public IrUsage? Usage
@@ -102,6 +102,7 @@ public abstract class UpstreamRelay(RelayScope scope) : IDisposable
     }
 
     /// <summary>One fill of <paramref name="buffer"/> after commit, under the idle timer (and the deadline, if armed).</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     protected async ValueTask<RelayEnd> FillAfterCommitAsync(ReadBuffer buffer)
     {
         var timers = Scope.Timers;

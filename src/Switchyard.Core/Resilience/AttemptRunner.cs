@@ -36,7 +36,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
     {
         var aborted = request.HttpContext.RequestAborted;
         var listener = request.Listener;
-        var failures = new List<AttemptFailure>(2);
+        List<AttemptFailure>? failures = null; // most requests succeed on the first attempt: no list for them
         var attempts = 0;
 
         foreach (var candidate in plan.Candidates)
@@ -46,7 +46,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
                 var (kind, failure) = await AttemptAsync(request, candidate, attempts + 1).ConfigureAwait(false);
                 if (kind == AttemptKind.Skipped)
                 {
-                    failures.Add(failure!);
+                    (failures ??= new List<AttemptFailure>(2)).Add(failure!);
                     break;
                 }
 
@@ -63,7 +63,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
                     return;
                 }
 
-                failures.Add(failure);
+                (failures ??= new List<AttemptFailure>(2)).Add(failure);
                 if (failure.Action == FailureAction.FailOver || retryNo >= listener.MaxRetries)
                 {
                     break;
@@ -86,10 +86,12 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             }
         }
 
-        await WriteFailureAsync(request, plan.Candidates[^1], FailureAggregate.Of(failures), attempts).ConfigureAwait(false);
+        await WriteFailureAsync(request, plan.Candidates[^1], FailureAggregate.Of(failures ?? []), attempts).ConfigureAwait(false);
     }
 
-    private async Task<(AttemptKind, AttemptFailure?)> AttemptAsync(GatewayRequest request, ResolvedModel candidate, int attemptNo)
+
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(AttemptKind, AttemptFailure?)> AttemptAsync(GatewayRequest request, ResolvedModel candidate, int attemptNo)
     {
         var timeouts = UpstreamTimeouts.For(request.Listener, candidate.Entry);
         var build = UpstreamRequestFactory.TryCreate(request, candidate, timeouts.Connect, out var call, out var buildError);

@@ -130,22 +130,22 @@ public class UpstreamPathTests
     {
         var anthropic = Resolve("anthropic", "claude", null, null);
         using var a = new HttpRequestMessage();
-        anthropic.Provider.Authenticate(a, UpstreamProtocol.AnthropicMessages, "sk-ant", default, anthropic.Entry);
+        anthropic.Provider.Authenticate(a, UpstreamProtocol.AnthropicMessages, "sk-ant", null, anthropic.Entry);
         Assert.Equal("sk-ant", a.Headers.GetValues("x-api-key").Single());
         Assert.Equal("2023-06-01", a.Headers.GetValues("anthropic-version").Single());
         Assert.False(a.Headers.Contains("Authorization"));
 
         var gemini = Resolve("gemini", "gemini-2.5-flash", null, null);
         using var g = new HttpRequestMessage();
-        gemini.Provider.Authenticate(g, UpstreamProtocol.Gemini, "AIza", default, gemini.Entry);
+        gemini.Provider.Authenticate(g, UpstreamProtocol.Gemini, "AIza", null, gemini.Entry);
         Assert.Equal("AIza", g.Headers.GetValues("x-goog-api-key").Single());
         using var gc = new HttpRequestMessage();
-        gemini.Provider.Authenticate(gc, UpstreamProtocol.OpenAIChat, "AIza", default, gemini.Entry);
+        gemini.Provider.Authenticate(gc, UpstreamProtocol.OpenAIChat, "AIza", null, gemini.Entry);
         Assert.Equal("Bearer AIza", gc.Headers.GetValues("Authorization").Single());
 
         var bedrock = Resolve("amazon_bedrock", "m", "https://bedrock-runtime.us-east-1.amazonaws.com", null);
         using var b = new HttpRequestMessage();
-        bedrock.Provider.Authenticate(b, UpstreamProtocol.BedrockConverse, "bedrock-api-key", default, bedrock.Entry);
+        bedrock.Provider.Authenticate(b, UpstreamProtocol.BedrockConverse, "bedrock-api-key", null, bedrock.Entry);
         Assert.Equal("Bearer bedrock-api-key", b.Headers.GetValues("Authorization").Single());
     }
 

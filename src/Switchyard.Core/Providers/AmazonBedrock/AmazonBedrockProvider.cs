@@ -42,7 +42,7 @@ internal sealed class AmazonBedrockProvider : ProviderDefinition
     public override bool HasCredential(ModelProviderConfig entry)
         => !string.IsNullOrEmpty(entry.AccessKey) || (!string.IsNullOrEmpty(entry.AwsAccessKeyId) && !string.IsNullOrEmpty(entry.AwsSecretAccessKey));
 
-    public override void Authenticate(HttpRequestMessage message, UpstreamProtocol protocol, string? credential, ReadOnlyMemory<byte> body, ModelProviderConfig entry)
+    public override void Authenticate(HttpRequestMessage message, UpstreamProtocol protocol, string? credential, UpstreamBody? body, ModelProviderConfig entry)
     {
         // A Bedrock API key (or the caller's own token) is a bearer credential; otherwise sign with SigV4.
         if (!string.IsNullOrEmpty(credential) || string.IsNullOrEmpty(entry.AwsAccessKeyId) || string.IsNullOrEmpty(entry.AwsSecretAccessKey))
@@ -52,7 +52,7 @@ internal sealed class AmazonBedrockProvider : ProviderDefinition
         }
 
         var region = RegionOf(entry) ?? throw new InvalidOperationException("validated config has no Bedrock region");
-        SigV4Signer.Sign(message, body.Span, entry.AwsAccessKeyId, entry.AwsSecretAccessKey, entry.AwsSessionToken, region, "bedrock", DateTimeOffset.UtcNow);
+        SigV4Signer.Sign(message, body is null ? default : body.Contiguous().Span, entry.AwsAccessKeyId, entry.AwsSecretAccessKey, entry.AwsSessionToken, region, "bedrock", DateTimeOffset.UtcNow);
     }
 
     /// <summary>The Bedrock runtime endpoint of a region (configs that name a region instead of a base_url).</summary>

@@ -20,7 +20,7 @@ internal sealed class AnthropicProvider : ProviderDefinition
     public override void ApplyCredential(HttpRequestHeaders headers, string credential)
         => headers.TryAddWithoutValidation("x-api-key", credential);
 
-    public override void Authenticate(HttpRequestMessage message, UpstreamProtocol protocol, string? credential, ReadOnlyMemory<byte> body, Configuration.ModelProviderConfig entry)
+    public override void Authenticate(HttpRequestMessage message, UpstreamProtocol protocol, string? credential, UpstreamBody? body, Configuration.ModelProviderConfig entry)
     {
         base.Authenticate(message, protocol, credential, body, entry);
         if (!message.Headers.Contains("anthropic-version"))

@@ -37,7 +37,7 @@ internal sealed class GeminiProvider : ProviderDefinition
     public override string BuildPath(UpstreamProtocol protocol, string pathPrefix, string modelId, bool stream, ModelProviderConfig entry)
         => protocol == UpstreamProtocol.Gemini ? GeminiPaths.Model(pathPrefix, modelId, stream) : base.BuildPath(protocol, pathPrefix, modelId, stream, entry);
 
-    public override void Authenticate(HttpRequestMessage message, UpstreamProtocol protocol, string? credential, ReadOnlyMemory<byte> body, ModelProviderConfig entry)
+    public override void Authenticate(HttpRequestMessage message, UpstreamProtocol protocol, string? credential, UpstreamBody? body, ModelProviderConfig entry)
     {
         if (string.IsNullOrEmpty(credential))
         {

@@ -35,7 +35,9 @@ namespace Switchyard.Core.Translation.Passthrough;
 /// input_tokens excludes cache reads and writes; the IR's includes them); only the first Anthropic
 /// <c>message_start</c> counts. Not thread-safe: one tap per answer, fed by one relay.</para>
 /// </remarks>
-public sealed partial class UsageTap(UpstreamProtocol protocol) : IDisposable
+/// <param name="protocol">The upstream protocol whose wire format is read.</param>
+/// <param name="captureModel">Also keep the answer's <c>model</c> (a string per answer; relays that do not need it pass false).</param>
+public sealed partial class UsageTap(UpstreamProtocol protocol, bool captureModel = true) : IDisposable
 {
     /// <summary>The longest unfinished token (or usage object) a body tap keeps across chunks before it gives up.</summary>
     public const int MaxCarryBytes = 64 * 1024;
@@ -288,7 +290,7 @@ public sealed partial class UsageTap(UpstreamProtocol protocol) : IDisposable
     /// <summary>The body scanner's carry buffer size right now (tests check it stays small).</summary>
     internal int BodyCarryCapacity => _body?.CarryCapacity ?? 0;
 
-    internal bool HasModelMember => _protocol != UpstreamProtocol.BedrockConverse;
+    internal bool HasModelMember => captureModel && _protocol != UpstreamProtocol.BedrockConverse;
 
     internal ReadOnlySpan<byte> ModelMember => _protocol == UpstreamProtocol.Gemini ? "modelVersion"u8 : "model"u8;
 
@@ -323,7 +325,7 @@ public sealed partial class UsageTap(UpstreamProtocol protocol) : IDisposable
     /// <summary>Keeps the first non-empty model name; the reader stands on its value.</summary>
     internal void OfferModel(ref Utf8JsonReader reader)
     {
-        if (Model is null && reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0)
+        if (captureModel && Model is null && reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0)
         {
             Model = reader.GetString();
         }
