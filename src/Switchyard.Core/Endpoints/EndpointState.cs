@@ -98,21 +98,23 @@ public sealed class EndpointState
         }
     }
 
-    /// <summary>Total latency of a JSON answer that completed.</summary>
-    public void RecordLatency(TimeSpan value)
-    {
-        lock (_lock)
-        {
-            _latency = double.IsNaN(_latency) ? value.TotalSeconds : (Alpha * value.TotalSeconds) + ((1 - Alpha) * _latency);
-        }
-    }
-
-    /// <summary>The attempt succeeded (committed and completed).</summary>
-    public void RecordSuccess(DateTimeOffset at, int status)
+    /// <summary>
+    /// The attempt succeeded (committed and completed); <paramref name="latency"/> is the total latency of a JSON
+    /// answer (null for streams, whose time to first token is recorded at commit). One lock for both.
+    /// </summary>
+    public void RecordSuccess(DateTimeOffset at, int status, TimeSpan? latency = null)
     {
         Interlocked.Increment(ref _successes);
         Volatile.Write(ref _consecutiveFailures, 0);
-        Remember(new EndpointOutcome(at, true, status, "ok"));
+        lock (_lock)
+        {
+            if (latency is { } value)
+            {
+                _latency = double.IsNaN(_latency) ? value.TotalSeconds : (Alpha * value.TotalSeconds) + ((1 - Alpha) * _latency);
+            }
+
+            RememberLocked(new EndpointOutcome(at, true, status, "ok"));
+        }
     }
 
     /// <summary>
@@ -156,9 +158,14 @@ public sealed class EndpointState
     {
         lock (_lock)
         {
-            _recent[_recentNext] = outcome;
-            _recentNext = (_recentNext + 1) % RecentCapacity;
-            _recentCount = Math.Min(_recentCount + 1, RecentCapacity);
+            RememberLocked(outcome);
         }
+    }
+
+    private void RememberLocked(EndpointOutcome outcome)
+    {
+        _recent[_recentNext] = outcome;
+        _recentNext = (_recentNext + 1) % RecentCapacity;
+        _recentCount = Math.Min(_recentCount + 1, RecentCapacity);
     }
 }

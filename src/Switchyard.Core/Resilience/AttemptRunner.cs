@@ -165,12 +165,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             }
             else if (end == RelayEnd.Complete)
             {
-                if (!request.IsStreaming)
-                {
-                    endpoint.RecordLatency(time.GetElapsedTime(sentAt));
-                }
-
-                endpoint.RecordSuccess(time.GetUtcNow(), status);
+                endpoint.RecordSuccess(time.GetUtcNow(), status, request.IsStreaming ? null : time.GetElapsedTime(sentAt));
             }
 
             outcome = (end == RelayEnd.ClientGone ? AttemptKind.ClientGone : AttemptKind.Committed, null);

@@ -212,7 +212,8 @@ internal sealed class JsonBodyUsageScanner(UsageTap owner)
         var reader = new Utf8JsonReader(data, isFinalBlock: false, _state);
         while (true)
         {
-            var before = reader.CurrentState;
+            // The state to rewind to is only needed before the usage object itself: taking it costs per token.
+            var before = _pending == Pending.Usage ? reader.CurrentState : default;
             var beforeConsumed = reader.BytesConsumed;
             if (!reader.Read())
             {
