@@ -13,12 +13,22 @@ internal sealed class PassthroughBodyRelay(RelayScope scope) : UpstreamRelay(sco
 {
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int _firstLength = -1;
+    private bool _tapped;
 
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<PeekResult> PeekAsync()
     {
         _firstLength = await Scope.Upstream.ReadAsync(_buffer, Scope.Timers.Token).ConfigureAwait(false);
-        Tap.OnBodyChunk(_buffer.AsSpan(0, Math.Max(_firstLength, 0)));
+        if (_firstLength > 0 && Scope.Response.Content.Headers.ContentLength == _firstLength)
+        {
+            // The whole answer came in one read: find its usage in one pass (no per-token reading).
+            Tap.OnCompleteBody(_buffer.AsSpan(0, _firstLength));
+            _tapped = true;
+        }
+        else
+        {
+            Tap.OnBodyChunk(_buffer.AsSpan(0, Math.Max(_firstLength, 0)));
+        }
         return _firstLength > 0 ? PeekResult.Ready : PeekResult.Empty;
     }
 
@@ -42,13 +52,16 @@ internal sealed class PassthroughBodyRelay(RelayScope scope) : UpstreamRelay(sco
                 }
 
                 (n, end) = await ReadAsync().ConfigureAwait(false);
-                if (n > 0)
+                if (n > 0 && !_tapped)
                 {
                     Tap.OnBodyChunk(_buffer.AsSpan(0, n));
                 }
             }
 
-            Tap.OnBodyEnd();
+            if (!_tapped)
+            {
+                Tap.OnBodyEnd();
+            }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {

@@ -273,6 +273,28 @@ public sealed partial class UsageTap(UpstreamProtocol protocol, bool captureMode
         _body.Feed(chunk);
     }
 
+    /// <summary>
+    /// Reads a whole non-streamed body held in one buffer (the common case: the first read brought all of it). The
+    /// top-level usage member is found by a structural scan that skips everything else without tokenising it
+    /// (<see cref="TopLevelMember"/>); an unusual body (array root, malformed, or the model wanted) goes through the
+    /// incremental reader instead. <see cref="Usage"/> is final after this.
+    /// </summary>
+    public void OnCompleteBody(ReadOnlySpan<byte> body)
+    {
+        if (!HasModelMember && TopLevelMember.TryFind(body, UsageMember, out var usage))
+        {
+            if (!usage.IsEmpty && usage[0] == (byte)'{')
+            {
+                ApplyBodyUsage(usage);
+            }
+
+            return;
+        }
+
+        OnBodyChunk(body);
+        OnBodyEnd();
+    }
+
     /// <summary>Ends a non-streamed body: releases the carry buffer. <see cref="Usage"/> is final after this.</summary>
     public void OnBodyEnd() => _body?.Finish();
 

@@ -99,6 +99,13 @@ public sealed class UsageTapGoldenTests
 
         var whole = Tap(protocol, body, [body.Length]);
         Assert.Equal(expected, whole.Usage);
+        using (var complete = new UsageTap(protocol, captureModel: false))
+        {
+            // The relay's one-buffer path (structural scan, no tokenising) reads the same numbers.
+            complete.OnCompleteBody(body);
+            Assert.Equal(expected, complete.Usage);
+        }
+
         if (expectedModel is not null)
         {
             Assert.Equal(expectedModel, whole.Model);

@@ -1,0 +1,191 @@
+using System.Buffers;
+
+namespace Switchyard.Core.Translation.Passthrough;
+
+/// <summary>
+/// Finds one member of a complete JSON object's top level without tokenising the rest: one structural pass that
+/// tracks depth and skips string contents (escapes honoured) and nested values whole, validating nothing else. For
+/// the usage tap's common case — a whole non-streamed answer in one buffer, its <c>usage</c> at the end — this is
+/// far cheaper than reading every token.
+/// </summary>
+internal static class TopLevelMember
+{
+    private static readonly SearchValues<byte> QuoteOrBackslash = SearchValues.Create("\"\\"u8);
+    private static readonly SearchValues<byte> LiteralEnd = SearchValues.Create(",}] \t\r\n"u8);
+
+    /// <summary>
+    /// True when <paramref name="json"/> is an object whose top level could be scanned to its end or to
+    /// <paramref name="name"/>; <paramref name="value"/> is then the member's value (empty when absent). False for
+    /// anything else (an array root, a truncated or malformed body): the caller falls back to a full reader.
+    /// </summary>
+    public static bool TryFind(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        var i = SkipSpace(json, json.StartsWith("\xEF\xBB\xBF"u8) ? 3 : 0);
+        if (i >= json.Length || json[i] != (byte)'{')
+        {
+            return false;
+        }
+
+        // One pass, byte by byte: JSON answers are dense with structure (a quote every few bytes), where a plain loop
+        // beats a vectorised search per token; long string contents are skipped with one search each.
+        var depth = 0;
+        var keyNext = false;
+        for (; i < json.Length; i++)
+        {
+            switch (json[i])
+            {
+                case (byte)'"':
+                    var end = StringEnd(json, i + 1);
+                    if (end < 0)
+                    {
+                        return false;
+                    }
+
+                    if (depth == 1 && keyNext)
+                    {
+                        keyNext = false;
+                        var colon = SkipSpace(json, end + 1);
+                        if (colon >= json.Length || json[colon] != (byte)':')
+                        {
+                            return false;
+                        }
+
+                        if (json[(i + 1)..end].SequenceEqual(name))
+                        {
+                            var start = SkipSpace(json, colon + 1);
+                            var valueEnd = ValueEnd(json, start);
+                            if (valueEnd < 0)
+                            {
+                                return false;
+                            }
+
+                            value = json[start..valueEnd];
+                            return true;
+                        }
+
+                        i = colon;
+                        break;
+                    }
+
+                    i = end;
+                    break;
+                case (byte)'{' or (byte)'[':
+                    depth++;
+                    keyNext = depth == 1;
+                    break;
+                case (byte)'}' or (byte)']':
+                    depth--;
+                    if (depth <= 0)
+                    {
+                        return depth == 0; // the end of the object: the member is not there
+                    }
+
+                    break;
+                case (byte)',':
+                    keyNext = depth == 1;
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    // Index of the closing quote of a string whose contents start at `from`, or -1.
+    private static int StringEnd(ReadOnlySpan<byte> json, int from)
+    {
+        var p = from;
+        while (p < json.Length)
+        {
+            // Most strings in an answer are short keys: look a few bytes ahead before a vectorised search.
+            var b = json[p];
+            if (b == (byte)'"')
+            {
+                return p;
+            }
+
+            if (b == (byte)'\\')
+            {
+                p += 2; // a backslash escapes the next byte (for \uXXXX the rest is plain hex)
+                continue;
+            }
+
+            if (p - from < 16)
+            {
+                p++;
+                continue;
+            }
+
+            var rel = json[p..].IndexOfAny(QuoteOrBackslash);
+            if (rel < 0)
+            {
+                return -1;
+            }
+
+            p += rel;
+        }
+
+        return -1;
+    }
+
+    // The index just past the value starting at `start`, or -1.
+    private static int ValueEnd(ReadOnlySpan<byte> json, int start)
+    {
+        if (start >= json.Length)
+        {
+            return -1;
+        }
+
+        var c = json[start];
+        if (c == (byte)'"')
+        {
+            var end = StringEnd(json, start + 1);
+            return end < 0 ? -1 : end + 1;
+        }
+
+        if (c is not ((byte)'{' or (byte)'['))
+        {
+            var rel = json[start..].IndexOfAny(LiteralEnd);
+            return rel < 0 ? -1 : start + rel;
+        }
+
+        var depth = 0;
+        for (var i = start; i < json.Length; i++)
+        {
+            switch (json[i])
+            {
+                case (byte)'"':
+                    var end = StringEnd(json, i + 1);
+                    if (end < 0)
+                    {
+                        return -1;
+                    }
+
+                    i = end;
+                    break;
+                case (byte)'{' or (byte)'[':
+                    depth++;
+                    break;
+                case (byte)'}' or (byte)']':
+                    if (--depth == 0)
+                    {
+                        return i + 1;
+                    }
+
+                    break;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int SkipSpace(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+
+        return i;
+    }
+}
