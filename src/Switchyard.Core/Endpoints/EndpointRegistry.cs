@@ -17,29 +17,17 @@ public sealed class EndpointRegistry
     private readonly FrozenDictionary<ModelProviderConfig, EndpointState> _byEntry;
     private readonly FrozenDictionary<string, EndpointState> _byKey;
     private readonly ConcurrentDictionary<string, EndpointState> _extra = new(StringComparer.Ordinal);
-    private readonly EndpointRegistry? _previous;
 
-    private EndpointRegistry(Dictionary<ModelProviderConfig, EndpointState> byEntry, EndpointRegistry? previous)
+    // The previous registry's lookups (not the registry itself), for entries outside the config: no chain forms.
+    private readonly FrozenDictionary<string, EndpointState>? _previousByKey;
+    private readonly ConcurrentDictionary<string, EndpointState>? _previousExtra;
+
+    private EndpointRegistry(Dictionary<ModelProviderConfig, EndpointState> byEntry, Dictionary<string, EndpointState> byKey, EndpointRegistry? previous)
     {
         _byEntry = byEntry.ToFrozenDictionary(ReferenceEqualityComparer.Instance);
-        var byKey = new Dictionary<string, EndpointState>(StringComparer.Ordinal);
-        foreach (var state in byEntry.Values)
-        {
-            byKey.TryAdd(state.Key, state);
-        }
-
         _byKey = byKey.ToFrozenDictionary(StringComparer.Ordinal);
-
-        // Only the state of built-in entries is looked up in the previous registry later; drop the chain beyond it.
-        _previous = previous is null ? null : new EndpointRegistry(previous);
-    }
-
-    // A shallow copy holding only the lookups (no link to its own predecessor), so registries never form a chain.
-    private EndpointRegistry(EndpointRegistry source)
-    {
-        _byEntry = FrozenDictionary<ModelProviderConfig, EndpointState>.Empty;
-        _byKey = source._byKey;
-        _extra = source._extra;
+        _previousByKey = previous?._byKey;
+        _previousExtra = previous?._extra;
     }
 
     /// <summary>Every endpoint of the config, in no particular order.</summary>
@@ -62,7 +50,7 @@ public sealed class EndpointRegistry
             byEntry[entry] = state;
         }
 
-        return new EndpointRegistry(byEntry, previous);
+        return new EndpointRegistry(byEntry, built, previous);
     }
 
     /// <summary>The state of <paramref name="entry"/>'s endpoint.</summary>
@@ -76,11 +64,14 @@ public sealed class EndpointRegistry
         var key = CanonicalKey(entry);
         return _byKey.TryGetValue(key, out state)
             ? state
-            : _extra.GetOrAdd(key, static (k, arg) => arg.Previous?.Find(k) ?? new EndpointState(k, arg.Name), (Previous: _previous, entry.Name));
+            : _extra.GetOrAdd(key, static (k, arg) => arg.Self.FindPrevious(k) ?? new EndpointState(k, arg.Name), (Self: this, entry.Name));
     }
 
     private EndpointState? Find(string key)
         => _byKey.TryGetValue(key, out var state) || _extra.TryGetValue(key, out state) ? state : null;
+
+    private EndpointState? FindPrevious(string key)
+        => _previousByKey is not null && _previousByKey.TryGetValue(key, out var state) || _previousExtra is not null && _previousExtra.TryGetValue(key, out state) ? state : null;
 
     /// <summary>
     /// Everything that decides where a request goes and as whom: provider, model, name, URL settings, headers and a

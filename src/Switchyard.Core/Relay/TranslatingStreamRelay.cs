@@ -150,8 +150,7 @@ internal sealed class TranslatingStreamRelay : UpstreamRelay
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException && !timers.ClientGone)
             {
-                Scope.Logger.LogDebug(ex, "upstream stream broke");
-                return RelayEnd.UpstreamCut;
+                return RelayEnd.UpstreamCut; // logged by the runner as a cut stream
             }
 
             if (frame is null)

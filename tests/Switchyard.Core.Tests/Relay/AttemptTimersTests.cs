@@ -92,41 +92,8 @@ public class AttemptTimersTests
 
     private static (UpstreamRelay Relay, MemoryStream Output) ChatStreamRelay(TimeProvider time, Stream upstream)
     {
-        var config = ConfigTestSupport.LoadValid(ConfigTestSupport.MinimalProviders);
-        var snapshot = RuntimeSnapshot.Build(config, 1);
-        var candidate = snapshot.Catalog.Resolve("openai/gpt-4o-mini").Model!;
-        var body = Encoding.UTF8.GetBytes("{\"model\":\"openai/gpt-4o-mini\",\"stream\":true,\"messages\":[]}");
-        Assert.True(RequestEnvelope.TryScan(body, out var envelope, out _));
-        var output = new MemoryStream();
-        var context = new DefaultHttpContext();
-        context.Response.Body = output;
-        var request = new GatewayRequest
-        {
-            HttpContext = context,
-            Protocol = ClientProtocol.OpenAIChat,
-            Errors = CodecRegistry.Errors(ClientProtocol.OpenAIChat),
-            Codec = CodecRegistry.Client(ClientProtocol.OpenAIChat),
-            Body = new RequestBody(body, body.Length),
-            RawBody = body,
-            Envelope = envelope,
-            Snapshot = snapshot,
-            Listener = snapshot.Config.Listeners[0],
-        };
         var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent("") };
         response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/event-stream");
-        var relay = UpstreamRelay.For(new RelayScope
-        {
-            Request = request,
-            Candidate = candidate,
-            Call = new UpstreamCall(new HttpRequestMessage(), UpstreamProtocol.OpenAIChat, null, CredentialOwner.Gateway),
-            Response = response,
-            Upstream = upstream,
-            Timers = new AttemptTimers(time, CancellationToken.None),
-            Timeouts = UpstreamTimeouts.For(snapshot.Config.Listeners[0], candidate.Entry),
-            MaxEventBytes = 1 << 20,
-            Attempts = 1,
-            Logger = NullLogger.Instance,
-        });
-        return (relay, output);
+        return RelayHarness.ChatStream("openai/gpt-4o-mini", upstream, UpstreamProtocol.OpenAIChat, upstreamCodec: null, response, time);
     }
 }

@@ -49,48 +49,9 @@ public class TranslatingStreamRelayTests
     }
 
     private static (UpstreamRelay Relay, MemoryStream Output) Relay(IClientCodec clientCodec)
-    {
-        var config = ConfigTestSupport.LoadValid("""
-            model_providers:
-              - model: anthropic/claude-sonnet-4-5
-                access_key: k
-            """);
-        var snapshot = RuntimeSnapshot.Build(config, 1);
-        var candidate = snapshot.Catalog.Resolve("anthropic/claude-sonnet-4-5").Model!;
-        var body = Encoding.UTF8.GetBytes("{\"model\":\"anthropic/claude-sonnet-4-5\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-        Assert.True(RequestEnvelope.TryScan(body, out var envelope, out _));
-        var output = new MemoryStream();
-        var context = new DefaultHttpContext();
-        context.Response.Body = output;
-        var request = new GatewayRequest
-        {
-            HttpContext = context,
-            Protocol = ClientProtocol.OpenAIChat,
-            Errors = CodecRegistry.Errors(ClientProtocol.OpenAIChat),
-            Codec = clientCodec,
-            Body = new RequestBody(body, body.Length),
-            RawBody = body,
-            Envelope = envelope,
-            Snapshot = snapshot,
-            Listener = snapshot.Config.Listeners[0],
-        };
-        var upstream = CodecRegistry.Upstream(UpstreamProtocol.AnthropicMessages)!;
-        var call = new UpstreamCall(new HttpRequestMessage(), UpstreamProtocol.AnthropicMessages, upstream, CredentialOwner.Gateway);
-        var relay = UpstreamRelay.For(new RelayScope
-        {
-            Request = request,
-            Candidate = candidate,
-            Call = call,
-            Response = new HttpResponseMessage(System.Net.HttpStatusCode.OK),
-            Upstream = new MemoryStream(AnthropicFixtures.Bytes(Recording)),
-            Timers = new AttemptTimers(TimeProvider.System, CancellationToken.None),
-            Timeouts = UpstreamTimeouts.For(snapshot.Config.Listeners[0], candidate.Entry),
-            MaxEventBytes = 1 << 20,
-            Attempts = 1,
-            Logger = NullLogger.Instance,
-        });
-        return (relay, output);
-    }
+        => RelayHarness.ChatStream("anthropic/claude-sonnet-4-5", new MemoryStream(AnthropicFixtures.Bytes(Recording)),
+            UpstreamProtocol.AnthropicMessages, CodecRegistry.Upstream(UpstreamProtocol.AnthropicMessages),
+            new HttpResponseMessage(System.Net.HttpStatusCode.OK), TimeProvider.System, clientCodec);
 
     /// <summary>The real chat client codec whose stream encoder fails on its Nth event, standing in for an encoder bug.</summary>
     private sealed class ThrowingCodec(int throwOnEncode) : IClientCodec
