@@ -28,6 +28,8 @@ public sealed class GatewayHostOptions
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
     /// <summary>Extra logging setup (tests add a capturing provider).</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
+    /// <summary>The clock for every policy (timeouts, breakers, limits, averages); tests pass a FakeTimeProvider. Null = the system clock.</summary>
+    public TimeProvider? Time { get; init; }
 }
 
 /// <summary>A running Switchyard: Kestrel listeners, the live config, and the request pipeline.</summary>
@@ -97,9 +99,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
         });
 
         builder.Services.AddSingleton(manager);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(options.Time ?? TimeProvider.System);
         builder.Services.AddSingleton<UpstreamHttp>();
-        builder.Services.AddSingleton(RetryPolicy.Default);
+        builder.Services.AddSingleton(sp => options.Time is { } t ? new RetryPolicy(t, Random.Shared.NextDouble) : RetryPolicy.Default);
         // One per process: observed TTFT outlives config reloads (DESIGN §5, §6).
         builder.Services.AddSingleton(sp => new ObservedLatency(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<AttemptRunner>();
