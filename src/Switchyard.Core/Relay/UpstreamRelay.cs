@@ -187,9 +187,11 @@ public static class RelayHeaders
 
     // Upstream metadata clients use (request ids for support tickets, rate-limit budgets); hop-by-hop and
     // transport headers stay behind.
+    // Read without validation: the values are relayed as received, and validating (parsing each header into its typed
+    // form, as the plain enumerator does) costs allocations on every answer for headers that are then dropped.
     public static void CopyUpstreamHeaders(HttpResponseMessage response, HttpResponse r)
     {
-        foreach (var header in response.Headers)
+        foreach (var header in response.Headers.NonValidated)
         {
             var name = header.Key;
             if (name.StartsWith("x-ratelimit-", StringComparison.OrdinalIgnoreCase)
@@ -197,7 +199,22 @@ public static class RelayHeaders
                 || name.Equals("x-request-id", StringComparison.OrdinalIgnoreCase)
                 || name.Equals("retry-after", StringComparison.OrdinalIgnoreCase))
             {
-                r.Headers[name] = header.Value.ToArray();
+                var values = header.Value;
+                if (values.Count == 1)
+                {
+                    r.Headers[name] = values.ToString();
+                }
+                else
+                {
+                    var all = new string[values.Count];
+                    var i = 0;
+                    foreach (var v in values)
+                    {
+                        all[i++] = v;
+                    }
+
+                    r.Headers[name] = all;
+                }
             }
         }
     }

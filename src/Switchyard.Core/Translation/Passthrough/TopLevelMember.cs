@@ -91,6 +91,104 @@ internal static class TopLevelMember
         return false;
     }
 
+    /// <summary>
+    /// Like <see cref="TryFind"/>, but searches from the end, where answers put their usage (OpenAI, Anthropic,
+    /// Responses and Gemini all write it among the last members): a backward byte search for the name, then a check
+    /// that the hit is a key (an unescaped opening quote after <c>{</c> or <c>,</c>, then a colon) and that what
+    /// follows its value closes the root object exactly at the end of the body — which makes it a member of the root.
+    /// Only the bytes after the hit are scanned. When no occurrence of the name is a key the member is absent (true,
+    /// empty value). False when a hit was a nested key or unclear, or after 8 hits: the caller then scans from the start.
+    /// </summary>
+    public static bool TryFindFromEnd(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        var searchEnd = json.Length;
+        var unclear = false;
+        for (var tries = 0; tries < 8; tries++)
+        {
+            var hit = json[..searchEnd].LastIndexOf(name);
+            if (hit < 0)
+            {
+                return !unclear; // every occurrence was shown not to be a key: the member is absent
+            }
+
+            searchEnd = hit;
+            var close = hit + name.Length;
+            if (hit == 0 || json[hit - 1] != (byte)'"' || close >= json.Length || json[close] != (byte)'"')
+            {
+                continue; // part of a longer word or key
+            }
+
+            var before = SkipSpaceBack(json, hit - 2);
+            if (before < 0 || json[before] is not ((byte)',' or (byte)'{'))
+            {
+                continue; // not in key position (inside a string, or a value)
+            }
+
+            var colon = SkipSpace(json, close + 1);
+            if (colon >= json.Length || json[colon] != (byte)':')
+            {
+                continue;
+            }
+
+            var start = SkipSpace(json, colon + 1);
+            var end = ValueEnd(json, start);
+            if (end < 0 || !ClosesRootAtEnd(json, end))
+            {
+                unclear = true; // a nested member of that name, or a body this scan cannot vouch for
+                continue;
+            }
+
+            value = json[start..end];
+            return true;
+        }
+
+        return false;
+    }
+
+    // True when the members after `from` (inside an object one level deep) close it and only whitespace follows.
+    private static bool ClosesRootAtEnd(ReadOnlySpan<byte> json, int from)
+    {
+        var depth = 1;
+        for (var i = from; i < json.Length; i++)
+        {
+            switch (json[i])
+            {
+                case (byte)'"':
+                    var end = StringEnd(json, i + 1);
+                    if (end < 0)
+                    {
+                        return false;
+                    }
+
+                    i = end;
+                    break;
+                case (byte)'{' or (byte)'[':
+                    depth++;
+                    break;
+                case (byte)'}' or (byte)']':
+                    if (--depth == 0)
+                    {
+                        return json[i] == (byte)'}' && SkipSpace(json, i + 1) == json.Length;
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    private static int SkipSpaceBack(ReadOnlySpan<byte> json, int i)
+    {
+        while (i >= 0 && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i--;
+        }
+
+        return i;
+    }
+
     // Index of the closing quote of a string whose contents start at `from`, or -1.
     private static int StringEnd(ReadOnlySpan<byte> json, int from)
     {

@@ -275,13 +275,14 @@ public sealed partial class UsageTap(UpstreamProtocol protocol, bool captureMode
 
     /// <summary>
     /// Reads a whole non-streamed body held in one buffer (the common case: the first read brought all of it). The
-    /// top-level usage member is found by a structural scan that skips everything else without tokenising it
-    /// (<see cref="TopLevelMember"/>); an unusual body (array root, malformed, or the model wanted) goes through the
+    /// top-level usage member is found from the end, where answers put it (<see cref="TopLevelMember.TryFindFromEnd"/>:
+    /// only the bytes after it are scanned), else by a structural scan from the start that skips everything else
+    /// without tokenising it (<see cref="TopLevelMember.TryFind"/>); an unusual body (array root, malformed, or the model wanted) goes through the
     /// incremental reader instead. <see cref="Usage"/> is final after this.
     /// </summary>
     public void OnCompleteBody(ReadOnlySpan<byte> body)
     {
-        if (!HasModelMember && TopLevelMember.TryFind(body, UsageMember, out var usage))
+        if (!HasModelMember && (TopLevelMember.TryFindFromEnd(body, UsageMember, out var usage) || TopLevelMember.TryFind(body, UsageMember, out usage)))
         {
             if (!usage.IsEmpty && usage[0] == (byte)'{')
             {
