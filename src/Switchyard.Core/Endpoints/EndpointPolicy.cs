@@ -10,7 +10,7 @@ namespace Switchyard.Core.Endpoints;
 public sealed record EndpointPolicy(CircuitBreakerSettings Breaker, int MaxConcurrent, TimeSpan QueueTimeout, HealthCheckConfig? HealthCheck)
 {
     /// <summary>How long a request with no other candidate waits for a bulkhead slot when <c>queue_timeout</c> is not set.</summary>
-    public static readonly TimeSpan DefaultQueueTimeout = TimeSpan.Zero;
+    public static readonly TimeSpan DefaultQueueTimeout = TimeSpan.FromSeconds(10);
 
     public static readonly EndpointPolicy Default = new(CircuitBreakerSettings.Default, int.MaxValue, DefaultQueueTimeout, null);
 
