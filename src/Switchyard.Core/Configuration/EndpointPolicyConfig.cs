@@ -136,6 +136,18 @@ internal static class EndpointPolicyReader
         return new HealthCheckConfig(interval ?? HealthCheckConfig.DefaultInterval, timeout ?? HealthCheckConfig.DefaultTimeout);
     }
 
+    /// <summary>A <c>health_check</c> that cannot run (no concrete model, or no key of the gateway's own) draws a warning.</summary>
+    public static void WarnUnprobed(ConfigReadContext ctx, ModelProviderConfig entry, string path, IReadOnlyDictionary<string, int> lines)
+    {
+        if (entry.HealthCheck is null || !(entry.IsWildcard || entry.PassthroughAuth))
+        {
+            return;
+        }
+
+        var why = entry.IsWildcard ? "a wildcard entry has no model to probe" : "a passthrough_auth entry has no key of its own to probe with";
+        ctx.Warning(path, lines.GetValueOrDefault(HealthCheck), $"health_check is not used: {why} (the circuit breaker still recovers it after its cooldown)");
+    }
+
     private static double? Rate(ConfigReadContext ctx, YamlNode node, string path)
     {
         if (node is YamlScalarNode { Value: { } text })

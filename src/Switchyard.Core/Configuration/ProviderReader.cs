@@ -117,6 +117,7 @@ internal static class ProviderReader
             ModelId = model[(slash + 1)..],
             Name = entry.Name.Length == 0 ? model : entry.Name,
         };
+        EndpointPolicyReader.WarnUnprobed(ctx, entry, ConfigReadContext.Child(path, EndpointPolicyReader.HealthCheck), lines);
         return new Located<ModelProviderConfig>(entry, path, line, lines);
     }
 

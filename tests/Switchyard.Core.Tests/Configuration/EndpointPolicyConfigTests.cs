@@ -85,6 +85,21 @@ public class EndpointPolicyConfigTests
         AssertAt(d, path, 4);
     }
 
+    [Fact]
+    public void HealthCheck_OnAWildcardEntry_WarnsThatItIsNotUsed()
+    {
+        var result = Load("""
+            model_providers:
+              - model: openai/*
+                access_key: k
+                health_check: {interval: 10s}
+            """);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        var w = Assert.Single(result.Warnings);
+        AssertAt(w, "model_providers[0].health_check", 4);
+        Assert.Contains("wildcard", w.Message, StringComparison.Ordinal);
+    }
+
     private const string LiteLLM = """
         model_list:
           - model_name: gpt-4o
