@@ -43,6 +43,12 @@ public sealed class CircuitBreaker
     private long _probeAtTicks;
     private int _trips; // consecutive failed probes, for the backoff
 
+    /// <summary>
+    /// An open period this close to its end counts as over: a request that waited out the upstream's Retry-After (a
+    /// timer, which may fire a tick early against the clock) retries as the probe instead of being turned away.
+    /// </summary>
+    public static readonly TimeSpan ClockSlack = TimeSpan.FromMilliseconds(100);
+
     public BreakerState State => (BreakerState)Volatile.Read(ref _state);
 
     /// <summary>True unless closed: the slow path of the gate and the readiness check look further.</summary>
@@ -93,7 +99,7 @@ public sealed class CircuitBreaker
                 case BreakerState.Closed:
                     return BreakerAdmission.Allowed;
                 case BreakerState.Open or BreakerState.KeyDisabled:
-                    if (now.UtcTicks < _openUntilTicks)
+                    if (now.UtcTicks + ClockSlack.Ticks < _openUntilTicks)
                     {
                         return BreakerAdmission.Rejected;
                     }
