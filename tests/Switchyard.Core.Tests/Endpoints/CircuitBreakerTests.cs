@@ -172,3 +172,30 @@ public class CircuitBreakerTests
         Assert.True(bulkhead.TryEnter(int.MaxValue));
     }
 }
+
+public class EndpointPolicyReloadTests
+{
+    private const string Yaml = """
+        circuit_breaker: {failure_threshold: 2, cooldown: 30s}
+        model_providers:
+          - model: openai/gpt-4o
+            access_key: k
+        """;
+
+    [Fact]
+    public void Reload_KeepsTheBreakerStateOfAnUnchangedEndpoint_WhileItsSettingsFollowTheNewConfig()
+    {
+        var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var first = RuntimeSnapshot.Build(Configuration.ConfigTestSupport.LoadValid(Yaml), 1);
+        var endpoint = first.Endpoints.For(first.Config.Providers[0]);
+        endpoint.RecordFailure(at, 503, "503", false);
+        endpoint.RecordFailure(at, 503, "503", false);
+        Assert.Equal(BreakerState.Open, endpoint.Breaker.State);
+
+        var second = RuntimeSnapshot.Build(Configuration.ConfigTestSupport.LoadValid(Yaml.Replace("cooldown: 30s", "cooldown: 90s", StringComparison.Ordinal)), 2, first);
+
+        Assert.Same(endpoint, second.Endpoints.For(second.Config.Providers[0]));
+        Assert.Equal(BreakerState.Open, endpoint.Breaker.State);
+        Assert.Equal(TimeSpan.FromSeconds(90), endpoint.Policy.Breaker.Cooldown);
+    }
+}
