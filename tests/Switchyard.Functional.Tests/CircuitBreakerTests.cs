@@ -368,6 +368,40 @@ public sealed class CircuitBreakerTests
         Assert.Equal(2, upstream.RequestCount);
     }
 
+    [Fact]
+    public async Task LiteLLM_AllowedFailsAndCooldownTime_TakeEffectOnAGroupMember()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var first = await FakeUpstream.StartAsync(Reply.Json(500, "{\"error\":{\"message\":\"boom\"}}"));
+        await using var second = await FakeUpstream.StartAsync(Reply.Fixture(Ok));
+        await using var gw = await TestGateway.StartAsync($$"""
+            model_list:
+              - model_name: gpt-4o
+                litellm_params: {model: openai/gpt-4o, api_key: key-one, api_base: "{{first.BaseUrl}}/v1"}
+              - model_name: gpt-4o
+                litellm_params: {model: openai/gpt-4o-2024-08-06, api_key: key-two, api_base: "{{second.BaseUrl}}/v1"}
+            router_settings:
+              allowed_fails: 1
+              cooldown_time: 30
+            """, time: time);
+
+        // Round-robin starts alternate between the members; the first fails twice (allowed_fails + 1) and is cooled.
+        for (var i = 0; i < 6; i++)
+        {
+            using var r = await gw.PostChatAsync(Yaml.Chat("gpt-4o"));
+            await ResponseAssert.OkAsync(r);
+        }
+
+        Assert.Equal(2, first.RequestCount);
+        time.Advance(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 2; i++)
+        {
+            (await gw.PostChatAsync(Yaml.Chat("gpt-4o"))).Dispose();
+        }
+
+        Assert.Equal(3, first.RequestCount); // cooldown over: one probe
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)

@@ -33,26 +33,33 @@ internal static partial class EndpointGate
     /// <summary>Null when the attempt may go ahead (it then holds a bulkhead slot, freed by EndpointState.Finish); else why it is skipped.</summary>
     public static ValueTask<AttemptFailure?> EnterAsync(EndpointState endpoint, ResolvedModel candidate, GatePass pass, TimeProvider time, CancellationToken cancellationToken)
     {
+        // The bulkhead first: a half-open probe slot is only taken by a request that can really make the attempt.
         var policy = endpoint.Policy;
+        if (!endpoint.Bulkhead.TryEnter(policy.MaxConcurrent))
+        {
+            return pass == GatePass.Normal
+                ? new ValueTask<AttemptFailure?>(BusySkip(candidate, policy))
+                : WaitAsync(endpoint, candidate, pass, policy, time, cancellationToken);
+        }
+
+        return new ValueTask<AttemptFailure?>(Breaker(endpoint, candidate, pass, policy, time));
+    }
+
+    private static AttemptFailure? Breaker(EndpointState endpoint, ResolvedModel candidate, GatePass pass, EndpointPolicy policy, TimeProvider time)
+    {
         if (pass != GatePass.Force && endpoint.Breaker.IsTripped
             && endpoint.Breaker.TryEnter(time.GetUtcNow(), policy.Breaker) == BreakerAdmission.Rejected)
         {
-            return new ValueTask<AttemptFailure?>(OpenSkip(endpoint, candidate));
+            endpoint.Bulkhead.Release();
+            return OpenSkip(endpoint, candidate);
         }
 
-        if (endpoint.Bulkhead.TryEnter(policy.MaxConcurrent))
-        {
-            return default;
-        }
-
-        return pass == GatePass.Normal
-            ? new ValueTask<AttemptFailure?>(BusySkip(candidate, policy))
-            : WaitAsync(endpoint, candidate, policy, time, cancellationToken);
+        return null;
     }
 
-    private static async ValueTask<AttemptFailure?> WaitAsync(EndpointState endpoint, ResolvedModel candidate, EndpointPolicy policy, TimeProvider time, CancellationToken cancellationToken)
+    private static async ValueTask<AttemptFailure?> WaitAsync(EndpointState endpoint, ResolvedModel candidate, GatePass pass, EndpointPolicy policy, TimeProvider time, CancellationToken cancellationToken)
         => await endpoint.Bulkhead.EnterAsync(policy.MaxConcurrent, policy.QueueTimeout, time, cancellationToken).ConfigureAwait(false)
-            ? null
+            ? Breaker(endpoint, candidate, pass, policy, time)
             : BusySkip(candidate, policy) with { Message = $"model '{candidate.CanonicalName}' skipped: {policy.MaxConcurrent} attempts in flight (max_concurrent) and no slot freed within {policy.QueueTimeout.TotalSeconds:0.###} s (queue_timeout)" };
 
     /// <summary>
@@ -88,7 +95,7 @@ internal static partial class EndpointGate
                 return (candidate, GatePass.Wait);
             }
 
-            if (open && endpoint.Breaker.IsTripped && (Skipped(failures, candidate, CircuitOpen) || Skipped(failures, candidate, KeyDisabled)))
+            if (open && endpoint.Breaker.IsTripped && (Skipped(failures, candidate, CircuitOpen) || Skipped(failures, candidate, KeyDisabled) || Skipped(failures, candidate, EndpointBusy)))
             {
                 // Half-open (a probe in flight) has no open period left: it is the soonest.
                 var until = endpoint.Breaker.OpenUntil ?? DateTimeOffset.MinValue;
