@@ -73,6 +73,10 @@ public static class ConfigWriter
         }
 
         AddIfAny(root, CorsReader.Section, Cors(y, config.Cors));
+        if (EndpointPolicyReader.WriteBreaker(y, EndpointPolicyReader.Section, config.CircuitBreaker) is { } breaker)
+        {
+            root.Add(EndpointPolicyReader.Section, breaker);
+        }
 
         // The other kept sections, in the order they were read.
         foreach (var (key, value) in config.Sections.Where(s => s.Key is not (OverridesReader.Section or RoutingSectionReader.Section)))
@@ -204,6 +208,7 @@ public static class ConfigWriter
             Time("first_byte_timeout", p.Timeouts.FirstByte);
             Time("stream_idle_timeout", p.Timeouts.StreamIdle);
             Time("request_timeout", p.Timeouts.Request);
+            EndpointPolicyWriter.AddEntryKeys(y, map, path, p);
             seq.Add(map);
         }
 

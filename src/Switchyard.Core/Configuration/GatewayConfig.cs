@@ -54,6 +54,9 @@ public sealed record GatewayConfig
     /// <summary>Top-level <c>cors</c>: which browser origins may call the gateway (none by default).</summary>
     public CorsSettings Cors { get; init; } = CorsSettings.Disabled;
 
+    /// <summary>Top-level <c>circuit_breaker</c> as written (null: the defaults); entries override it key by key.</summary>
+    public CircuitBreakerConfig? CircuitBreaker { get; init; }
+
     /// <summary>
     /// Sections kept as JSON: those used by later features (<c>tracing</c>, <c>ratelimits</c>, <c>state_storage</c>,
     /// shape-validated), Plano's agent/prompt sections, and under <c>overrides</c> / <c>routing</c> only the Plano keys
@@ -144,6 +147,14 @@ public sealed record ModelProviderConfig
     public int? Tpm { get; init; }
     /// <summary>Per-entry overrides of the listener's upstream timeouts (null members inherit).</summary>
     public EntryTimeouts Timeouts { get; init; } = EntryTimeouts.None;
+    /// <summary>Per-entry <c>circuit_breaker</c> override (null members inherit the top level; docs/resilience.md).</summary>
+    public CircuitBreakerConfig? CircuitBreaker { get; init; }
+    /// <summary><c>health_check</c>: active probes while this entry's endpoint is open; null means none.</summary>
+    public HealthCheckConfig? HealthCheck { get; init; }
+    /// <summary>Bulkhead: attempts in flight at most (<c>max_concurrent</c>); null means unlimited.</summary>
+    public int? MaxConcurrent { get; init; }
+    /// <summary>How long a request waits for a bulkhead slot when no other candidate exists (<c>queue_timeout</c>).</summary>
+    public TimeSpan? QueueTimeout { get; init; }
     /// <summary>1-based line of the entry in the config file (0 when unknown).</summary>
     public int Line { get; init; }
 

@@ -19,7 +19,7 @@ internal static class PlanoConfigReader
     [
         "version", "listeners", Providers, LegacyProviders, "model_aliases", RoutePreferenceReader.Section,
         MetricsSourceReader.Section, RoutingSectionReader.Section, OverridesReader.Section, ModelGroupReader.Section,
-        CorsReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
+        CorsReader.Section, EndpointPolicyReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
     ];
 
     /// <summary>The config, or null when any error was reported.</summary>
@@ -33,6 +33,7 @@ internal static class PlanoConfigReader
         YamlNode? aliasesNode = null;
         YamlNode? groupsNode = null;
         (YamlNode Node, int Line)? corsNode = null;
+        CircuitBreakerConfig? breaker = null;
         var routingNodes = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
         var sections = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
 
@@ -66,6 +67,9 @@ internal static class PlanoConfigReader
                     break;
                 case CorsReader.Section:
                     corsNode = (value, keyLine);
+                    break;
+                case EndpointPolicyReader.Section:
+                    breaker = EndpointPolicyReader.ReadBreaker(ctx, value, key);
                     break;
                 case RoutePreferenceReader.Section or MetricsSourceReader.Section or RoutingSectionReader.Section or OverridesReader.Section:
                     routingNodes[key] = (value, keyLine);
@@ -129,6 +133,7 @@ internal static class PlanoConfigReader
             Affinity = affinity,
             MetricsSources = metrics.ConvertAll(m => m.Value),
             Cors = cors,
+            CircuitBreaker = breaker,
             Sections = sections,
         };
 

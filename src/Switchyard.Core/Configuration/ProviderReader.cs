@@ -14,7 +14,7 @@ internal static class ProviderReader
         "model", "name", "access_key", "base_url", "provider_interface", "default", "passthrough_auth", "headers",
         "http_host", "fallbacks", "api_version", "routing_preferences", "protocol", "region", "aws_access_key_id",
         "aws_secret_access_key", "aws_session_token", "project", "location", "connect_timeout", "first_byte_timeout",
-        "stream_idle_timeout", "request_timeout",
+        "stream_idle_timeout", "request_timeout", .. EndpointPolicyReader.EntryKeys,
     ];
 
     private static readonly string[] PreferenceKeys = ["name", "description"];
@@ -86,6 +86,10 @@ internal static class ProviderReader
             Fallbacks = values.TryGetValue("fallbacks", out var fallbacks) ? ReadStringList(ctx, fallbacks, ConfigReadContext.Child(path, "fallbacks")) : [],
             RoutingPreferences = values.TryGetValue("routing_preferences", out var prefs) ? ReadPreferences(ctx, prefs, ConfigReadContext.Child(path, "routing_preferences")) : null,
             Line = line,
+            CircuitBreaker = EndpointPolicyReader.ReadBreaker(ctx, values.GetValueOrDefault(EndpointPolicyReader.Section), ConfigReadContext.Child(path, EndpointPolicyReader.Section)),
+            HealthCheck = EndpointPolicyReader.ReadHealthCheck(ctx, values.GetValueOrDefault(EndpointPolicyReader.HealthCheck), ConfigReadContext.Child(path, EndpointPolicyReader.HealthCheck)),
+            MaxConcurrent = values.TryGetValue("max_concurrent", out var mc) ? ctx.Int(mc, ConfigReadContext.Child(path, "max_concurrent"), 1, 1_000_000) : null,
+            QueueTimeout = Time("queue_timeout"),
         };
 
         if (values.TryGetValue("name", out var nameNode))
@@ -113,6 +117,7 @@ internal static class ProviderReader
             ModelId = model[(slash + 1)..],
             Name = entry.Name.Length == 0 ? model : entry.Name,
         };
+        EndpointPolicyReader.WarnUnprobed(ctx, entry, ConfigReadContext.Child(path, EndpointPolicyReader.HealthCheck), lines);
         return new Located<ModelProviderConfig>(entry, path, line, lines);
     }
 

@@ -40,5 +40,5 @@ public sealed class RuntimeSnapshot
 
     /// <summary>Builds a snapshot; <paramref name="previous"/> (the one it replaces) lends its endpoint state to unchanged entries.</summary>
     public static RuntimeSnapshot Build(GatewayConfig config, long generation, RuntimeSnapshot? previous = null)
-        => new(config, ModelCatalog.Build(config), generation, Switchyard.Core.Endpoints.EndpointRegistry.Build(config.Providers, previous?.Endpoints));
+        => new(config, ModelCatalog.Build(config), generation, Switchyard.Core.Endpoints.EndpointRegistry.Build(config.Providers, previous?.Endpoints, config.CircuitBreaker));
 }

@@ -34,7 +34,7 @@ public sealed class EndpointRegistry
     public IEnumerable<EndpointState> All => _byKey.Values.Concat(_extra.Values);
 
     /// <summary>Builds the registry for <paramref name="entries"/>, reusing <paramref name="previous"/>'s state for unchanged entries.</summary>
-    public static EndpointRegistry Build(IEnumerable<ModelProviderConfig> entries, EndpointRegistry? previous)
+    public static EndpointRegistry Build(IEnumerable<ModelProviderConfig> entries, EndpointRegistry? previous, CircuitBreakerConfig? circuitBreaker = null)
     {
         var byEntry = new Dictionary<ModelProviderConfig, EndpointState>(ReferenceEqualityComparer.Instance);
         var built = new Dictionary<string, EndpointState>(StringComparer.Ordinal);
@@ -47,6 +47,7 @@ public sealed class EndpointRegistry
                 built[key] = state;
             }
 
+            state.Policy = EndpointPolicy.For(entry, circuitBreaker);
             byEntry[entry] = state;
         }
 

@@ -42,6 +42,17 @@ public sealed class EndpointState
         EntryName = entryName;
     }
 
+    /// <summary>The circuit breaker (docs/resilience.md), driven by <see cref="RecordSuccess"/> and <see cref="RecordFailure"/>.</summary>
+    public CircuitBreaker Breaker { get; } = new();
+
+    /// <summary>The bulkhead; its slot is taken by the dispatch gate and freed by <see cref="Finish"/>.</summary>
+    public Bulkhead Bulkhead { get; } = new();
+
+    /// <summary>The settings of the newest config that names this endpoint (set when a snapshot is built).</summary>
+    public EndpointPolicy Policy { get => Volatile.Read(ref _policy); set => Volatile.Write(ref _policy, value); }
+
+    private EndpointPolicy _policy = EndpointPolicy.Default;
+
     /// <summary>The entry's canonical key (identity across reloads; holds no secret).</summary>
     public string Key { get; }
 
@@ -87,7 +98,11 @@ public sealed class EndpointState
     }
 
     /// <summary>The attempt is over (whatever its outcome).</summary>
-    public void Finish() => Interlocked.Decrement(ref _inFlight);
+    public void Finish()
+    {
+        Interlocked.Decrement(ref _inFlight);
+        Bulkhead.Release();
+    }
 
     /// <summary>Time to first token of a stream that committed.</summary>
     public void RecordTimeToFirstToken(TimeSpan value)
@@ -115,6 +130,8 @@ public sealed class EndpointState
 
             RememberLocked(new EndpointOutcome(at, true, status, "ok"));
         }
+
+        Breaker.OnSuccess();
     }
 
     /// <summary>
@@ -124,13 +141,40 @@ public sealed class EndpointState
     public void RecordFailure(DateTimeOffset at, int status, string kind, bool credentialRefused)
     {
         Interlocked.Increment(ref _failures);
-        Interlocked.Increment(ref _consecutiveFailures);
+        var consecutive = Interlocked.Increment(ref _consecutiveFailures);
         if (credentialRefused)
         {
             Interlocked.Increment(ref _credentialRefusals);
         }
 
-        Remember(new EndpointOutcome(at, false, status, kind));
+        var policy = Policy;
+        int outcomes, failed;
+        lock (_lock)
+        {
+            RememberLocked(new EndpointOutcome(at, false, status, kind));
+            (outcomes, failed) = CountSinceLocked(at - policy.Breaker.Window);
+        }
+
+        Breaker.OnFailure(at, consecutive, outcomes, failed, credentialRefused, policy.Breaker);
+    }
+
+    // Outcomes (and failures among them) in the recent ring at or after `since`: the breaker's error-rate window.
+    private (int Outcomes, int Failures) CountSinceLocked(DateTimeOffset since)
+    {
+        int outcomes = 0, failures = 0;
+        for (var i = 0; i < _recentCount; i++)
+        {
+            var o = _recent[(_recentNext - 1 - i + RecentCapacity) % RecentCapacity];
+            if (o.At < since)
+            {
+                break;
+            }
+
+            outcomes++;
+            failures += o.Success ? 0 : 1;
+        }
+
+        return (outcomes, failures);
     }
 
     public EndpointSnapshot Snapshot()
@@ -152,14 +196,6 @@ public sealed class EndpointState
         return new EndpointSnapshot(Key, EntryName, InFlight, Interlocked.Read(ref _requests), Interlocked.Read(ref _successes),
             Interlocked.Read(ref _failures), ConsecutiveFailures, CredentialRefusals,
             double.IsNaN(latency) ? null : latency, double.IsNaN(ttft) ? null : ttft, recent);
-    }
-
-    private void Remember(EndpointOutcome outcome)
-    {
-        lock (_lock)
-        {
-            RememberLocked(outcome);
-        }
     }
 
     private void RememberLocked(EndpointOutcome outcome)

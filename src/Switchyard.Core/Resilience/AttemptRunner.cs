@@ -86,12 +86,30 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             }
         }
 
+        // Circuit breakers / bulkheads: every candidate was skipped by the gate, none tried: one attempt anyway.
+        if (attempts == 0 && EndpointGate.LastResort(request, plan, failures) is { } last)
+        {
+            var (kind, failure) = await AttemptAsync(request, last.Candidate, 1, last.Pass).ConfigureAwait(false);
+            if (kind is AttemptKind.Committed or AttemptKind.ClientGone)
+            {
+                return;
+            }
+
+            if (kind != AttemptKind.Skipped)
+            {
+                attempts++;
+                GatewayLog.AttemptFailed(logger, last.Candidate.CanonicalName, attempts, failure!.Status, failure.Message);
+            }
+
+            failures!.Add(failure!);
+        }
+
         await WriteFailureAsync(request, plan.Candidates[^1], FailureAggregate.Of(failures ?? []), attempts).ConfigureAwait(false);
     }
 
 
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(AttemptKind, AttemptFailure?)> AttemptAsync(GatewayRequest request, ResolvedModel candidate, int attemptNo)
+    private async ValueTask<(AttemptKind, AttemptFailure?)> AttemptAsync(GatewayRequest request, ResolvedModel candidate, int attemptNo, GatePass pass = GatePass.Normal)
     {
         var timeouts = UpstreamTimeouts.For(request.Listener, candidate.Entry);
         var build = UpstreamRequestFactory.TryCreate(request, candidate, timeouts.Connect, out var call, out var buildError);
@@ -110,6 +128,14 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         var endpoint = request.Snapshot.Endpoints.For(candidate.Entry);
         var context = request.HttpContext;
         var aborted = context.RequestAborted;
+
+        // Circuit breaker + bulkhead: an open endpoint (or a full one) is skipped without an attempt.
+        if (await EndpointGate.EnterAsync(endpoint, candidate, pass, time, aborted).ConfigureAwait(false) is { } gated)
+        {
+            call!.Message.Dispose();
+            return (AttemptKind.Skipped, gated);
+        }
+
         using var timers = new AttemptTimers(time, aborted);
         var message = call!.Message;
         HttpResponseMessage? response = null;
@@ -208,7 +234,9 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             if (outcome.Item1 == AttemptKind.Failed && outcome.Item2 is { } f
                 && FailureTable.IsUpstreamFault(f.Cause, f.Status, call.Owner))
             {
-                endpoint.RecordFailure(time.GetUtcNow(), f.Status, f.Code, f.GatewayCredentialRefused);
+                var failedAt = time.GetUtcNow();
+                endpoint.RecordFailure(failedAt, f.Status, f.Code, f.GatewayCredentialRefused);
+                EndpointGate.AfterFailure(endpoint, f, failedAt, logger);
             }
 
             relay?.Dispose();

@@ -2,15 +2,19 @@ using Switchyard.Core.Configuration;
 
 namespace Switchyard.Endpoints;
 
-/// <summary><c>/healthz</c> (process alive, no dependencies) and <c>/readyz</c> (a config is loaded).</summary>
+/// <summary><c>/healthz</c> (process alive, no dependencies) and <c>/readyz</c> (a config is loaded and its default model has a usable endpoint).</summary>
 internal static class HealthEndpoints
 {
     public static IResult Liveness() => Results.Text("ok\n", "text/plain");
 
-    public static IResult Readiness(ConfigManager config)
+    public static IResult Readiness(ConfigManager config, TimeProvider time)
     {
         var snapshot = config.Current;
-        return Results.Json(new ReadyStatus("ready", snapshot.Config.Source, snapshot.Generation, snapshot.Catalog.Models.Count), HostJsonContext.Default.ReadyStatus);
+        // Not ready only when the default model has no usable endpoint (every one open, cooldown not over).
+        return Switchyard.Core.Endpoints.EndpointReadiness.DefaultModelUsable(snapshot, time.GetUtcNow())
+            ? Results.Json(new ReadyStatus("ready", snapshot.Config.Source, snapshot.Generation, snapshot.Catalog.Models.Count), HostJsonContext.Default.ReadyStatus)
+            : Results.Json(new ReadyStatus("not_ready: the default model has no usable endpoint (circuit breakers open)", snapshot.Config.Source, snapshot.Generation, snapshot.Catalog.Models.Count),
+                HostJsonContext.Default.ReadyStatus, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }
 

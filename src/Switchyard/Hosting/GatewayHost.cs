@@ -109,6 +109,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(sp => new MetricsSourceRegistry(sp.GetRequiredService<ObservedLatency>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MetricsSourceRegistry>>()));
         builder.Services.AddSingleton<ISelectionFigures>(sp => sp.GetRequiredService<MetricsSourceRegistry>());
         builder.Services.AddHostedService<MetricsSourcesService>();
+        builder.Services.AddSingleton<Switchyard.Core.Endpoints.HealthProber>();
+        builder.Services.AddHostedService<HealthProbeService>();
         builder.Services.AddSingleton<RoutingService>();
         builder.Services.AddSingleton<GatewayPipeline>();
         builder.Services.AddSingleton<CountTokensHandler>();

@@ -30,8 +30,9 @@ internal static class ModelListAssembler
             Source = ctx.Source,
             Dialect = ModelListConfigReader.Dialect,
             Listeners = listeners.Select(l => l.Value).ToList(),
-            Providers = entries.Select(e => e.Config).ToList(),
+            Providers = entries.Select(e => ModelListResilienceReader.Apply(e.Config, routing)).ToList(),
             Aliases = [],
+            CircuitBreaker = routing.CircuitBreaker,
             Groups = groups.ConvertAll(g => g.Value),
             Sections = new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(),
         };

@@ -145,6 +145,7 @@ internal static class ModelListEntryReader
         var headers = ReadHeaders(ctx, values, path, lines, written, secrets);
         int? rpm = values.Remove("rpm", out var r) ? ctx.Int(r.Node, ConfigReadContext.Child(path, "rpm"), 0, int.MaxValue) : null;
         int? tpm = values.Remove("tpm", out var t) ? ctx.Int(t.Node, ConfigReadContext.Child(path, "tpm"), 0, int.MaxValue) : null;
+        int? maxParallel = values.Remove("max_parallel_requests", out var mp) ? ctx.Int(mp.Node, ConfigReadContext.Child(path, "max_parallel_requests"), 1, 1_000_000) : null;
 
         foreach (var (key, (_, keyLine)) in values)
         {
@@ -180,6 +181,7 @@ internal static class ModelListEntryReader
             Headers = headers,
             Rpm = rpm,
             Tpm = tpm,
+            MaxConcurrent = maxParallel,
         };
 
         if (apiVersion is not null && mapped.Provider != "azure_openai")

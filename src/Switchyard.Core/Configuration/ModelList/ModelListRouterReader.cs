@@ -14,20 +14,19 @@ internal static class ModelListRouterReader
 
     private static readonly string[] FallbackKeys = ["fallbacks", "context_window_fallbacks", "content_policy_fallbacks", "default_fallbacks"];
 
-    private static readonly string[] MappedKeys = [Strategy, .. FallbackKeys, "fallback_models", "model_group_alias", "circuit_breaker_enabled"];
+    private static readonly string[] MappedKeys = [Strategy, .. FallbackKeys, "fallback_models", "model_group_alias", "circuit_breaker_enabled", .. ModelListResilienceReader.RouterKeys];
 
     // LiteLLM Router arguments and PLLM router settings that Switchyard accepts but does not act on (yet).
     private static readonly string[] UnusedKeys =
     [
-        "routing_strategy_args", "num_retries", "max_fallbacks", "timeout", "stream_timeout", "allowed_fails", "allowed_fails_policy",
-        "cooldown_time", "disable_cooldowns", "retry_after", "retry_policy", "model_group_retry_policy", "redis_host", "redis_port",
+        "routing_strategy_args", "num_retries", "max_fallbacks", "timeout", "stream_timeout", "allowed_fails_policy",
+        "retry_after", "retry_policy", "model_group_retry_policy", "redis_host", "redis_port",
         "redis_password", "redis_url", "cache_responses", "cache_kwargs", "caching_groups", "client_ttl", "polling_interval",
-        "default_priority", "default_litellm_params", "default_max_parallel_requests", "set_verbose", "debug_level",
+        "default_priority", "default_litellm_params", "set_verbose", "debug_level",
         "enable_pre_call_checks", "enable_tag_filtering", "tag_filtering_match_any", "optional_pre_call_checks",
         "provider_budget_config", "alerting_config", "router_general_settings", "routing_groups", "ignore_invalid_deployments",
         "assistants_config", "search_tools", "guardrail_list",
-        "allowed_failures", "cache_ttl", "default_timeout", "max_retries", "enable_load_balancing", "health_check_interval",
-        "circuit_breaker_threshold", "circuit_breaker_cooldown",
+        "allowed_failures", "cache_ttl", "default_timeout", "max_retries", "enable_load_balancing",
     ];
 
     private static readonly Dictionary<string, string> UnusedHints = new(StringComparer.Ordinal)
@@ -72,15 +71,12 @@ internal static class ModelListRouterReader
                 case "model_group_alias":
                     routing.Aliases.AddRange(ReadAliases(ctx, value, path, allowDetailed: true));
                     break;
-                case "circuit_breaker_enabled":
-                    if (ctx.Bool(value, path) == true)
-                    {
-                        ctx.Warning(path, keyLine, "circuit breakers are not implemented yet (they come in a later release): failing deployments stay in rotation");
-                    }
-
-                    break;
                 default:
-                    if (FallbackKeys.Contains(key))
+                    if (ModelListResilienceReader.TryRead(ctx, key, value, path, routing))
+                    {
+                        // circuit breaker, health check and bulkhead keys (docs/resilience.md)
+                    }
+                    else if (FallbackKeys.Contains(key))
                     {
                         ReadFallbackKey(ctx, key, value, path, routing);
                     }

@@ -27,4 +27,13 @@ internal sealed class ModelListRouting
 
     /// <summary>LiteLLM <c>model_group_alias</c> entries.</summary>
     public List<AliasSpec> Aliases { get; } = [];
+
+    /// <summary>The router's circuit breaker keys mapped onto the native <c>circuit_breaker</c> (null: none written).</summary>
+    public CircuitBreakerConfig? CircuitBreaker { get; set; }
+
+    /// <summary><c>health_check_interval</c>: a health check on every deployment.</summary>
+    public HealthCheckConfig? HealthCheck { get; set; }
+
+    /// <summary><c>default_max_parallel_requests</c>: the bulkhead of deployments without their own.</summary>
+    public int? DefaultMaxParallel { get; set; }
 }
