@@ -19,7 +19,7 @@ internal static class PlanoConfigReader
     [
         "version", "listeners", Providers, LegacyProviders, "model_aliases", RoutePreferenceReader.Section,
         MetricsSourceReader.Section, RoutingSectionReader.Section, OverridesReader.Section, ModelGroupReader.Section,
-        CorsReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
+        CorsReader.Section, RateLimitsReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
     ];
 
     /// <summary>The config, or null when any error was reported.</summary>
@@ -33,6 +33,7 @@ internal static class PlanoConfigReader
         YamlNode? aliasesNode = null;
         YamlNode? groupsNode = null;
         (YamlNode Node, int Line)? corsNode = null;
+        List<RateLimitRuleConfig> rateLimits = [];
         var routingNodes = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
         var sections = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
 
@@ -67,6 +68,9 @@ internal static class PlanoConfigReader
                 case CorsReader.Section:
                     corsNode = (value, keyLine);
                     break;
+                case RateLimitsReader.Section:
+                    rateLimits = RateLimitsReader.Read(ctx, value);
+                    break;
                 case RoutePreferenceReader.Section or MetricsSourceReader.Section or RoutingSectionReader.Section or OverridesReader.Section:
                     routingNodes[key] = (value, keyLine);
                     break;
@@ -98,6 +102,7 @@ internal static class PlanoConfigReader
         }
 
         ConfigValidator.ValidateProviders(ctx, providers);
+        RateLimitsReader.Validate(ctx, rateLimits, providers.ConvertAll(p => p.Value));
         var providersSound = ctx.ErrorCount == errorsBeforeProviders;
 
         var aliases = aliasesNode is null ? [] : ReadAliases(ctx, aliasesNode);
@@ -129,6 +134,7 @@ internal static class PlanoConfigReader
             Affinity = affinity,
             MetricsSources = metrics.ConvertAll(m => m.Value),
             Cors = cors,
+            RateLimits = rateLimits,
             Sections = sections,
         };
 
