@@ -138,7 +138,7 @@ public sealed class RateLimiter(IRateLimitStore store)
         for (var i = 0; i < rules.Count; i++)
         {
             var rule = rules[i];
-            if (!Applies(rule, candidate) || Selected(request, rules, rule) is not { } id)
+            if (!Applies(rule, candidate) || Selected(request, candidate, rules, rule) is not { } id)
             {
                 continue;
             }
@@ -200,10 +200,10 @@ public sealed class RateLimiter(IRateLimitStore store)
 
     /// <summary>
     /// The bucket id when <paramref name="rule"/> selects this request: its header is present and carries the rule's
-    /// value, or the rule's value is <c>"*"</c> (one bucket per header value) and no rule of the same model and header
-    /// names this value exactly (the exact rule wins, as in Plano). Null when the rule does not apply.
+    /// value, or the rule's value is <c>"*"</c> (one bucket per header value) and no rule for the same header that applies
+    /// to this candidate names this value exactly (the exact rule wins, as in Plano). Null when the rule does not apply.
     /// </summary>
-    private static string? Selected(GatewayRequest request, IReadOnlyList<RateLimitRuleConfig> rules, RateLimitRuleConfig rule)
+    private static string? Selected(GatewayRequest request, ResolvedModel candidate, IReadOnlyList<RateLimitRuleConfig> rules, RateLimitRuleConfig rule)
     {
         var header = request.HttpContext.Request.Headers[rule.SelectorKey];
         if (header.Count == 0)
@@ -220,7 +220,7 @@ public sealed class RateLimiter(IRateLimitStore store)
         for (var i = 0; i < rules.Count; i++)
         {
             var other = rules[i];
-            if (!other.PerValue && other.SelectorKey == rule.SelectorKey && other.Model == rule.Model && other.SelectorValue == value)
+            if (!other.PerValue && other.SelectorKey == rule.SelectorKey && other.SelectorValue == value && Applies(other, candidate))
             {
                 return null;
             }
