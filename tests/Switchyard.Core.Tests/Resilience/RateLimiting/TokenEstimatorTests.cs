@@ -107,6 +107,21 @@ public class TokenEstimatorTests
     }
 
     [Fact]
+    public void Estimate_LongText_ExactUpToTheBudgetThenExtrapolatedAtTheSamplesDensity()
+    {
+        var text = string.Concat(Enumerable.Range(0, 400).Select(i => $"Sentence number {i} talks about routing, limits and tokens. "));
+        var body = Body($$"""{"model":"gpt-4o","messages":[{"role":"user","content":"{{text}}"}]}""");
+
+        var exact = TokenEstimator.Estimate(body, "gpt-4o", exactChars: int.MaxValue).PromptTokens;
+        var bounded = TokenEstimator.Estimate(body, "gpt-4o").PromptTokens;
+        var noSample = TokenEstimator.Estimate(body, "gpt-4o", exactChars: 0).PromptTokens;
+
+        Assert.Equal(TokenEstimator.CountText(text, "gpt-4o") + TokenEstimator.MessageOverheadTokens, exact);
+        Assert.InRange(bounded, exact * 0.9, exact * 1.1); // calibrated by its first 512 characters
+        Assert.Equal((long)Math.Ceiling(Encoding.UTF8.GetByteCount(text) / TokenEstimator.BytesPerToken) + TokenEstimator.MessageOverheadTokens, noSample);
+    }
+
+    [Fact]
     public void Estimate_NotJson_FallsBackToTheByteRatioOfWhatIsLeft()
     {
         var e = TokenEstimator.Estimate(Body(new string('z', 40)), "gpt-4o");
