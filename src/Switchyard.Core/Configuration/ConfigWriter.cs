@@ -78,6 +78,11 @@ public static class ConfigWriter
             root.Add(EndpointPolicyReader.Section, breaker);
         }
 
+        if (config.RateLimits.Count > 0)
+        {
+            root.Add(RateLimitsReader.Section, RateLimitRules(y, config.RateLimits));
+        }
+
         // The other kept sections, in the order they were read.
         foreach (var (key, value) in config.Sections.Where(s => s.Key is not (OverridesReader.Section or RoutingSectionReader.Section)))
         {
@@ -209,7 +214,57 @@ public static class ConfigWriter
             Time("stream_idle_timeout", p.Timeouts.StreamIdle);
             Time("request_timeout", p.Timeouts.Request);
             EndpointPolicyWriter.AddEntryKeys(y, map, path, p);
+            if (p.Rpm is not null || p.Tpm is not null)
+            {
+                map.Add(RateLimitsReader.EntryLimits, EntryLimits(y, ConfigReadContext.Child(path, RateLimitsReader.EntryLimits), p));
+            }
+
             seq.Add(map);
+        }
+
+        return seq;
+    }
+
+    // model_list rpm/tpm and native limits are the same setting: both are written as the native key.
+    private static YamlMappingNode EntryLimits(ConfigYaml y, string path, ModelProviderConfig p)
+    {
+        var map = new YamlMappingNode();
+        if (p.Rpm is { } rpm)
+        {
+            map.Add("rpm", y.Int(ConfigReadContext.Child(path, "rpm"), rpm));
+        }
+
+        if (p.Tpm is { } tpm)
+        {
+            map.Add("tpm", y.Int(ConfigReadContext.Child(path, "tpm"), tpm));
+        }
+
+        return map;
+    }
+
+    private static YamlSequenceNode RateLimitRules(ConfigYaml y, IReadOnlyList<RateLimitRuleConfig> rules)
+    {
+        var seq = new YamlSequenceNode();
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var r = rules[i];
+            var path = ConfigReadContext.Index(RateLimitsReader.Section, i);
+            seq.Add(new YamlMappingNode
+            {
+                { "model", y.Str(ConfigReadContext.Child(path, "model"), r.Model) },
+                { "selector", new YamlMappingNode
+                    {
+                        { "key", y.Str(ConfigReadContext.Child(path, "selector.key"), r.SelectorKey) },
+                        { "value", y.Str(ConfigReadContext.Child(path, "selector.value"), r.SelectorValue) },
+                    }
+                },
+                { "limit", new YamlMappingNode
+                    {
+                        { "tokens", y.Int(ConfigReadContext.Child(path, "limit.tokens"), r.Tokens) },
+                        { "unit", r.UnitName },
+                    }
+                },
+            });
         }
 
         return seq;

@@ -56,9 +56,11 @@ public sealed record GatewayConfig
 
     /// <summary>Top-level <c>circuit_breaker</c> as written (null: the defaults); entries override it key by key.</summary>
     public CircuitBreakerConfig? CircuitBreaker { get; init; }
+    /// <summary>Plano's top-level <c>ratelimits</c>: input-token buckets per model and request-header selector.</summary>
+    public IReadOnlyList<RateLimitRuleConfig> RateLimits { get; init; } = [];
 
     /// <summary>
-    /// Sections kept as JSON: those used by later features (<c>tracing</c>, <c>ratelimits</c>, <c>state_storage</c>,
+    /// Sections kept as JSON: those used by later features (<c>tracing</c>, <c>state_storage</c>,
     /// shape-validated), Plano's agent/prompt sections, and under <c>overrides</c> / <c>routing</c> only the Plano keys
     /// Switchyard accepts but does not act on (the rest of those sections is read into <see cref="Router"/> and
     /// <see cref="Affinity"/>). The config writer re-emits all of them.
@@ -141,9 +143,9 @@ public sealed record ModelProviderConfig
     /// <summary>Google Cloud project and location (Vertex AI).</summary>
     public string? Project { get; init; }
     public string? Location { get; init; }
-    /// <summary>Requests per minute this deployment allows (model_list <c>rpm</c>); kept, not enforced yet.</summary>
+    /// <summary>Requests per minute this endpoint allows (native <c>limits.rpm</c>, model_list <c>rpm</c>); null = no limit.</summary>
     public int? Rpm { get; init; }
-    /// <summary>Tokens per minute this deployment allows (model_list <c>tpm</c>); kept, not enforced yet.</summary>
+    /// <summary>Input + output tokens per minute this endpoint allows (native <c>limits.tpm</c>, model_list <c>tpm</c>); null = no limit.</summary>
     public int? Tpm { get; init; }
     /// <summary>Per-entry overrides of the listener's upstream timeouts (null members inherit).</summary>
     public EntryTimeouts Timeouts { get; init; } = EntryTimeouts.None;

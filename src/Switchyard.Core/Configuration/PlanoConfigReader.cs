@@ -19,7 +19,7 @@ internal static class PlanoConfigReader
     [
         "version", "listeners", Providers, LegacyProviders, "model_aliases", RoutePreferenceReader.Section,
         MetricsSourceReader.Section, RoutingSectionReader.Section, OverridesReader.Section, ModelGroupReader.Section,
-        CorsReader.Section, EndpointPolicyReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
+        CorsReader.Section, EndpointPolicyReader.Section, RateLimitsReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
     ];
 
     /// <summary>The config, or null when any error was reported.</summary>
@@ -34,6 +34,7 @@ internal static class PlanoConfigReader
         YamlNode? groupsNode = null;
         (YamlNode Node, int Line)? corsNode = null;
         CircuitBreakerConfig? breaker = null;
+        List<RateLimitRuleConfig> rateLimits = [];
         var routingNodes = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
         var sections = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
 
@@ -71,6 +72,9 @@ internal static class PlanoConfigReader
                 case EndpointPolicyReader.Section:
                     breaker = EndpointPolicyReader.ReadBreaker(ctx, value, key);
                     break;
+                case RateLimitsReader.Section:
+                    rateLimits = RateLimitsReader.Read(ctx, value);
+                    break;
                 case RoutePreferenceReader.Section or MetricsSourceReader.Section or RoutingSectionReader.Section or OverridesReader.Section:
                     routingNodes[key] = (value, keyLine);
                     break;
@@ -102,6 +106,7 @@ internal static class PlanoConfigReader
         }
 
         ConfigValidator.ValidateProviders(ctx, providers);
+        RateLimitsReader.Validate(ctx, rateLimits, providers.ConvertAll(p => p.Value));
         var providersSound = ctx.ErrorCount == errorsBeforeProviders;
 
         var aliases = aliasesNode is null ? [] : ReadAliases(ctx, aliasesNode);
@@ -134,6 +139,7 @@ internal static class PlanoConfigReader
             MetricsSources = metrics.ConvertAll(m => m.Value),
             Cors = cors,
             CircuitBreaker = breaker,
+            RateLimits = rateLimits,
             Sections = sections,
         };
 

@@ -14,7 +14,7 @@ internal static class ProviderReader
         "model", "name", "access_key", "base_url", "provider_interface", "default", "passthrough_auth", "headers",
         "http_host", "fallbacks", "api_version", "routing_preferences", "protocol", "region", "aws_access_key_id",
         "aws_secret_access_key", "aws_session_token", "project", "location", "connect_timeout", "first_byte_timeout",
-        "stream_idle_timeout", "request_timeout", .. EndpointPolicyReader.EntryKeys,
+        "stream_idle_timeout", "request_timeout", RateLimitsReader.EntryLimits, .. EndpointPolicyReader.EntryKeys,
     ];
 
     private static readonly string[] PreferenceKeys = ["name", "description"];
@@ -91,6 +91,12 @@ internal static class ProviderReader
             MaxConcurrent = values.TryGetValue("max_concurrent", out var mc) ? ctx.Int(mc, ConfigReadContext.Child(path, "max_concurrent"), 1, 1_000_000) : null,
             QueueTimeout = Time("queue_timeout"),
         };
+
+        if (values.TryGetValue(RateLimitsReader.EntryLimits, out var limits))
+        {
+            var (rpm, tpm) = RateLimitsReader.ReadEntryLimits(ctx, limits, ConfigReadContext.Child(path, RateLimitsReader.EntryLimits));
+            entry = entry with { Rpm = rpm, Tpm = tpm };
+        }
 
         if (values.TryGetValue("name", out var nameNode))
         {

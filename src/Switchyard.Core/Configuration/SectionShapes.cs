@@ -11,7 +11,7 @@ namespace Switchyard.Core.Configuration;
 internal static class SectionShapes
 {
     /// <summary>Sections read by later Switchyard features.</summary>
-    public static readonly string[] Kept = ["tracing", "ratelimits", "state_storage"];
+    public static readonly string[] Kept = ["tracing", "state_storage"];
 
     /// <summary>Plano keys Switchyard accepts and keeps but does not act on (agents, prompt targets...).</summary>
     public static readonly string[] PlanoOnly =
@@ -23,7 +23,6 @@ internal static class SectionShapes
     /// </summary>
     public static string NoEffectYet(string section) => section switch
     {
-        "ratelimits" => "'ratelimits' has no effect yet: requests are not rate-limited (its shape is checked and it is kept for the rate-limit feature)",
         "tracing" => "'tracing' has no effect yet: no traces are exported or sampled (its shape is checked and it is kept for the tracing feature)",
         "state_storage" => "'state_storage' has no effect yet: Responses conversation state (previous_response_id) is held in memory, per process, whatever it says",
         _ => $"'{section}' has no effect yet",
@@ -38,13 +37,6 @@ internal static class SectionShapes
         {
             case "tracing":
                 ctx.Mapping(node, section);
-                break;
-            case "ratelimits":
-                if (node is not (YamlSequenceNode or YamlMappingNode))
-                {
-                    ctx.Error(section, node, $"must be a list or a mapping, got {ConfigReadContext.KindName(node)}");
-                }
-
                 break;
             case "state_storage":
                 if (ctx.Mapping(node, section) is { } storage)

@@ -9,6 +9,7 @@ using Switchyard.Core.Ir;
 using Switchyard.Core.Pipeline;
 using Switchyard.Core.Providers;
 using Switchyard.Core.Relay;
+using Switchyard.Core.Resilience.RateLimiting;
 using Switchyard.Core.Routing;
 using Switchyard.Core.Routing.Metrics;
 using Switchyard.Core.Telemetry;
@@ -23,7 +24,7 @@ namespace Switchyard.Core.Resilience;
 /// <see cref="EndpointState"/>. Nothing fails over after a byte reached the client; when every candidate failed the
 /// client gets one aggregated error in its own protocol.
 /// </summary>
-public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProvider time, ILogger<AttemptRunner> logger, ObservedLatency? observed = null)
+public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, TimeProvider time, ILogger<AttemptRunner> logger, ObservedLatency? observed = null, RateLimiter? limits = null)
 {
     public const string ProviderHeader = RelayHeaders.ProviderHeader;
     public const string ModelHeader = RelayHeaders.ModelHeader;
@@ -126,12 +127,22 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         }
 
         var endpoint = request.Snapshot.Endpoints.For(candidate.Entry);
+
+        // Admit — rate limits (docs/resilience.md, "Rate limits"): a candidate at its limit is skipped, not tried.
+        var lease = default(RateLimitLease);
+        if (limits?.Admit(request, candidate, endpoint, out lease) is { } limited)
+        {
+            call!.Message.Dispose();
+            return (AttemptKind.Skipped, limited);
+        }
+
         var context = request.HttpContext;
         var aborted = context.RequestAborted;
 
         // Circuit breaker + bulkhead: an open endpoint (or a full one) is skipped without an attempt.
         if (await EndpointGate.EnterAsync(endpoint, candidate, pass, time, aborted).ConfigureAwait(false) is { } gated)
         {
+            limits?.Release(lease, candidate, endpoint); // not attempted: the rate-limit charge goes back
             call!.Message.Dispose();
             return (AttemptKind.Skipped, gated);
         }
@@ -231,6 +242,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         finally
         {
             endpoint.Finish();
+            limits?.Settle(lease, outcome.Item1, outcome.Item2, request.Usage); // tpm: the estimate becomes the real usage
             if (outcome.Item1 == AttemptKind.Failed && outcome.Item2 is { } f
                 && FailureTable.IsUpstreamFault(f.Cause, f.Status, call.Owner))
             {

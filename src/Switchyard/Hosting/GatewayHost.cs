@@ -7,6 +7,7 @@ using Switchyard.Core.Configuration;
 using Switchyard.Core.Pipeline;
 using Switchyard.Core.Providers;
 using Switchyard.Core.Resilience;
+using Switchyard.Core.Resilience.RateLimiting;
 using Switchyard.Core.Routing;
 using Switchyard.Core.Routing.Metrics;
 using Switchyard.Endpoints;
@@ -104,6 +105,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(sp => options.Time is { } t ? new RetryPolicy(t, Random.Shared.NextDouble) : RetryPolicy.Default);
         // One per process: observed TTFT outlives config reloads (DESIGN §5, §6).
         builder.Services.AddSingleton(sp => new ObservedLatency(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IRateLimitStore>(sp => new InMemoryRateLimitStore(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new RateLimiter(sp.GetRequiredService<IRateLimitStore>()));
         builder.Services.AddSingleton<AttemptRunner>();
         builder.Services.AddSingleton<IRouterModel, RouterModelClient>();
         builder.Services.AddSingleton(sp => new MetricsSourceRegistry(sp.GetRequiredService<ObservedLatency>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MetricsSourceRegistry>>()));

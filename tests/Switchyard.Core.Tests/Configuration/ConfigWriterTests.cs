@@ -33,6 +33,7 @@ public class ConfigWriterTests
           - model: openai/gpt-4o
             name: "4o: the big one"
             access_key: k
+            limits: {rpm: 60, tpm: 90000}
             routing_preferences:
               - name: review
                 description: reviewing code
@@ -121,6 +122,7 @@ public class ConfigWriterTests
           connection_string: postgres://u:p$$w@db/x
         ratelimits:
           - model: openai/gpt-4o-mini
+            selector: {key: x-user-id, value: "*"}
             limit: {tokens: 100, unit: minute}
         system_prompt: "Be brief.\nCosts are in $$USD."
         agents:

@@ -14,14 +14,12 @@ public class SectionTests
               ratio: 0.5
               enabled: true
               label: "42"
-            ratelimits:
-              - model: openai/gpt-4o-mini
             state_storage:
               type: postgres
               connection_string: postgres://x
             """);
 
-        Assert.Equal(["ratelimits", "state_storage", "tracing"], config.Sections.Keys.Order());
+        Assert.Equal(["state_storage", "tracing"], config.Sections.Keys.Order());
         Assert.Equal(100, config.Sections["tracing"]!["random_sampling"]!.GetValue<long>());
         Assert.Equal(0.5, config.Sections["tracing"]!["ratio"]!.GetValue<double>());
         Assert.True(config.Sections["tracing"]!["enabled"]!.GetValue<bool>());
@@ -62,7 +60,6 @@ public class SectionTests
 
     [Theory]
     [InlineData("tracing:\n  random_sampling: 100", "tracing", "no traces are exported")]
-    [InlineData("ratelimits:\n  - model: openai/gpt-4o-mini", "ratelimits", "not rate-limited")]
     [InlineData("state_storage:\n  type: memory", "state_storage", "held in memory, per process")]
     public void Parse_SectionWithoutEffectYet_KeptWithWarningNamingIt(string section, string key, string effect)
     {

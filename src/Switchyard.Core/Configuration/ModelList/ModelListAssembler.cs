@@ -20,7 +20,6 @@ internal static class ModelListAssembler
         var errorsBefore = ctx.ErrorCount;
         ModelListDiagnostics.ValidateEntries(ctx, entries);
         var sound = ctx.ErrorCount == errorsBefore;
-        WarnUnenforcedLimits(ctx, entries);
 
         var groups = byName.Where(kv => kv.Value.Count > 1)
             .Select(kv => Group(kv.Key, kv.Value.Select(e => e.Config.Name).ToList(), routing.Strategy, ConfigReadContext.Child(kv.Value[0].Path, "model_name"), kv.Value[0].ModelNameLine))
@@ -223,6 +222,13 @@ internal static class ModelListAssembler
             }
 
             exact[ConfigReadContext.Child(e.ParamsPath, "organization")] = ConfigReadContext.Child(headers, "OpenAI-Organization");
+            foreach (var limit in (string[])["rpm", "tpm"])
+            {
+                var to = ConfigReadContext.Child(ConfigReadContext.Child(native, RateLimitsReader.EntryLimits), limit);
+                exact[ConfigReadContext.Child(e.Path, limit)] = to;
+                exact[ConfigReadContext.Child(e.ParamsPath, limit)] = to;
+            }
+
             headerBlocks.Add((ConfigReadContext.Child(e.ParamsPath, "extra_headers") + ".", headers + "."));
             headerBlocks.Add((ConfigReadContext.Child(e.ParamsPath, "headers") + ".", headers + "."));
         }
@@ -244,16 +250,6 @@ internal static class ModelListAssembler
 
             return null;
         };
-    }
-
-    private static void WarnUnenforcedLimits(ConfigReadContext ctx, List<ModelListEntry> entries)
-    {
-        var limited = entries.Where(e => e.Config.Rpm is not null || e.Config.Tpm is not null).ToList();
-        if (limited.Count > 0)
-        {
-            ctx.Warning(limited[0].Path, limited[0].Line,
-                $"rpm/tpm are kept but not enforced yet ({limited.Count} deployment{(limited.Count == 1 ? "" : "s")} set them): limits come in a later release");
-        }
     }
 
     private static Located<ModelGroupConfig> Group(string name, List<string> members, string strategy, string path, int line)

@@ -22,7 +22,7 @@ internal static class ModelListConfigReader
 
     private static readonly string[] PlanoSections =
     [
-        "version", "model_providers", "llm_providers", .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
+        "version", "model_providers", "llm_providers", RateLimitsReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
     ];
 
     private static readonly string[] TopLevelKeys =

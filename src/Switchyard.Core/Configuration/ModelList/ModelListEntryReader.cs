@@ -143,8 +143,8 @@ internal static class ModelListEntryReader
         }
 
         var headers = ReadHeaders(ctx, values, path, lines, written, secrets);
-        int? rpm = values.Remove("rpm", out var r) ? ctx.Int(r.Node, ConfigReadContext.Child(path, "rpm"), 0, int.MaxValue) : null;
-        int? tpm = values.Remove("tpm", out var t) ? ctx.Int(t.Node, ConfigReadContext.Child(path, "tpm"), 0, int.MaxValue) : null;
+        int? rpm = values.Remove("rpm", out var r) ? ctx.Int(r.Node, ConfigReadContext.Child(path, "rpm"), 1, int.MaxValue) : null;
+        int? tpm = values.Remove("tpm", out var t) ? ctx.Int(t.Node, ConfigReadContext.Child(path, "tpm"), 1, int.MaxValue) : null;
         int? maxParallel = values.Remove("max_parallel_requests", out var mp) ? ctx.Int(mp.Node, ConfigReadContext.Child(path, "max_parallel_requests"), 1, 1_000_000) : null;
 
         foreach (var (key, (_, keyLine)) in values)
@@ -291,7 +291,7 @@ internal static class ModelListEntryReader
             ctx.Error(ConfigReadContext.Child(path, key), v.Line, $"{key} is set both here and in the parameter block; keep one");
         }
 
-        return ctx.Int(v.Node, ConfigReadContext.Child(path, key), 0, int.MaxValue);
+        return ctx.Int(v.Node, ConfigReadContext.Child(path, key), 1, int.MaxValue);
     }
 
     private static (string? Id, int Line) ReadModelInfo(ConfigReadContext ctx, YamlNode node, string path)
