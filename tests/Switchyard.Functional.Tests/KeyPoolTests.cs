@@ -104,6 +104,24 @@ public sealed class KeyPoolTests
     }
 
     [Fact]
+    public async Task ChatCompletions_EveryKeyRateLimited_429WithSmallestRetryAfterAndKeysNamedByIndex()
+    {
+        await using var up = await FakeUpstream.StartAsync();
+        const string Limited = """{"error":{"message":"slow down","type":"rate_limit_error"}}""";
+        up.Enqueue(Reply.Json(429, Limited, ("Retry-After", "30")), Reply.Json(429, Limited, ("Retry-After", "7")), Reply.Json(429, Limited, ("Retry-After", "20")));
+        await using var gw = await TestGateway.StartAsync(Native(up));
+
+        using var response = await gw.PostChatAsync(Yaml.Chat("openai/gpt-4o"));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal("7", ResponseAssert.Header(response, "Retry-After"));
+        Assert.Equal(3, up.RequestCount);
+        Assert.Contains("(key 1/3)", text, StringComparison.Ordinal);
+        Assert.Contains("(key 3/3)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ChatCompletions_EveryKeyRefused_502NamesKeysByIndexAndNoKeyInLogsOrResponse()
     {
         var logs = new CapturedLogs();

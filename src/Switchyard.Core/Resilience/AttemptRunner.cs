@@ -58,7 +58,12 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
 
                 if (candidate.Entry.KeySlot is { } slot)
                 {
-                    failure = failure! with { Candidate = $"{candidate.CanonicalName} ({slot.Label})" }; // keys of one entry are distinct attempts
+                    // Keys of one entry are distinct attempts, named by position (never by value).
+                    failure = failure! with
+                    {
+                        Candidate = $"{candidate.CanonicalName} ({slot.Label})",
+                        Message = failure.GatewayCredentialRefused ? failure.Message : $"{failure.Message} ({slot.Label})",
+                    };
                 }
 
                 GatewayLog.AttemptFailed(logger, KeyPool.Describe(candidate), attempts, failure!.Status, failure.Message);

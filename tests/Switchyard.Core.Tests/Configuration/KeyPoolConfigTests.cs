@@ -356,5 +356,6 @@ public class KeyPoolConfigTests
             """);
 
         Assert.Null(ModelCatalog.Build(result.Config!).ResolveName("openai/gpt-4o")!.Keys);
+        Assert.Contains(result.Warnings, w => w.Message.Contains("ignored", StringComparison.Ordinal));
     }
 }
