@@ -20,8 +20,10 @@ public sealed class SecretsTests
     private const string UrlPassword = "url-func-pass-a1b2c3d4";
     private const string TypoKey = "sk-func-typo-e5f6a7b8";
     private const string MetricsToken = "prom-func-token-9a8b7c6d";
+    private const string PoolKeyA = "sk-func-pool-a-2f3e4d5c";
+    private const string PoolKeyB = "sk-func-pool-b-6b7a8988";
 
-    private static readonly string[] Keys = [OpenAIKey, HeaderKey, HeaderBearer, RefusedKey, AnthropicKey, AwsKeyId, AwsSecret, AwsSession, UrlPassword, TypoKey, MetricsToken];
+    private static readonly string[] Keys = [OpenAIKey, HeaderKey, HeaderBearer, RefusedKey, AnthropicKey, AwsKeyId, AwsSecret, AwsSession, UrlPassword, TypoKey, MetricsToken, PoolKeyA, PoolKeyB];
 
     private static string Config(FakeUpstream up, string refused, string extra = "", string extraProvider = "") => Yaml.Listener() + $"""
         model_providers:
@@ -49,6 +51,10 @@ public sealed class SecretsTests
             aws_secret_access_key: {AwsSecret}
             aws_session_token: {AwsSession}
           - model: mock/echo
+          - name: pool
+            model: openai/o3
+            access_keys: [{PoolKeyA}, {PoolKeyB}]
+            base_url: {up.BaseUrl}
         {extraProvider}
         model_metrics_sources:
           - type: latency
@@ -97,6 +103,8 @@ public sealed class SecretsTests
         // Upstream failures: rejected key, server error, nothing listening, an answer in the wrong protocol (SigV4 path).
         up.Enqueue(Reply.Json(401, OpenAI401));
         await Send("/v1/chat/completions", Yaml.Chat("openai/gpt-4o-mini"));
+        up.Enqueue(Reply.Json(401, OpenAI401), Reply.Json(401, OpenAI401)); // every key of a pool refused
+        await Send("/v1/chat/completions", Yaml.Chat("pool"));
         up.Enqueue(Reply.Text(500, "internal failure"));
         await Send("/v1/chat/completions", Yaml.Chat("hdr"));
         await Send("/v1/chat/completions", Yaml.Chat("refused"));

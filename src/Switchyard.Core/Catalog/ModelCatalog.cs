@@ -14,7 +14,7 @@ public sealed class ModelCatalog
     private readonly FrozenDictionary<string, ResolvedModel> _byName;
     private readonly FrozenDictionary<string, ResolvedModel> _byModelString;
     private readonly FrozenDictionary<string, ResolvedModel> _byBareId;
-    private readonly FrozenDictionary<string, (ModelProviderConfig Entry, ProviderDefinition Provider)> _wildcards;
+    private readonly FrozenDictionary<string, (ModelProviderConfig Entry, ProviderDefinition Provider, KeyPool? Keys)> _wildcards;
     private readonly FrozenDictionary<string, string> _aliases;
     private readonly FrozenDictionary<string, ModelGroup> _groups;
 
@@ -23,8 +23,9 @@ public sealed class ModelCatalog
         var byName = new Dictionary<string, ResolvedModel>(StringComparer.Ordinal);
         var byModel = new Dictionary<string, ResolvedModel>(StringComparer.Ordinal);
         var byBare = new Dictionary<string, ResolvedModel>(StringComparer.Ordinal);
-        var wildcards = new Dictionary<string, (ModelProviderConfig, ProviderDefinition)>(StringComparer.Ordinal);
+        var wildcards = new Dictionary<string, (ModelProviderConfig, ProviderDefinition, KeyPool?)>(StringComparer.Ordinal);
         var listed = new List<ResolvedModel>();
+        var keyEntries = new List<ModelProviderConfig>();
 
         foreach (var entry in config.Providers)
         {
@@ -34,13 +35,19 @@ public sealed class ModelCatalog
                 continue; // reported by the validator
             }
 
+            var keys = KeyPool.For(entry);
+            if (keys is not null)
+            {
+                keyEntries.AddRange(keys.Entries);
+            }
+
             if (entry.IsWildcard)
             {
-                wildcards.TryAdd(entry.Provider, (entry, provider));
+                wildcards.TryAdd(entry.Provider, (entry, provider, keys));
                 continue;
             }
 
-            var model = new ResolvedModel(entry.Name, entry, provider, entry.ModelId);
+            var model = new ResolvedModel(entry.Name, entry, provider, entry.ModelId) { Keys = keys };
             byName.TryAdd(entry.Name, model);
             byModel.TryAdd(entry.Model, model);
             byBare.TryAdd(entry.ModelId, model);
@@ -52,7 +59,7 @@ public sealed class ModelCatalog
         }
 
         // Registry models under wildcards, unless configured explicitly (explicit entries keep their own settings).
-        foreach (var (prefix, (entry, provider)) in wildcards)
+        foreach (var (prefix, (entry, provider, keys)) in wildcards)
         {
             foreach (var id in KnownModels.For(prefix))
             {
@@ -62,7 +69,7 @@ public sealed class ModelCatalog
                     continue;
                 }
 
-                var model = new ResolvedModel(canonical, entry, provider, id);
+                var model = new ResolvedModel(canonical, entry, provider, id) { Keys = keys };
                 byModel.TryAdd(canonical, model);
                 byBare.TryAdd(id, model);
                 listed.Add(model);
@@ -76,6 +83,7 @@ public sealed class ModelCatalog
         _aliases = config.Aliases.ToFrozenDictionary(a => a.Alias, a => a.Target, StringComparer.Ordinal);
         Models = listed;
         Aliases = config.Aliases;
+        KeyEntries = keyEntries;
 
         // Groups last: members resolve like any other name (but never to another group).
         var groups = new Dictionary<string, ModelGroup>(StringComparer.Ordinal);
@@ -128,6 +136,9 @@ public sealed class ModelCatalog
 
     /// <summary>Explicit models and registry models expanded from wildcards, in declaration order.</summary>
     public IReadOnlyList<ResolvedModel> Models { get; }
+
+    /// <summary>The per-key entries of every key pool (<see cref="KeyPool.Entries"/>): endpoints of their own.</summary>
+    public IReadOnlyList<ModelProviderConfig> KeyEntries { get; }
 
     /// <summary>Configured aliases.</summary>
     public IReadOnlyList<AliasConfig> Aliases { get; }
@@ -185,7 +196,7 @@ public sealed class ModelCatalog
         if (slash > 0 && slash < name.Length - 1 && _wildcards.TryGetValue(name[..slash], out var wildcard))
         {
             var id = name[(slash + 1)..];
-            return new ResolvedModel(name, wildcard.Entry, wildcard.Provider, id);
+            return new ResolvedModel(name, wildcard.Entry, wildcard.Provider, id) { Keys = wildcard.Keys };
         }
 
         return HostedRouter is { } hosted && name == hosted.CanonicalName ? hosted : null;

@@ -23,6 +23,29 @@ public sealed record ResolvedModel(string CanonicalName, ModelProviderConfig Ent
     /// </summary>
     public ModelGroup? Group { get; init; }
 
+    /// <summary>Set when the entry has a key pool: the request goes to each key in turn (<see cref="KeyPool.Expand"/>).</summary>
+    public KeyPool? Keys { get; init; }
+
+    private ResolvedModel[]? _perKey;
+
+    /// <summary>This model once per key of <see cref="Keys"/>, in pool order (made once per model).</summary>
+    internal ResolvedModel[] PerKey()
+    {
+        if (_perKey is { } made)
+        {
+            return made;
+        }
+
+        var entries = Keys!.Entries;
+        var perKey = new ResolvedModel[entries.Count];
+        for (var i = 0; i < perKey.Length; i++)
+        {
+            perKey[i] = new ResolvedModel(CanonicalName, entries[i], Provider, ModelId);
+        }
+
+        return _perKey = perKey;
+    }
+
     /// <summary>The upstream URL for OpenAI chat completions.</summary>
     public Uri ChatCompletionsUri => UriFor(UpstreamProtocol.OpenAIChat, stream: false);
 
@@ -43,7 +66,8 @@ public sealed record ResolvedModel(string CanonicalName, ModelProviderConfig Ent
             .Member(nameof(Entry), Entry)
             .Member(nameof(Provider), Provider.Prefix)
             .Member(nameof(ModelId), ModelId)
-            .Member(nameof(Group), Group?.Name);
+            .Member(nameof(Group), Group?.Name)
+            .Member(nameof(Keys), Keys?.Entries.Count);
         return true;
     }
 }

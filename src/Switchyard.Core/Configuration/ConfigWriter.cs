@@ -162,7 +162,15 @@ public static class ConfigWriter
 
             Add("model", p.Model);
             Add("name", p.Name == p.Model ? null : p.Name);
-            Add("access_key", p.AccessKey);
+            if (p.AccessKeys.Count > 0)
+            {
+                map.Add("access_keys", KeyList(y, path, legacy, p.AccessKeys));
+            }
+            else
+            {
+                Add("access_key", p.AccessKey);
+            }
+
             Add("base_url", p.BaseUrl);
             Add("provider_interface", p.ProviderInterface);
             if (p.IsDefault)
@@ -265,6 +273,19 @@ public static class ConfigWriter
                     }
                 },
             });
+        }
+
+        return seq;
+    }
+
+    // A key pool, one key per line (each written back as its ${VAR} reference where one was recorded).
+    private static YamlSequenceNode KeyList(ConfigYaml y, string path, string legacy, IReadOnlyList<string> keys)
+    {
+        var seq = new YamlSequenceNode();
+        for (var j = 0; j < keys.Count; j++)
+        {
+            seq.Add(y.Str(ConfigReadContext.Index(ConfigReadContext.Child(path, "access_keys"), j), keys[j],
+                [ConfigReadContext.Index(ConfigReadContext.Child(legacy, "access_keys"), j)]));
         }
 
         return seq;

@@ -111,7 +111,16 @@ public sealed record ModelProviderConfig
     /// <summary>The model id after the first <c>/</c> (may contain <c>/</c>); <c>*</c> for a wildcard.</summary>
     public required string ModelId { get; init; }
     public bool IsWildcard => ModelId == "*";
+    /// <summary>The credential; with a key pool, its first key.</summary>
     public string? AccessKey { get; init; }
+    /// <summary>
+    /// The key pool (<c>access_keys</c>, or a model_list <c>${VAR}</c> key with <c>VAR_1..N</c>): every key when there
+    /// are two or more, in order (the first is also <see cref="AccessKey"/>); empty for a single key. Each key becomes
+    /// its own endpoint (<see cref="Catalog.KeyPool"/>).
+    /// </summary>
+    public IReadOnlyList<string> AccessKeys { get; init; } = [];
+    /// <summary>Set on the per-key copies of a pooled entry that requests are sent with: which key of the pool this is.</summary>
+    public KeySlot? KeySlot { get; init; }
     public string? BaseUrl { get; init; }
     /// <summary>Wire interface for unknown providers (<c>openai</c>).</summary>
     public string? ProviderInterface { get; init; }
@@ -171,6 +180,8 @@ public sealed record ModelProviderConfig
             .Member(nameof(Provider), Provider)
             .Member(nameof(ModelId), ModelId)
             .Member(nameof(AccessKey), Redaction.Secret(AccessKey))
+            .Member(nameof(AccessKeys), AccessKeys.Count == 0 ? null : $"[{AccessKeys.Count} x {Redaction.Redacted}]")
+            .Member(nameof(KeySlot), KeySlot?.ToString())
             .Member(nameof(BaseUrl), Redaction.Url(BaseUrl))
             .Member(nameof(ProviderInterface), ProviderInterface)
             .Member(nameof(IsDefault), IsDefault)

@@ -14,7 +14,7 @@ internal static class ProviderReader
         "model", "name", "access_key", "base_url", "provider_interface", "default", "passthrough_auth", "headers",
         "http_host", "fallbacks", "api_version", "routing_preferences", "protocol", "region", "aws_access_key_id",
         "aws_secret_access_key", "aws_session_token", "project", "location", "connect_timeout", "first_byte_timeout",
-        "stream_idle_timeout", "request_timeout", RateLimitsReader.EntryLimits, .. EndpointPolicyReader.EntryKeys,
+        "stream_idle_timeout", "request_timeout", "access_keys", RateLimitsReader.EntryLimits, .. EndpointPolicyReader.EntryKeys,
     ];
 
     private static readonly string[] PreferenceKeys = ["name", "description"];
@@ -96,6 +96,13 @@ internal static class ProviderReader
         {
             var (rpm, tpm) = RateLimitsReader.ReadEntryLimits(ctx, limits, ConfigReadContext.Child(path, RateLimitsReader.EntryLimits));
             entry = entry with { Rpm = rpm, Tpm = tpm };
+        }
+
+        if (values.TryGetValue("access_keys", out var keysNode)
+            && KeyPoolConfig.ReadNative(ctx, keysNode, ConfigReadContext.Child(path, "access_keys"), ConfigReadContext.Child(path, "access_key"),
+                values.ContainsKey("access_key"), lines.GetValueOrDefault("access_key")) is { Count: > 0 } keys)
+        {
+            entry = entry with { AccessKey = keys[0], AccessKeys = keys.Count > 1 ? keys : [] };
         }
 
         if (values.TryGetValue("name", out var nameNode))

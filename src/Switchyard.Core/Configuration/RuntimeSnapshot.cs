@@ -40,5 +40,10 @@ public sealed class RuntimeSnapshot
 
     /// <summary>Builds a snapshot; <paramref name="previous"/> (the one it replaces) lends its endpoint state to unchanged entries.</summary>
     public static RuntimeSnapshot Build(GatewayConfig config, long generation, RuntimeSnapshot? previous = null)
-        => new(config, ModelCatalog.Build(config), generation, Switchyard.Core.Endpoints.EndpointRegistry.Build(config.Providers, previous?.Endpoints, config.CircuitBreaker));
+    {
+        // Each key of a key pool is an endpoint of its own (listed first, so a pool's first key names its state).
+        var catalog = ModelCatalog.Build(config);
+        var entries = catalog.KeyEntries.Count == 0 ? config.Providers : catalog.KeyEntries.Concat(config.Providers);
+        return new(config, catalog, generation, Switchyard.Core.Endpoints.EndpointRegistry.Build(entries, previous?.Endpoints, config.CircuitBreaker));
+    }
 }

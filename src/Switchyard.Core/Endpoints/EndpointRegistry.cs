@@ -43,7 +43,7 @@ public sealed class EndpointRegistry
             var key = CanonicalKey(entry);
             if (!built.TryGetValue(key, out var state))
             {
-                state = previous?.Find(key) ?? new EndpointState(key, entry.Name);
+                state = previous?.Find(key) ?? new EndpointState(key, entry.KeySlot is { } slot ? $"{entry.Name} ({slot.Label}, {slot.Fingerprint})" : entry.Name);
                 built[key] = state;
             }
 

@@ -57,7 +57,17 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
                     return;
                 }
 
-                GatewayLog.AttemptFailed(logger, candidate.CanonicalName, attempts, failure!.Status, failure.Message);
+                if (candidate.Entry.KeySlot is { } slot)
+                {
+                    // Keys of one entry are distinct attempts, named by position (never by value).
+                    failure = failure! with
+                    {
+                        Candidate = $"{candidate.CanonicalName} ({slot.Label})",
+                        Message = failure.GatewayCredentialRefused ? failure.Message : $"{failure.Message} ({slot.Label})",
+                    };
+                }
+
+                GatewayLog.AttemptFailed(logger, KeyPool.Describe(candidate), attempts, failure!.Status, failure.Message);
                 if (failure.Action == FailureAction.Final)
                 {
                     await WriteFailureAsync(request, candidate, failure, attempts).ConfigureAwait(false);
@@ -337,7 +347,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         if (status is 401 or 403 && call.Owner == CredentialOwner.Gateway)
         {
             // The operator's key was refused: not the client's business, and never its text (it may quote the key).
-            GatewayLog.CredentialRefused(logger, candidate.CanonicalName, status, SecretRedactor.Redact(raw, call.Message));
+            GatewayLog.CredentialRefused(logger, KeyPool.Describe(candidate), status, SecretRedactor.Redact(raw, call.Message));
             failure = new AttemptFailure(status, CredentialRefusedMessage(candidate, status), "upstream_auth_error", "upstream_auth_error") { GatewayCredentialRefused = true };
         }
         else
@@ -360,7 +370,9 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
     }
 
     private static string CredentialRefusedMessage(ResolvedModel candidate, int status)
-        => $"upstream provider '{candidate.Provider.Prefix}' refused the gateway's credential for model entry '{candidate.Entry.Name}' (HTTP {status}); check that entry's access_key";
+        => candidate.Entry.KeySlot is { } slot
+            ? $"upstream provider '{candidate.Provider.Prefix}' refused the gateway's credential ({slot.Label}) for model entry '{candidate.Entry.Name}' (HTTP {status}); check that entry's access_keys"
+            : $"upstream provider '{candidate.Provider.Prefix}' refused the gateway's credential for model entry '{candidate.Entry.Name}' (HTTP {status}); check that entry's access_key";
 
     private static string Excerpt(byte[] raw)
     {

@@ -68,7 +68,7 @@ public sealed record RoutingDecision
     /// <summary>True when preference routing ran or was consulted (the response carries routing headers).</summary>
     public bool IsRouted => Method != RoutingMethod.Direct;
 
-    public RoutePlan ToPlan() => new(Candidates, ViaAlias);
+    public RoutePlan ToPlan() => new(KeyPool.Expand(Candidates), ViaAlias);
 }
 
 /// <summary>A request the Route stage refuses (bad inline preferences, unknown model): a client error.</summary>

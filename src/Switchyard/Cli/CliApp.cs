@@ -146,6 +146,10 @@ public static class CliApp
         stdout.WriteLine($"  wildcards: {string.Join(", ", snapshot.Catalog.Wildcards.Select(w => w.Model))}");
         stdout.WriteLine($"  aliases: {string.Join(", ", cfg.Aliases.Select(a => $"{a.Alias} -> {a.Target}"))}");
         stdout.WriteLine($"  groups: {string.Join(", ", cfg.Groups.Select(g => $"{g.Name} [{string.Join(", ", g.Members)}] ({g.Strategy})"))}");
+        if (cfg.Providers.Any(p => p.AccessKeys.Count > 1 && !p.PassthroughAuth))
+        {
+            stdout.WriteLine($"  key pools: {string.Join(", ", cfg.Providers.Where(p => p.AccessKeys.Count > 1 && !p.PassthroughAuth).Select(p => $"{p.Name} ({p.AccessKeys.Count} keys)"))}");
+        }
         if (cfg.RoutingPreferences.Count > 0)
         {
             stdout.WriteLine($"  routes: {string.Join(", ", cfg.RoutingPreferences.Select(r => r.Name))}");

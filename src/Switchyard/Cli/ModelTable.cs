@@ -22,6 +22,11 @@ public static class ModelTable
                 notes.Add("via " + m.Entry.Model);
             }
 
+            if (m.Keys is { } keys)
+            {
+                notes.Add($"{keys.Entries.Count} keys");
+            }
+
             if (m.Entry.Fallbacks.Count > 0)
             {
                 notes.Add("fallbacks: " + string.Join(" > ", m.Entry.Fallbacks));

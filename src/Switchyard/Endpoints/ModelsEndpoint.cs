@@ -10,7 +10,8 @@ namespace Switchyard.Endpoints;
 /// <summary>
 /// <c>GET /v1/models</c> in OpenAI's list shape: configured and wildcard-expanded models by canonical name, then
 /// load-balanced groups (<c>"switchyard_kind": "group"</c>), then aliases (marked <c>"switchyard_kind": "alias"</c>
-/// with their target). Built once per config snapshot.
+/// with their target). A model whose entry has a key pool carries <c>"switchyard_keys": N</c>. Built once per config
+/// snapshot.
 /// </summary>
 internal static class ModelsEndpoint
 {
@@ -37,7 +38,7 @@ internal static class ModelsEndpoint
         using (var w = new Utf8JsonWriter(buffer))
         {
             var model = resolution.Model!;
-            WriteModel(w, id, model.Provider.Prefix, resolution.ViaAlias is null ? null : model.CanonicalName, model.Group is null ? "model" : "group");
+            WriteModel(w, id, model.Provider.Prefix, resolution.ViaAlias is null ? null : model.CanonicalName, model.Group is null ? "model" : "group", model.Keys?.Entries.Count ?? 0);
         }
 
         context.Response.ContentType = "application/json";
@@ -54,7 +55,7 @@ internal static class ModelsEndpoint
             w.WriteStartArray("data");
             foreach (var m in catalog.Models)
             {
-                WriteModel(w, m.CanonicalName, m.Provider.Prefix, null);
+                WriteModel(w, m.CanonicalName, m.Provider.Prefix, null, keys: m.Keys?.Entries.Count ?? 0);
             }
 
             foreach (var g in catalog.Groups)
@@ -75,7 +76,7 @@ internal static class ModelsEndpoint
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteModel(Utf8JsonWriter w, string id, string ownedBy, string? aliasTarget, string kind = "model")
+    private static void WriteModel(Utf8JsonWriter w, string id, string ownedBy, string? aliasTarget, string kind = "model", int keys = 0)
     {
         w.WriteStartObject();
         w.WriteString("id", id);
@@ -86,6 +87,11 @@ internal static class ModelsEndpoint
         if (aliasTarget is not null)
         {
             w.WriteString("alias_target", aliasTarget);
+        }
+
+        if (keys > 1)
+        {
+            w.WriteNumber("switchyard_keys", keys); // a key pool: each key is its own endpoint
         }
 
         w.WriteEndObject();

@@ -229,6 +229,18 @@ internal static class ModelListAssembler
                 exact[ConfigReadContext.Child(e.ParamsPath, limit)] = to;
             }
 
+            if (e.Config.AccessKeys.Count > 0 && e.WrittenKeys.TryGetValue("access_key", out var keyWritten))
+            {
+                // A key pool is written as access_keys: the key itself first, then the VAR_n keys recorded at api_key[j].
+                var keyPath = ConfigReadContext.Child(e.ParamsPath, keyWritten);
+                var keysPath = ConfigReadContext.Child(native, "access_keys");
+                exact[keyPath] = ConfigReadContext.Index(keysPath, 0);
+                for (var j = 0; j < e.Config.AccessKeys.Count; j++)
+                {
+                    exact[ConfigReadContext.Index(keyPath, j)] = ConfigReadContext.Index(keysPath, j);
+                }
+            }
+
             headerBlocks.Add((ConfigReadContext.Child(e.ParamsPath, "extra_headers") + ".", headers + "."));
             headerBlocks.Add((ConfigReadContext.Child(e.ParamsPath, "headers") + ".", headers + "."));
         }

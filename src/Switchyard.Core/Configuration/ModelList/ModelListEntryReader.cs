@@ -129,7 +129,9 @@ internal static class ModelListEntryReader
         }
 
         var apiBase = values.ContainsKey("api_base") ? Get("api_base", "base_url") : Get("base_url", "base_url");
+        var keyText = (values.GetValueOrDefault("api_key").Node as YamlScalarNode)?.Value;
         var accessKey = Get("api_key", "access_key");
+        var keyPool = KeyPoolConfig.ModelListPool(ctx, ConfigReadContext.Child(path, "api_key"), keyText, accessKey, secrets);
         var apiVersionLine = values.GetValueOrDefault("api_version").Line;
         var apiVersion = Get("api_version", "api_version");
         var vendor = new Dictionary<string, (string? Value, int Line)>(StringComparer.Ordinal);
@@ -176,9 +178,10 @@ internal static class ModelListEntryReader
             Provider = mapped.Provider,
             ModelId = mapped.ModelId,
             ProviderInterface = mapped.ProviderInterface,
-            AccessKey = accessKey,
+            AccessKey = keyPool?[0] ?? accessKey,
+            AccessKeys = keyPool ?? [],
             BaseUrl = apiBase,
-            Headers = headers,
+            Headers = mapped.Provider == "openrouter" ? KeyPoolConfig.WithOpenRouterHeaders(ctx, headers, path, blockLine, secrets.Lookup) : headers,
             Rpm = rpm,
             Tpm = tpm,
             MaxConcurrent = maxParallel,

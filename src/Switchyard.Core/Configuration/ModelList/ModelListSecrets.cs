@@ -13,6 +13,12 @@ internal sealed class ModelListSecrets(Func<string, string?> environment, IReadO
     /// <summary>The LiteLLM spelling of "read this secret from the environment".</summary>
     public const string Prefix = "os.environ/";
 
+    /// <summary>A variable's value: the file's <c>environment_variables</c> first, then the environment; null when unset.</summary>
+    public string? Lookup(string name) => fromConfig.TryGetValue(name, out var configured) ? configured : environment(name);
+
+    /// <summary>True when <paramref name="name"/> is set in the file's <c>environment_variables</c> (not a secret of the environment).</summary>
+    public bool InFile(string name) => fromConfig.ContainsKey(name);
+
     /// <summary>A string value, with <c>os.environ/NAME</c> resolved (an error naming path and line when unset).</summary>
     public string? Read(ConfigReadContext ctx, YamlNode node, string path)
     {
