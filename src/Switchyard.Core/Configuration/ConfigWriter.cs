@@ -204,6 +204,16 @@ public static class ConfigWriter
             Time("first_byte_timeout", p.Timeouts.FirstByte);
             Time("stream_idle_timeout", p.Timeouts.StreamIdle);
             Time("request_timeout", p.Timeouts.Request);
+            if (p.Priority is { } priority)
+            {
+                map.Add("priority", y.Int(ConfigReadContext.Child(path, "priority"), priority));
+            }
+
+            if (p.Weight is { } weight)
+            {
+                map.Add("weight", y.Plain(ConfigReadContext.Child(path, "weight"), weight.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+            }
+
             seq.Add(map);
         }
 

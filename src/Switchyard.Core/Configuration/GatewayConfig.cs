@@ -142,6 +142,10 @@ public sealed record ModelProviderConfig
     public int? Rpm { get; init; }
     /// <summary>Tokens per minute this deployment allows (model_list <c>tpm</c>); kept, not enforced yet.</summary>
     public int? Tpm { get; init; }
+    /// <summary>Place in a <c>priority</c> group (lower first; null: after those with one). Native <c>priority</c>, LiteLLM <c>order</c>.</summary>
+    public int? Priority { get; init; }
+    /// <summary>Share in a <c>weighted</c> group (positive; null counts as 1).</summary>
+    public double? Weight { get; init; }
     /// <summary>Per-entry overrides of the listener's upstream timeouts (null members inherit).</summary>
     public EntryTimeouts Timeouts { get; init; } = EntryTimeouts.None;
     /// <summary>1-based line of the entry in the config file (0 when unknown).</summary>
@@ -175,6 +179,8 @@ public sealed record ModelProviderConfig
             .Member(nameof(Location), Location)
             .Member(nameof(Rpm), Rpm)
             .Member(nameof(Tpm), Tpm)
+            .Member(nameof(Priority), Priority)
+            .Member(nameof(Weight), Weight)
             .Member(nameof(Line), Line);
         return true;
     }
