@@ -50,6 +50,9 @@ public sealed class EndpointState
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>Attempts started since the endpoint's state was created.</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
     /// <summary>Attempts started in about the last minute (the usage-based strategy's figure).</summary>
     public RecentUsage Usage { get; } = new();
 

@@ -148,9 +148,10 @@ public static class GroupOrdering
         StableSort(order, score);
     }
 
-    // Ascending average latency; members without a figure after, in declared order. With no figure at all: declared
-    // order. Otherwise ExplorationShare of requests lead with a random other member (the rest keep their order), so
-    // a slow or unmeasured member is measured again and a recovered one comes back.
+    // Members never tried first (declared order), so each is measured once; then ascending average latency; then
+    // members tried but without a figure (no success yet), in declared order. With no figure at all: declared order.
+    // Otherwise ExplorationShare of requests lead with a random other member (the rest keep their order), so a slow
+    // member is measured again and a recovered one comes back.
     private static void Latency(ModelGroup group, in PlanContext context, Span<int> order)
     {
         var members = group.Members;
@@ -159,9 +160,12 @@ public static class GroupOrdering
         for (var i = 0; i < order.Length; i++)
         {
             order[i] = i;
-            var figure = LatencyScore(context.Endpoints!.For(members[i].Entry), context.Streaming);
+            var state = context.Endpoints!.For(members[i].Entry);
+            var figure = LatencyScore(state, context.Streaming);
             measured |= figure is not null;
-            score[i] = figure is { } f && double.IsFinite(f) && f >= 0 ? f : double.PositiveInfinity;
+            score[i] = figure is { } f && double.IsFinite(f) && f >= 0 ? f
+                : state.Requests == 0 ? -1
+                : double.PositiveInfinity;
         }
 
         if (!measured)

@@ -145,14 +145,24 @@ public class GroupStrategyTests
     }
 
     [Fact]
-    public void LatencyBased_NoData_DeclaredOrder_UnmeasuredAfterMeasured()
+    public void LatencyBased_NoData_DeclaredOrder_NeverTriedFirst_TriedWithoutFigureLast()
     {
         var s = Build(Three("least-latency"));
 
         Assert.Equal(["a", "b", "c"], s.Order(random: Sequence(0.0)));
         Assert.Equal(["a", "b", "c"], s.Order(random: Sequence(0.0)));
 
+        // b answered in 50 ms; a failed (tried, no figure); c was never tried, so it is measured next.
+        s.State("b").Start();
         s.State("b").RecordSuccess(Now, 200, TimeSpan.FromMilliseconds(50));
+        s.State("b").Finish();
+        s.State("a").Start();
+        s.State("a").RecordFailure(Now, 500, "status", credentialRefused: false);
+        s.State("a").Finish();
+        Assert.Equal(["c", "b", "a"], s.Order(random: Sequence(0.99)));
+
+        s.State("c").Start();
+        s.State("c").Finish();
         Assert.Equal(["b", "a", "c"], s.Order(random: Sequence(0.99)));
     }
 
