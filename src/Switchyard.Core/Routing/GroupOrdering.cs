@@ -149,9 +149,9 @@ public static class GroupOrdering
     }
 
     // Members never tried first (declared order), so each is measured once; then ascending average latency; then
-    // members tried but without a figure (no success yet), in declared order. With no figure at all: declared order.
-    // Otherwise ExplorationShare of requests lead with a random other member (the rest keep their order), so a slow
-    // member is measured again and a recovered one comes back.
+    // members tried but without a figure (no success yet), in declared order. Once any member has a figure,
+    // ExplorationShare of requests lead with a random other member (the rest keep their order), so a slow member is
+    // measured again and a recovered one comes back.
     private static void Latency(ModelGroup group, in PlanContext context, Span<int> order)
     {
         var members = group.Members;
@@ -168,13 +168,8 @@ public static class GroupOrdering
                 : double.PositiveInfinity;
         }
 
-        if (!measured)
-        {
-            return;
-        }
-
         StableSort(order, score);
-        if (context.NextRandom() < ExplorationShare)
+        if (measured && context.NextRandom() < ExplorationShare)
         {
             var pick = 1 + Math.Min(order.Length - 2, (int)(context.NextRandom() * (order.Length - 1)));
             var probe = order[pick];
