@@ -81,6 +81,55 @@ public sealed class GroupStrategyTests
     }
 
     [Fact]
+    public async Task LatencyBased_Streams_RankByTimeToFirstToken_NotByTotalTime()
+    {
+        // "late" sends its first token after 60 ms and ends at once; "early" sends it at once but ends 80 ms later.
+        // Ranked by total time "late" would win; by time to first token "early" does.
+        static UpstreamHandler Stream(TimeSpan beforeFirst, TimeSpan afterFirst)
+            => Reply.Sse().Pause(beforeFirst).Chunk("Hel").Pause(afterFirst).Data(SseScript.ChunkJson("lo", "stop")).Done();
+        await using var late = await FakeUpstream.StartAsync(Stream(TimeSpan.FromMilliseconds(60), TimeSpan.Zero));
+        await using var early = await FakeUpstream.StartAsync(Stream(TimeSpan.Zero, TimeSpan.FromMilliseconds(80)));
+        await using var gw = await TestGateway.StartAsync(Config(late, early, "latency-based-routing"));
+
+        const int Count = 60;
+        for (var i = 0; i < Count; i++)
+        {
+            using var response = await gw.PostStreamAsync(Yaml.Chat("gpt", stream: true));
+            await ResponseAssert.OkAsync(response);
+            Assert.Contains("[DONE]", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // 5 % exploration and the first request (declared order) go to "late": about 4 of 60 (12 or more: 1 in 10^4).
+        Assert.True(early.RequestCount >= 48, $"early first token served {early.RequestCount} of {Count}");
+        Assert.Equal(Count, early.RequestCount + late.RequestCount);
+    }
+
+    [Fact]
+    public async Task LeastBusy_AMemberWithARequestInFlight_IsPassedOver()
+    {
+        var gate = new Gate();
+        await using var busy = await FakeUpstream.StartAsync(async (context, request) =>
+        {
+            await gate.WaitAsync(context.RequestAborted);
+            await Answer(TimeSpan.Zero)(context, request);
+        });
+        await using var idle = await FakeUpstream.StartAsync(Answer(TimeSpan.Zero));
+        await using var gw = await TestGateway.StartAsync(Config(busy, idle, "least-busy"));
+
+        // All idle: the rotation starts at the first declared member, which holds the request.
+        var held = gw.PostChatAsync(Yaml.Chat("gpt"));
+        await busy.NextRequestAsync();
+
+        // Round-robin would send every other request into the held member; least-busy sends them all to the idle one.
+        await SendAsync(gw, 4);
+        Assert.Equal((1, 4), (busy.RequestCount, idle.RequestCount));
+
+        gate.Open();
+        using var released = await held;
+        await ResponseAssert.OkAsync(released);
+    }
+
+    [Fact]
     public async Task Priority_LowerFirst_TheOtherOnlyOnFailure()
     {
         await using var first = await FakeUpstream.StartAsync(Answer(TimeSpan.Zero));
