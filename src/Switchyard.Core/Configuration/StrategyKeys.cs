@@ -39,6 +39,11 @@ internal static class StrategyKeys
     /// </summary>
     public static void CheckUse(ConfigReadContext ctx, GatewayConfig config, Func<int, string, (string Path, int Line)> where)
     {
+        if (!config.Providers.Any(p => p.Priority is not null || p.Weight is not null))
+        {
+            return;
+        }
+
         var catalog = ModelCatalog.Build(config);
         for (var i = 0; i < config.Providers.Count; i++)
         {

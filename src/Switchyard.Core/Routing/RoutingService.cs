@@ -237,7 +237,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         {
             if (catalog.ResolveName(name) is { } model)
             {
-                // A load-balanced group stands for its members, rotated so each request starts one further.
+                // A load-balanced group stands for its members, in the order its strategy gives this request.
                 CandidatePlanner.Add(resolved, model, plan, duplicates);
                 foreach (var duplicate in duplicates)
                 {
