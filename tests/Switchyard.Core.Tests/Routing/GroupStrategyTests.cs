@@ -254,6 +254,32 @@ public class GroupStrategyTests
         Assert.Equal(["a", "b", "c"], s.Order());
     }
 
+    [Theory]
+    [InlineData("round-robin")]
+    [InlineData("priority")]
+    [InlineData("weighted")]
+    [InlineData("least-busy")]
+    [InlineData("latency-based")]
+    [InlineData("usage-based")]
+    public void Order_AllocatesNothing(string strategy)
+    {
+        var s = Build(Three(strategy));
+        s.State("a").RecordSuccess(Now, 200, TimeSpan.FromMilliseconds(30));
+        s.State("b").RecordSuccess(Now, 200, TimeSpan.FromMilliseconds(20));
+        var group = s.Catalog.Group("g")!;
+        var context = new PlanContext(s.Endpoints, Streaming: false);
+        Span<int> order = stackalloc int[3];
+        GroupOrdering.Order(group, context, order);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            GroupOrdering.Order(group, context, order);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void NoContext_StateStrategies_FallBackWithoutState()
     {
