@@ -1,3 +1,5 @@
+using Switchyard.Core.Routing;
+
 namespace Switchyard.Core.Catalog;
 
 /// <summary>
@@ -7,11 +9,11 @@ namespace Switchyard.Core.Catalog;
 /// </summary>
 public sealed class ModelGroup
 {
-    /// <summary>The only strategy implemented so far: the primary rotates through the members, one step per request.</summary>
+    /// <summary>The default strategy: the primary rotates through the members, one step per request.</summary>
     public const string RoundRobin = "round-robin";
 
-    /// <summary>Strategy names a group may declare.</summary>
-    public static IReadOnlyList<string> Strategies { get; } = [RoundRobin];
+    /// <summary>Strategy names a group may declare (<see cref="GroupStrategies.Names"/>).</summary>
+    public static IReadOnlyList<string> Strategies => GroupStrategies.Names;
 
     // Incremented before use, so the first request starts at member 0 (deterministic order for tests and operators).
     private int _counter = -1;
@@ -21,6 +23,9 @@ public sealed class ModelGroup
         Name = name;
         Members = members;
         Strategy = strategy;
+        Kind = GroupStrategies.TryParse(strategy, out var kind) ? kind : GroupStrategy.RoundRobin;
+        PriorityOrder = GroupOrdering.PriorityOrder(members);
+        Weights = GroupOrdering.Weights(members);
         StandIn = new ResolvedModel(name, members[0].Entry, members[0].Provider, members[0].ModelId) { Group = this };
     }
 
@@ -30,8 +35,17 @@ public sealed class ModelGroup
     /// <summary>The concrete members, in declaration order; never empty.</summary>
     public IReadOnlyList<ResolvedModel> Members { get; }
 
-    /// <summary>The strategy name (<see cref="RoundRobin"/>).</summary>
+    /// <summary>The strategy name as configured.</summary>
     public string Strategy { get; }
+
+    /// <summary>What <see cref="Strategy"/> stands for.</summary>
+    public GroupStrategy Kind { get; }
+
+    /// <summary>Member indices by entry <c>priority</c> (lower first, none last), ties in declared order.</summary>
+    internal int[] PriorityOrder { get; }
+
+    /// <summary>Each member's entry <c>weight</c> (1 when none).</summary>
+    internal double[] Weights { get; }
 
     /// <summary>
     /// What resolving the group name returns: the first member's settings under the group's name, marked with

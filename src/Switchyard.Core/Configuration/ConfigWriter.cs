@@ -227,6 +227,16 @@ public static class ConfigWriter
                 map.Add(RateLimitsReader.EntryLimits, EntryLimits(y, ConfigReadContext.Child(path, RateLimitsReader.EntryLimits), p));
             }
 
+            if (p.Priority is { } priority)
+            {
+                map.Add("priority", y.Int(ConfigReadContext.Child(path, "priority"), priority));
+            }
+
+            if (p.Weight is { } weight)
+            {
+                map.Add("weight", y.Plain(ConfigReadContext.Child(path, "weight"), weight.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+            }
+
             seq.Add(map);
         }
 

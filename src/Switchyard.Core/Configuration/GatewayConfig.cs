@@ -156,6 +156,10 @@ public sealed record ModelProviderConfig
     public int? Rpm { get; init; }
     /// <summary>Input + output tokens per minute this endpoint allows (native <c>limits.tpm</c>, model_list <c>tpm</c>); null = no limit.</summary>
     public int? Tpm { get; init; }
+    /// <summary>Place in a <c>priority</c> group (lower first; null: after those with one). Native <c>priority</c>, LiteLLM <c>order</c>.</summary>
+    public int? Priority { get; init; }
+    /// <summary>Share in a <c>weighted</c> group (positive; null counts as 1).</summary>
+    public double? Weight { get; init; }
     /// <summary>Per-entry overrides of the listener's upstream timeouts (null members inherit).</summary>
     public EntryTimeouts Timeouts { get; init; } = EntryTimeouts.None;
     /// <summary>Per-entry <c>circuit_breaker</c> override (null members inherit the top level; docs/resilience.md).</summary>
@@ -199,6 +203,8 @@ public sealed record ModelProviderConfig
             .Member(nameof(Location), Location)
             .Member(nameof(Rpm), Rpm)
             .Member(nameof(Tpm), Tpm)
+            .Member(nameof(Priority), Priority)
+            .Member(nameof(Weight), Weight)
             .Member(nameof(Line), Line);
         return true;
     }

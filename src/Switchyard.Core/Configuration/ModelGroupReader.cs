@@ -4,7 +4,8 @@ using YamlDotNet.RepresentationModel;
 namespace Switchyard.Core.Configuration;
 
 /// <summary>
-/// Reads the Plano-dialect <c>model_groups</c> section (<c>{name: {models: [model names], strategy: round-robin}}</c>)
+/// Reads the Plano-dialect <c>model_groups</c> section (<c>{name: {models: [model names], strategy: round-robin}}</c>;
+/// any name of <see cref="GroupStrategies"/>, kept as Switchyard's own name)
 /// and checks groups from either dialect once the providers are sound: members resolve to concrete models, group
 /// names clash with no model or alias name.
 /// </summary>
@@ -53,7 +54,7 @@ internal static class ModelGroupReader
                 }
                 else
                 {
-                    strategy = ctx.Enum(v, ConfigReadContext.Child(path, key), ModelGroup.Strategies) ?? strategy;
+                    strategy = ctx.Enum(v, ConfigReadContext.Child(path, key), ModelGroup.Strategies) is { } named ? GroupStrategies.Canonical(named) : strategy;
                 }
             }
 

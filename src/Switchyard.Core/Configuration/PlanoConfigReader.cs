@@ -150,6 +150,7 @@ internal static class PlanoConfigReader
         {
             ConfigValidator.ValidateReferences(ctx, config, section, nodeLines);
             ModelGroupReader.Validate(ctx, config, groups, ModelGroupReader.MembersPath);
+            StrategyKeys.CheckUse(ctx, config, (i, key) => (ConfigReadContext.Child(providers[i].Path, key), providers[i].LineOf(key)));
             RoutingValidator.ValidateReferences(ctx, config, routes, router, metrics, nodeLines);
         }
 

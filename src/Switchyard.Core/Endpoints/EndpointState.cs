@@ -61,6 +61,12 @@ public sealed class EndpointState
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>Attempts started since the endpoint's state was created.</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Attempts started in about the last minute (the usage-based strategy's figure).</summary>
+    public RecentUsage Usage { get; } = new();
+
     public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
 
     /// <summary>How often the upstream refused this endpoint's credential (401/403 on the gateway's own key).</summary>
@@ -95,6 +101,7 @@ public sealed class EndpointState
     {
         Interlocked.Increment(ref _inFlight);
         Interlocked.Increment(ref _requests);
+        Usage.Record(Environment.TickCount64);
     }
 
     /// <summary>The attempt is over (whatever its outcome).</summary>

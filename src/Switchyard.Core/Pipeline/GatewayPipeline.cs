@@ -49,7 +49,7 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
 
         // Resolve + Route: a named model or alias directly; preference routing (router model, affinity, selection) otherwise.
         var (decision, routeError) = RoutingService.IsDirect(request.Snapshot, request.RequestedModel, inline is not null)
-            ? RoutingService.RouteDirect(request.Snapshot, request.RequestedModel)
+            ? RoutingService.RouteDirect(request.Snapshot, request.RequestedModel, request.IsStreaming, routing.Figures)
             : await routing.RouteAsync(request.Snapshot, Input(request, inline), context.RequestAborted).ConfigureAwait(false);
         if (decision is null)
         {
@@ -201,7 +201,7 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
         }
 
         return new RoutingInput(request.RequestedModel, inline, affinity, tenant, () =>
-            request.TryGetIr(out var ir, out var error) ? (ir!.Messages, null) : (null, error));
+            request.TryGetIr(out var ir, out var error) ? (ir!.Messages, null) : (null, error)) { Streaming = request.IsStreaming };
     }
 
     /// <summary>Writes a gateway error in the given protocol's shape.</summary>

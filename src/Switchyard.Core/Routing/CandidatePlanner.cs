@@ -4,13 +4,13 @@ namespace Switchyard.Core.Routing;
 
 /// <summary>
 /// Builds the candidate order for a resolved model: the model itself, then its configured <c>fallbacks</c>
-/// (each resolved by name, duplicates dropped). A group expands into its members, rotated round-robin so each request
-/// starts one member further, followed by the members' fallbacks. Preference routing later reorders or replaces
+/// (each resolved by name, duplicates dropped). A group expands into its members in the order its strategy gives for
+/// this request (<see cref="GroupOrdering"/>), followed by the members' fallbacks. Preference routing later reorders or replaces
 /// this list.
 /// </summary>
 public static class CandidatePlanner
 {
-    public static RoutePlan Plan(ModelCatalog catalog, ResolvedModel primary, string? viaAlias)
+    public static RoutePlan Plan(ModelCatalog catalog, ResolvedModel primary, string? viaAlias, PlanContext context = default)
     {
         // The common case (one model, no fallbacks) allocates only the plan.
         if (primary.Group is null && primary.Entry.Fallbacks.Count == 0)
@@ -19,7 +19,7 @@ public static class CandidatePlanner
         }
 
         var candidates = new List<ResolvedModel>(primary.Group is { } g ? g.Members.Count + 2 : primary.Entry.Fallbacks.Count + 1);
-        Add(candidates, primary);
+        Add(candidates, primary, context);
 
         // Fallbacks of the primary (or of each group member, in rotated order) follow.
         var leaders = candidates.Count;
@@ -29,7 +29,7 @@ public static class CandidatePlanner
             {
                 if (catalog.ResolveName(name) is { } next)
                 {
-                    Add(candidates, next);
+                    Add(candidates, next, context);
                 }
             }
         }
@@ -38,10 +38,10 @@ public static class CandidatePlanner
     }
 
     /// <summary>
-    /// Adds <paramref name="model"/> — a group as its members from the rotation point — skipping models already in
+    /// Adds <paramref name="model"/> — a group as its members in its strategy's order — skipping models already in
     /// <paramref name="candidates"/>; each skipped one goes to <paramref name="duplicates"/> when given.
     /// </summary>
-    internal static void Add(List<ResolvedModel> candidates, ResolvedModel model, List<ResolvedModel>? duplicates = null)
+    internal static void Add(List<ResolvedModel> candidates, ResolvedModel model, in PlanContext context, List<ResolvedModel>? duplicates = null)
     {
         if (model.Group is not { } group)
         {
@@ -50,10 +50,11 @@ public static class CandidatePlanner
         }
 
         var members = group.Members;
-        var start = group.NextStart();
-        for (var k = 0; k < members.Count; k++)
+        Span<int> order = members.Count <= GroupOrdering.StackLimit ? stackalloc int[members.Count] : new int[members.Count];
+        GroupOrdering.Order(group, context, order);
+        foreach (var index in order)
         {
-            AddOnce(candidates, members[(start + k) % members.Count], duplicates);
+            AddOnce(candidates, members[index], duplicates);
         }
     }
 

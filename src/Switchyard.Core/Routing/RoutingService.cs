@@ -19,7 +19,11 @@ public sealed record RoutingInput(
     IReadOnlyList<RoutePreferenceConfig>? InlinePreferences,
     string? AffinityId,
     string? Tenant,
-    Func<(IReadOnlyList<IrMessage>? Messages, IrError? Error)> Messages);
+    Func<(IReadOnlyList<IrMessage>? Messages, IrError? Error)> Messages)
+{
+    /// <summary>True when the client asked for a stream (a latency-based group ranks by time to first token).</summary>
+    public bool Streaming { get; init; }
+}
 
 /// <summary>
 /// The Route stage. A request that names a model or alias goes there directly. Preference routing runs when
@@ -32,6 +36,9 @@ public sealed record RoutingInput(
 public sealed class RoutingService(IRouterModel router, ISelectionFigures figures, TimeProvider time)
 {
     private readonly Lock _affinityLock = new();
+
+    /// <summary>The cost and latency figures selection policies and the cost-based group strategy rank by.</summary>
+    public ISelectionFigures Figures => figures;
 
     // Settings and store are published together as one immutable object, swapped by a single reference write, so a
     // lock-free reader never pairs one reload's settings with another's store (a struct of two references can tear).
@@ -80,11 +87,12 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
     }
 
     /// <summary>The Route stage for a request <see cref="IsDirect"/> accepted: resolution and the model's own fallbacks.</summary>
-    public static (RoutingDecision? Decision, RoutingError? Error) RouteDirect(RuntimeSnapshot snapshot, string? requestedModel)
+    public static (RoutingDecision? Decision, RoutingError? Error) RouteDirect(RuntimeSnapshot snapshot, string? requestedModel,
+        bool streaming = false, ISelectionFigures? figures = null)
     {
         var trigger = snapshot.Config.Router.Trigger;
         var isTrigger = string.IsNullOrEmpty(requestedModel) || requestedModel == trigger;
-        return Direct(snapshot.Catalog, isTrigger ? null : requestedModel, requestedModel, trigger);
+        return Direct(snapshot.Catalog, isTrigger ? null : requestedModel, requestedModel, trigger, new PlanContext(snapshot.Endpoints, streaming, figures));
     }
 
     public async ValueTask<(RoutingDecision? Decision, RoutingError? Error)> RouteAsync(RuntimeSnapshot snapshot, RoutingInput input, CancellationToken cancellationToken)
@@ -99,8 +107,10 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
 
         if (IsDirect(snapshot, requested, inline is not null) || preferences.Count == 0)
         {
-            return RouteDirect(snapshot, requested);
+            return RouteDirect(snapshot, requested, input.Streaming, figures);
         }
+
+        var plan = new PlanContext(snapshot.Endpoints, input.Streaming, figures);
 
         var source = inline is not null ? "request" : "config";
 
@@ -111,7 +121,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         {
             affinityKey = key;
             sessionId = input.AffinityId;
-            if (Pinned(catalog, config, preferences, key, source) is { } pinnedDecision)
+            if (Pinned(catalog, config, preferences, key, source, plan) is { } pinnedDecision)
             {
                 return (pinnedDecision with { SessionId = sessionId, Note = $"pinned by X-Model-Affinity '{input.AffinityId}'" }, null);
             }
@@ -136,7 +146,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
             }
 
             if (!UserTurn.IsUserTurn(messages) && affinityKey is not null
-                && Pinned(catalog, config, preferences, affinityKey, source) is { } reused)
+                && Pinned(catalog, config, preferences, affinityKey, source, plan) is { } reused)
             {
                 var why = UserTurn.Describe(messages);
                 return (reused with
@@ -163,15 +173,15 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
             }
 
             GatewayMetrics.RecordDecision(answer.Failed ? "fail_open" : "no_route", null);
-            return WithSession(Fallback(catalog, preferences, isTrigger ? null : requested, method, answer, source), sessionId);
+            return WithSession(Fallback(catalog, preferences, isTrigger ? null : requested, method, answer, source, plan), sessionId);
         }
 
         var chosen = Find(preferences, answer.Decision.Route)!;
-        var (models, rank, skip) = Candidates(catalog, chosen);
+        var (models, rank, skip) = Candidates(catalog, chosen, plan);
         if (models.Count == 0)
         {
             GatewayMetrics.RecordDecision("no_route", chosen.Name);
-            return WithSession(Fallback(catalog, preferences, isTrigger ? null : requested, RoutingMethod.NoRoute, answer, source,
+            return WithSession(Fallback(catalog, preferences, isTrigger ? null : requested, RoutingMethod.NoRoute, answer, source, plan,
                 $"route '{chosen.Name}' has no usable models"), sessionId);
         }
 
@@ -189,7 +199,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
     }
 
     /// <summary>The decision a live pin under <paramref name="key"/> gives (its model first, then the rest of its route), or null.</summary>
-    private RoutingDecision? Pinned(ModelCatalog catalog, GatewayConfig config, IReadOnlyList<RoutePreferenceConfig> preferences, string key, string source)
+    private RoutingDecision? Pinned(ModelCatalog catalog, GatewayConfig config, IReadOnlyList<RoutePreferenceConfig> preferences, string key, string source, PlanContext plan)
     {
         var store = AffinityStore(config.Affinity);
         if (!store.TryGet(key, out var pin) || catalog.ResolvePublic(pin!.Model) is not { } pinned)
@@ -198,7 +208,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         }
 
         var route = pin.Route is null ? null : Find(preferences, pin.Route);
-        var (rest, ranking, skipped) = route is null ? ([], null, []) : Candidates(catalog, route);
+        var (rest, ranking, skipped) = route is null ? ([], null, []) : Candidates(catalog, route, plan);
         var candidates = new List<ResolvedModel>(rest.Count + 1) { pinned };
         foreach (var m in rest)
         {
@@ -218,7 +228,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
 
     /// <summary>The route's models resolved and ranked by its selection policy; unresolvable models are skipped.</summary>
     private (IReadOnlyList<ResolvedModel> Models, CandidateRanking? Ranking, IReadOnlyList<SkippedCandidate> Skipped) Candidates(
-        ModelCatalog catalog, RoutePreferenceConfig route)
+        ModelCatalog catalog, RoutePreferenceConfig route, PlanContext plan)
     {
         var resolved = new List<ResolvedModel>(route.Models.Count);
         var skipped = new List<SkippedCandidate>();
@@ -227,8 +237,8 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         {
             if (catalog.ResolveName(name) is { } model)
             {
-                // A load-balanced group stands for its members, rotated so each request starts one further.
-                CandidatePlanner.Add(resolved, model, duplicates);
+                // A load-balanced group stands for its members, in the order its strategy gives this request.
+                CandidatePlanner.Add(resolved, model, plan, duplicates);
                 foreach (var duplicate in duplicates)
                 {
                     skipped.Add(new SkippedCandidate(duplicate.CanonicalName, $"listed twice in the route (via '{name}')"));
@@ -263,7 +273,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         return (ordered, ranking, skipped);
     }
 
-    private static (RoutingDecision?, RoutingError?) Direct(ModelCatalog catalog, string? model, string? requested, string trigger)
+    private static (RoutingDecision?, RoutingError?) Direct(ModelCatalog catalog, string? model, string? requested, string trigger, PlanContext plan)
     {
         var resolution = catalog.Resolve(model);
         switch (resolution.Status)
@@ -272,7 +282,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
                 return (new RoutingDecision
                 {
                     Method = RoutingMethod.Direct,
-                    Candidates = CandidatePlanner.Plan(catalog, resolution.Model!, resolution.ViaAlias).Candidates,
+                    Candidates = CandidatePlanner.Plan(catalog, resolution.Model!, resolution.ViaAlias, plan).Candidates,
                     ViaAlias = resolution.ViaAlias,
                 }, null);
             case ResolutionStatus.NoModelAndNoDefault when requested == trigger:
@@ -291,14 +301,14 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
     /// <summary>No route or a failed router: the requested model, else the default, else the first route's models.</summary>
     private (RoutingDecision?, RoutingError?) Fallback(
         ModelCatalog catalog, IReadOnlyList<RoutePreferenceConfig> preferences, string? requested, RoutingMethod method,
-        RouterCallResult answer, string source, string? note = null)
+        RouterCallResult answer, string source, PlanContext plan, string? note = null)
     {
         IReadOnlyList<ResolvedModel> candidates;
         string? viaAlias = null;
         var resolution = catalog.Resolve(requested);
         if (resolution.Status == ResolutionStatus.Resolved)
         {
-            candidates = CandidatePlanner.Plan(catalog, resolution.Model!, resolution.ViaAlias).Candidates;
+            candidates = CandidatePlanner.Plan(catalog, resolution.Model!, resolution.ViaAlias, plan).Candidates;
             viaAlias = resolution.ViaAlias;
             note ??= requested is null ? "serving the default model" : $"serving the requested model '{requested}'";
         }
@@ -308,7 +318,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         }
         else
         {
-            candidates = Candidates(catalog, preferences[0]).Models;
+            candidates = Candidates(catalog, preferences[0], plan).Models;
             note ??= $"no default model is configured: serving the first route '{preferences[0].Name}'";
         }
 

@@ -60,7 +60,7 @@ public class ModelListConfigTests
         var config = LoadFixture().Config!;
 
         var group = Assert.Single(config.Groups);
-        Assert.Equal(("gpt-4o", "round-robin", 4), (group.Name, group.Strategy, group.Line));
+        Assert.Equal(("gpt-4o", "weighted", 4), (group.Name, group.Strategy, group.Line)); // simple-shuffle
         Assert.Equal(["gpt-4o#1", "gpt-4o#2", "azure-eu"], group.Members);
         Assert.Equal([("gpt-4", "gpt-4o")], config.Aliases.Select(a => (a.Alias, a.Target)));
 
@@ -81,14 +81,14 @@ public class ModelListConfigTests
         Assert.Equal(
             [
                 ("general_settings", 58), ("model_list[2].litellm_params.temperature", 21), ("model_list[2].model_info", 23),
-                ("router_settings.routing_strategy", 49), ("router_settings.num_retries", 50), ("router_settings.context_window_fallbacks", 52),
+                ("router_settings.num_retries", 50), ("router_settings.context_window_fallbacks", 52),
                 ("litellm_settings", 55),
             ],
             warnings);
     }
 
     [Fact]
-    public void Fixture_GroupAndAliasResolve_PlanRotatesMembersThenFallbacks()
+    public void Fixture_GroupAndAliasResolve_PlanShufflesMembersThenFallbacks()
     {
         var catalog = ModelCatalog.Build(LoadFixture().Config!);
         string[] Plan(string requested)
@@ -97,9 +97,14 @@ public class ModelListConfigTests
             return [.. CandidatePlanner.Plan(catalog, r.Model!, r.ViaAlias).Candidates.Select(c => c.CanonicalName)];
         }
 
-        Assert.Equal(["gpt-4o#1", "gpt-4o#2", "azure-eu", "claude-sonnet", "gemini-flash"], Plan("gpt-4o"));
-        Assert.Equal(["gpt-4o#2", "azure-eu", "gpt-4o#1", "claude-sonnet", "gemini-flash"], Plan("gpt-4"));
-        Assert.Equal(["azure-eu", "gpt-4o#1", "gpt-4o#2", "claude-sonnet", "gemini-flash"], Plan("gpt-4o"));
+        // simple-shuffle: the members in a random order (equal weights), then the fallbacks.
+        foreach (var requested in (string[])["gpt-4o", "gpt-4", "gpt-4o"])
+        {
+            var plan = Plan(requested);
+            Assert.Equal(["azure-eu", "gpt-4o#1", "gpt-4o#2"], plan[..3].Order(StringComparer.Ordinal));
+            Assert.Equal(["claude-sonnet", "gemini-flash"], plan[3..]);
+        }
+
         Assert.Equal(["claude-sonnet", "claude-bedrock"], Plan("claude-sonnet"));
         Assert.Equal(["gpt-4o#2", "claude-sonnet", "gemini-flash"], Plan("gpt-4o#2"));
     }

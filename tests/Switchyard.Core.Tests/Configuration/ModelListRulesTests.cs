@@ -47,37 +47,29 @@ public class ModelListRulesTests
     }
 
     [Theory]
-    [InlineData("latency-based-routing")]
-    [InlineData("least-busy")]
-    [InlineData("usage-based-routing-v2")]
-    [InlineData("cost-based-routing")]
-    [InlineData("priority")]
-    [InlineData("weighted-round-robin")]
-    public void Strategy_KnownButNotImplemented_ErrorSaysWhatIsSupported(string strategy)
+    [InlineData("round-robin", "round-robin")]
+    [InlineData("priority", "priority")]
+    [InlineData("weighted", "weighted")]
+    [InlineData("simple-shuffle", "weighted")]
+    [InlineData("random", "weighted")]
+    [InlineData("weighted-round-robin", "weighted")]
+    [InlineData("least-busy", "least-busy")]
+    [InlineData("latency-based", "latency-based")]
+    [InlineData("latency-based-routing", "latency-based")]
+    [InlineData("least-latency", "latency-based")]
+    [InlineData("usage-based-routing", "usage-based")]
+    [InlineData("usage-based-routing-v2", "usage-based")]
+    [InlineData("cost-based-routing", "cost-based")]
+    public void Strategy_EveryPllmAndLiteLLMName_LoadsWithoutDiagnostic_AsSwitchyardsName(string strategy, string expected)
     {
-        var d = SingleError(TwoDeployments + $"""
+        var result = Load(TwoDeployments + $"""
             router:
               routing_strategy: {strategy}
             """);
 
-        AssertAt(d, "router.routing_strategy", 16);
-        Assert.Equal($"'{strategy}' is not implemented by Switchyard yet; supported: round-robin (simple-shuffle and random are served as round-robin)", d.Message);
-    }
-
-    [Theory]
-    [InlineData("simple-shuffle")]
-    [InlineData("random")]
-    public void Strategy_Shuffle_ServedAsRoundRobinWithWarning(string strategy)
-    {
-        var result = Load(TwoDeployments + $"""
-            router_settings:
-              routing_strategy: {strategy}
-            """);
-
-        Assert.True(result.Success);
-        Assert.Equal("round-robin", Assert.Single(result.Config!.Groups).Strategy);
-        var w = Assert.Single(result.Warnings);
-        AssertAt(w, "router_settings.routing_strategy", 16);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(expected, Assert.Single(result.Config!.Groups).Strategy);
     }
 
     [Fact]

@@ -141,11 +141,12 @@ public class GroupPlanningTests
             model_groups:
               g:
                 models: [openai/gpt-4o]
-                strategy: least-busy
+                strategy: least-bussy
             """);
 
         AssertAt(d, "model_groups.g.strategy", 7);
-        Assert.Contains("round-robin", d.Message, StringComparison.Ordinal);
+        Assert.Contains("'least-bussy' is not one of round-robin, priority", d.Message, StringComparison.Ordinal);
+        Assert.Contains("(did you mean 'least-busy'?)", d.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -47,6 +47,7 @@ internal static class ModelListAssembler
         config = config with { Aliases = aliases, Groups = groups.ConvertAll(g => g.Value) };
         CheckFallbackTargets(ctx, ModelCatalog.Build(config), routing, aliasSpecs);
         ModelGroupReader.Validate(ctx, config, groups, static (g, _) => g.Path);
+        StrategyKeys.CheckUse(ctx, config, (i, key) => entries[i].StrategyKeyAt.TryGetValue(key, out var at) ? at : (entries[i].Path, entries[i].Line));
         return ctx.ErrorCount == 0 ? config : null;
     }
 

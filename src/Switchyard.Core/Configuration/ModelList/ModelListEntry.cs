@@ -40,6 +40,12 @@ internal sealed class ModelListEntry
     /// <summary>Line of the parameter block's key: where a missing parameter is reported.</summary>
     public required int ParamsLine { get; init; }
 
+    /// <summary>
+    /// Where the group-strategy keys were written, by Switchyard key (<c>priority</c> → <c>model_list[2].priority</c>
+    /// or <c>model_list[2].litellm_params.order</c>), for the "not used" warnings.
+    /// </summary>
+    public Dictionary<string, (string Path, int Line)> StrategyKeyAt { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The located entry the generic validator checks (paths under the parameter block).</summary>
     public Located<ModelProviderConfig> Located() => new(Config, ParamsPath, ParamsLine, KeyLines);
 }

@@ -14,10 +14,13 @@ internal static class ModelListEntryReader
     private const string PllmParams = "params";
 
     // PLLM per-instance knobs Switchyard does not act on yet.
-    private static readonly string[] UnusedItemKeys = ["timeout", "priority", "weight", "tags", "instance_name"];
+    private static readonly string[] UnusedItemKeys = ["timeout", "tags", "instance_name"];
+
+    // PLLM per-instance group-strategy keys (priority counts the other way from Switchyard's: higher first).
+    private static readonly string[] StrategyItemKeys = ["priority", "weight"];
 
     private static readonly string[] ItemKeys =
-        ["model_name", LiteLLMParams, PllmParams, "model_info", "rpm", "tpm", "enabled", .. UnusedItemKeys];
+        ["model_name", LiteLLMParams, PllmParams, "model_info", "rpm", "tpm", "enabled", .. StrategyItemKeys, .. UnusedItemKeys];
 
     private static readonly string[] BedrockKeys = ["aws_region_name", "aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
     private static readonly string[] VertexKeys = ["vertex_project", "vertex_location"];
@@ -63,15 +66,16 @@ internal static class ModelListEntryReader
             return null;
         }
 
-        var (config, keyLines, written) = entry.Value;
+        var (config, keyLines, written, strategyKeys) = entry.Value;
         config = config with
         {
             Rpm = Limit(ctx, item, "rpm", path, config.Rpm),
             Tpm = Limit(ctx, item, "tpm", path, config.Tpm),
             Line = line,
         };
+        config = StrategyItemKeysOf(ctx, item, path, config, strategyKeys);
         var (id, idLine) = item.TryGetValue("model_info", out var info) ? ReadModelInfo(ctx, info.Node, ConfigReadContext.Child(path, "model_info")) : (null, 0);
-        return new ModelListEntry
+        var result = new ModelListEntry
         {
             ModelName = modelName,
             ModelNameLine = nameNode is null ? line : ConfigReadContext.LineOf(nameNode),
@@ -86,9 +90,51 @@ internal static class ModelListEntryReader
             Line = line,
             ParamsLine = paramsEntry.Line,
         };
+        foreach (var (key, at) in strategyKeys)
+        {
+            result.StrategyKeyAt[key] = at;
+        }
+
+        return result;
     }
 
-    private static (ModelProviderConfig, Dictionary<string, int>, Dictionary<string, string>)? ReadParams(
+    // PLLM writes priority (higher first) and weight beside model_name; LiteLLM writes order (lower first) and weight
+    // in litellm_params (read by ReadParams). Switchyard's priority is lower first, so PLLM's is negated.
+    private static ModelProviderConfig StrategyItemKeysOf(ConfigReadContext ctx, Dictionary<string, (YamlNode Node, int Line)> item, string path,
+        ModelProviderConfig config, Dictionary<string, (string Path, int Line)> at)
+    {
+        if (item.TryGetValue("priority", out var p))
+        {
+            var keyPath = ConfigReadContext.Child(path, "priority");
+            if (config.Priority is not null)
+            {
+                ctx.Error(keyPath, p.Line, $"priority is set here and as order in the parameter block ({at["priority"].Path}); keep one");
+            }
+            else if (StrategyKeys.Priority(ctx, p.Node, keyPath) is { } value)
+            {
+                config = config with { Priority = -value };
+                at["priority"] = (keyPath, p.Line);
+            }
+        }
+
+        if (item.TryGetValue("weight", out var w))
+        {
+            var keyPath = ConfigReadContext.Child(path, "weight");
+            if (config.Weight is not null)
+            {
+                ctx.Error(keyPath, w.Line, "weight is set both here and in the parameter block; keep one");
+            }
+            else if (StrategyKeys.Weight(ctx, w.Node, keyPath) is { } value)
+            {
+                config = config with { Weight = value };
+                at["weight"] = (keyPath, w.Line);
+            }
+        }
+
+        return config;
+    }
+
+    private static (ModelProviderConfig, Dictionary<string, int>, Dictionary<string, string>, Dictionary<string, (string Path, int Line)>)? ReadParams(
         ConfigReadContext ctx, YamlMappingNode map, string path, int blockLine, ModelListSecrets secrets)
     {
         var values = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
@@ -148,6 +194,20 @@ internal static class ModelListEntryReader
         int? rpm = values.Remove("rpm", out var r) ? ctx.Int(r.Node, ConfigReadContext.Child(path, "rpm"), 1, int.MaxValue) : null;
         int? tpm = values.Remove("tpm", out var t) ? ctx.Int(t.Node, ConfigReadContext.Child(path, "tpm"), 1, int.MaxValue) : null;
         int? maxParallel = values.Remove("max_parallel_requests", out var mp) ? ctx.Int(mp.Node, ConfigReadContext.Child(path, "max_parallel_requests"), 1, 1_000_000) : null;
+        var strategyKeys = new Dictionary<string, (string Path, int Line)>(StringComparer.Ordinal);
+        int? order = null;
+        double? weight = null;
+        if (values.Remove("order", out var o) && StrategyKeys.Priority(ctx, o.Node, ConfigReadContext.Child(path, "order")) is { } orderValue)
+        {
+            order = orderValue;
+            strategyKeys["priority"] = (ConfigReadContext.Child(path, "order"), o.Line);
+        }
+
+        if (values.Remove("weight", out var w) && StrategyKeys.Weight(ctx, w.Node, ConfigReadContext.Child(path, "weight")) is { } weightValue)
+        {
+            weight = weightValue;
+            strategyKeys["weight"] = (ConfigReadContext.Child(path, "weight"), w.Line);
+        }
 
         foreach (var (key, (_, keyLine)) in values)
         {
@@ -185,6 +245,8 @@ internal static class ModelListEntryReader
             Rpm = rpm,
             Tpm = tpm,
             MaxConcurrent = maxParallel,
+            Priority = order,
+            Weight = weight,
         };
 
         if (apiVersion is not null && mapped.Provider != "azure_openai")
@@ -198,7 +260,7 @@ internal static class ModelListEntryReader
         }
 
         config = ApplyVendorKeys(ctx, config, vendor, path, lines, written, model);
-        return (config, lines, written);
+        return (config, lines, written, strategyKeys);
     }
 
     // aws_* belong to bedrock/ models and vertex_* to vertex_ai/ models; elsewhere they are mistakes.

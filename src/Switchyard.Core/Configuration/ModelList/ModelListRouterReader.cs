@@ -37,18 +37,6 @@ internal static class ModelListRouterReader
         ["default_timeout"] = "; listeners[].timeout bounds the wait for the first upstream byte",
     };
 
-    /// <summary>Strategies served as round-robin: their purpose is an even spread, which rotation gives.</summary>
-    private static readonly string[] ShuffleStrategies = ["simple-shuffle", "random"];
-
-    /// <summary>LiteLLM and PLLM strategies Switchyard does not implement yet.</summary>
-    private static readonly string[] PendingStrategies =
-    [
-        "least-busy", "usage-based-routing", "usage-based-routing-v2", "latency-based-routing", "cost-based-routing",
-        "priority", "least-latency", "latency-based", "weighted-round-robin",
-    ];
-
-    private static readonly string Supported = $"{ModelGroup.RoundRobin} (simple-shuffle and random are served as {ModelGroup.RoundRobin})";
-
     /// <summary>Reads the router section named <paramref name="section"/> into <paramref name="routing"/>.</summary>
     public static void ReadRouter(ConfigReadContext ctx, YamlNode node, string section, ModelListRouting routing)
     {
@@ -173,26 +161,23 @@ internal static class ModelListRouterReader
         return result;
     }
 
+    // Every PLLM and LiteLLM strategy name maps to one of Switchyard's (GroupStrategies); the group keeps Switchyard's
+    // own name, which is what migrate writes.
     private static string? ReadStrategy(ConfigReadContext ctx, YamlNode node, string path)
     {
         var value = ctx.String(node, path);
-        switch (value)
+        if (value is null)
         {
-            case null:
-                return null;
-            case ModelGroup.RoundRobin:
-                return value;
-            case var s when ShuffleStrategies.Contains(s):
-                ctx.Warning(path, node, $"'{s}' is served as {ModelGroup.RoundRobin}: the same even spread, in a fixed rotation; per-deployment weights are not applied");
-                return ModelGroup.RoundRobin;
-            case var s when PendingStrategies.Contains(s):
-                ctx.Error(path, node, $"'{s}' is not implemented by Switchyard yet; supported: {Supported}");
-                return null;
-            default:
-                var known = (string[])[ModelGroup.RoundRobin, .. ShuffleStrategies, .. PendingStrategies];
-                ctx.Error(path, node, $"unknown routing strategy '{value}'{KeySuggester.Hint(value, known)}; supported: {Supported}");
-                return null;
+            return null;
         }
+
+        if (GroupStrategies.TryParse(value, out var strategy))
+        {
+            return GroupStrategies.CanonicalName(strategy);
+        }
+
+        ctx.Error(path, node, $"unknown routing strategy '{value}'{KeySuggester.Hint(value, GroupStrategies.Names)}; supported: {string.Join(", ", GroupStrategies.Names)}");
+        return null;
     }
 
     private static void ReadFallbackKey(ConfigReadContext ctx, string key, YamlNode node, string path, ModelListRouting routing)
