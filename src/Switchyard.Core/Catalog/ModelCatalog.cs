@@ -231,5 +231,10 @@ public sealed class ModelCatalog
                 }
             }
         }
+
+        foreach (var d in Routing.FallbackChains.Validate(config, catalog))
+        {
+            yield return d;
+        }
     }
 }

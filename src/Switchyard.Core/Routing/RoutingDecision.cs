@@ -68,7 +68,13 @@ public sealed record RoutingDecision
     /// <summary>True when preference routing ran or was consulted (the response carries routing headers).</summary>
     public bool IsRouted => Method != RoutingMethod.Direct;
 
-    public RoutePlan ToPlan() => new(Candidates, ViaAlias);
+    /// <summary>Index of the first candidate that is a fallback (<see cref="RoutePlan.FirstFallback"/>); past the end when none.</summary>
+    public int FirstFallback { get; init; } = int.MaxValue;
+
+    /// <summary>The requested model's name when the candidates include its fallbacks (<see cref="RoutePlan.Origin"/>).</summary>
+    public string? FallbackOrigin { get; init; }
+
+    public RoutePlan ToPlan() => new(Candidates, ViaAlias) { FirstFallback = FirstFallback, Origin = FallbackOrigin };
 }
 
 /// <summary>A request the Route stage refuses (bad inline preferences, unknown model): a client error.</summary>

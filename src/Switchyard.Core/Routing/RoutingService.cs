@@ -269,11 +269,14 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         switch (resolution.Status)
         {
             case ResolutionStatus.Resolved:
+                var plan = CandidatePlanner.Plan(catalog, resolution.Model!, resolution.ViaAlias);
                 return (new RoutingDecision
                 {
                     Method = RoutingMethod.Direct,
-                    Candidates = CandidatePlanner.Plan(catalog, resolution.Model!, resolution.ViaAlias).Candidates,
+                    Candidates = plan.Candidates,
                     ViaAlias = resolution.ViaAlias,
+                    FirstFallback = plan.FirstFallback,
+                    FallbackOrigin = plan.Origin,
                 }, null);
             case ResolutionStatus.NoModelAndNoDefault when requested == trigger:
                 return (null, new RoutingError(400,
@@ -295,10 +298,12 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
     {
         IReadOnlyList<ResolvedModel> candidates;
         string? viaAlias = null;
+        RoutePlan? plan = null;
         var resolution = catalog.Resolve(requested);
         if (resolution.Status == ResolutionStatus.Resolved)
         {
-            candidates = CandidatePlanner.Plan(catalog, resolution.Model!, resolution.ViaAlias).Candidates;
+            plan = CandidatePlanner.Plan(catalog, resolution.Model!, resolution.ViaAlias);
+            candidates = plan.Candidates;
             viaAlias = resolution.ViaAlias;
             note ??= requested is null ? "serving the default model" : $"serving the requested model '{requested}'";
         }
@@ -320,6 +325,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         return (new RoutingDecision
         {
             Method = method, Candidates = candidates, ViaAlias = viaAlias, Router = answer, PreferencesSource = source, Note = note,
+            FirstFallback = plan?.FirstFallback ?? int.MaxValue, FallbackOrigin = plan?.Origin,
         }, null);
     }
 
