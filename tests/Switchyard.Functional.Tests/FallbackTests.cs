@@ -185,4 +185,35 @@ public sealed class FallbackTests
         Assert.Equal(["long"], fallbacks.GetProperty("on_context_overflow").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(128000, fallbacks.GetProperty("context_window").GetInt32());
     }
+
+    [Fact]
+    public async Task GroupMemberOrAnotherEntryOfTheSameModel_IsNotMarkedAsAFallback()
+    {
+        const string unavailable = """{"error":{"message":"unavailable","type":"server_error"}}""";
+        await using var m1 = await FakeUpstream.StartAsync(Reply.Json(503, unavailable));
+        await using var m2 = await FakeUpstream.StartAsync(Reply.Fixture("openai/envoy__chat-basic.0.json"));
+        await using var solo = await FakeUpstream.StartAsync(Reply.Json(503, unavailable));
+        await using var sameModel = await FakeUpstream.StartAsync(Reply.Fixture("openai/envoy__chat-basic.0.json"));
+        await using var gw = await TestGateway.StartAsync(Yaml.Listener() + $$"""
+            model_providers:
+              - {name: m1, model: openai/gpt-4o, access_key: k1, base_url: "{{m1.BaseUrl}}"}
+              - {name: m2, model: openai/gpt-4o, access_key: k2, base_url: "{{m2.BaseUrl}}"}
+              - {name: solo, model: openai/gpt-4o-mini, access_key: k3, base_url: "{{solo.BaseUrl}}", fallbacks: [same-key2]}
+              - {name: same-key2, model: openai/gpt-4o-mini, access_key: k4, base_url: "{{sameModel.BaseUrl}}"}
+            model_groups:
+              g: {models: [m1, m2]}
+            """);
+
+        // The first request for a group starts at its first member (m1, 503); the other member serves.
+        using var group = await gw.PostChatAsync(Yaml.Chat("g"));
+        await ResponseAssert.OkAsync(group);
+        Assert.Equal("2", ResponseAssert.Header(group, "x-switchyard-attempts"));
+        Assert.Null(ResponseAssert.Header(group, "x-switchyard-fallback-from"));
+
+        // A fallback that is another entry (key) of the same provider model is not a move to another model.
+        using var same = await gw.PostChatAsync(Yaml.Chat("solo"));
+        await ResponseAssert.OkAsync(same);
+        Assert.Equal("same-key2", ResponseAssert.Header(same, "x-switchyard-model"));
+        Assert.Null(ResponseAssert.Header(same, "x-switchyard-fallback-from"));
+    }
 }
