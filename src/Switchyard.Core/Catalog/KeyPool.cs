@@ -51,13 +51,7 @@ public sealed class KeyPool
     /// </summary>
     public static IReadOnlyList<ResolvedModel> Expand(IReadOnlyList<ResolvedModel> candidates)
     {
-        var any = false;
-        for (var i = 0; i < candidates.Count && !any; i++)
-        {
-            any = candidates[i].Keys is not null;
-        }
-
-        if (!any)
+        if (!AnyPooled(candidates))
         {
             return candidates;
         }
@@ -80,6 +74,20 @@ public sealed class KeyPool
         }
 
         return result;
+    }
+
+    /// <summary>True when any of <paramref name="candidates"/> has a key pool (without advancing any rotation).</summary>
+    public static bool AnyPooled(IReadOnlyList<ResolvedModel> candidates)
+    {
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (candidates[i].Keys is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -242,5 +242,10 @@ public sealed class ModelCatalog
                 }
             }
         }
+
+        foreach (var d in Routing.FallbackChains.Validate(config, catalog))
+        {
+            yield return d;
+        }
     }
 }

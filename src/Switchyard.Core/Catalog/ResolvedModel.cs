@@ -13,6 +13,7 @@ public sealed record ResolvedModel(string CanonicalName, ModelProviderConfig Ent
     // One slot per (protocol, stream): URLs are built once per snapshot and model.
     private readonly Uri?[] _uris = new Uri?[10];
     private byte[]? _quotedModelId;
+    private int _contextWindow = -1;
 
     /// <summary>The model id as a JSON string literal (quotes included), made once per snapshot model.</summary>
     public ReadOnlyMemory<byte> QuotedModelId => _quotedModelId ??= Translation.Passthrough.JsonBodyPatcher.QuotedModel(ModelId);
@@ -45,6 +46,9 @@ public sealed record ResolvedModel(string CanonicalName, ModelProviderConfig Ent
 
         return _perKey = perKey;
     }
+
+    /// <summary>The context window in tokens (entry <c>context_window</c>, else known-model data); 0 when unknown. Looked up once per snapshot model.</summary>
+    public int ContextWindow => _contextWindow >= 0 ? _contextWindow : _contextWindow = ContextWindows.Of(Entry, Provider.Prefix, ModelId);
 
     /// <summary>The upstream URL for OpenAI chat completions.</summary>
     public Uri ChatCompletionsUri => UriFor(UpstreamProtocol.OpenAIChat, stream: false);

@@ -93,6 +93,12 @@ internal static class ConfigValidator
                 $"fallbacks cannot be set on a wildcard entry ('{e.Model}'); declare the model explicitly and give it fallbacks");
         }
 
+        if (e.IsWildcard && located.Has("context_window_fallbacks"))
+        {
+            ctx.Error(P("context_window_fallbacks"), located.LineOf("context_window_fallbacks"),
+                $"context_window_fallbacks cannot be set on a wildcard entry ('{e.Model}'); declare the model explicitly and give it fallbacks");
+        }
+
         if (ProviderCatalog.TryGet(e.Provider, out var known))
         {
             if (e.ProviderInterface is not null)

@@ -201,6 +201,16 @@ public static class ConfigWriter
                 map.Add("fallbacks", y.FlowList(ConfigReadContext.Child(path, "fallbacks"), p.Fallbacks));
             }
 
+            if (p.ContextWindowFallbacks.Count > 0)
+            {
+                map.Add("context_window_fallbacks", y.FlowList(ConfigReadContext.Child(path, "context_window_fallbacks"), p.ContextWindowFallbacks));
+            }
+
+            if (p.ContextWindow is { } window)
+            {
+                map.Add("context_window", y.Int(ConfigReadContext.Child(path, "context_window"), window));
+            }
+
             Add("api_version", p.ApiVersion);
             Add("protocol", p.Protocol);
             Add("region", p.Region);

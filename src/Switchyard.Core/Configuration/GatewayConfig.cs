@@ -131,6 +131,10 @@ public sealed record ModelProviderConfig
     public string? HttpHost { get; init; }
     /// <summary>Ordered model names to fail over to.</summary>
     public IReadOnlyList<string> Fallbacks { get; init; } = [];
+    /// <summary>Ordered model names to go to when the prompt does not fit this model (<c>context_window_fallbacks</c>).</summary>
+    public IReadOnlyList<string> ContextWindowFallbacks { get; init; } = [];
+    /// <summary>The model's context window in tokens (<c>context_window</c>); null uses the known-model data.</summary>
+    public int? ContextWindow { get; init; }
     /// <summary>Azure OpenAI <c>api_version</c>; null means the provider's current default.</summary>
     public string? ApiVersion { get; init; }
     /// <summary>
@@ -193,6 +197,8 @@ public sealed record ModelProviderConfig
             .Member(nameof(Headers), Redaction.Headers(Headers))
             .Member(nameof(HttpHost), HttpHost)
             .Member(nameof(Fallbacks), "[" + string.Join(", ", Fallbacks) + "]")
+            .Member(nameof(ContextWindowFallbacks), "[" + string.Join(", ", ContextWindowFallbacks) + "]")
+            .Member(nameof(ContextWindow), ContextWindow)
             .Member(nameof(ApiVersion), ApiVersion)
             .Member(nameof(Protocol), Protocol)
             .Member(nameof(Region), Region)

@@ -14,7 +14,8 @@ internal static class ProviderReader
         "model", "name", "access_key", "base_url", "provider_interface", "default", "passthrough_auth", "headers",
         "http_host", "fallbacks", "api_version", "routing_preferences", "protocol", "region", "aws_access_key_id",
         "aws_secret_access_key", "aws_session_token", "project", "location", "connect_timeout", "first_byte_timeout",
-        "stream_idle_timeout", "request_timeout", "access_keys", "priority", "weight", RateLimitsReader.EntryLimits, .. EndpointPolicyReader.EntryKeys,
+        "stream_idle_timeout", "request_timeout", "context_window_fallbacks", "context_window", "access_keys", "priority", "weight",
+        RateLimitsReader.EntryLimits, .. EndpointPolicyReader.EntryKeys,
     ];
 
     private static readonly string[] PreferenceKeys = ["name", "description"];
@@ -84,6 +85,8 @@ internal static class ProviderReader
             Timeouts = new EntryTimeouts(Time("connect_timeout"), Time("first_byte_timeout"), Time("stream_idle_timeout"), Time("request_timeout")),
             Headers = values.TryGetValue("headers", out var headers) ? ReadHeaders(ctx, headers, ConfigReadContext.Child(path, "headers")) : new Dictionary<string, string>(),
             Fallbacks = values.TryGetValue("fallbacks", out var fallbacks) ? ReadStringList(ctx, fallbacks, ConfigReadContext.Child(path, "fallbacks")) : [],
+            ContextWindowFallbacks = values.TryGetValue("context_window_fallbacks", out var cwf) ? ReadStringList(ctx, cwf, ConfigReadContext.Child(path, "context_window_fallbacks")) : [],
+            ContextWindow = values.TryGetValue("context_window", out var cw) ? ctx.Int(cw, ConfigReadContext.Child(path, "context_window"), 1, int.MaxValue) : null,
             RoutingPreferences = values.TryGetValue("routing_preferences", out var prefs) ? ReadPreferences(ctx, prefs, ConfigReadContext.Child(path, "routing_preferences")) : null,
             Priority = values.TryGetValue("priority", out var priority) ? StrategyKeys.Priority(ctx, priority, ConfigReadContext.Child(path, "priority")) : null,
             Weight = values.TryGetValue("weight", out var weight) ? StrategyKeys.Weight(ctx, weight, ConfigReadContext.Child(path, "weight")) : null,

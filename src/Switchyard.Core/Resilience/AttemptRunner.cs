@@ -39,19 +39,24 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         var listener = request.Listener;
         List<AttemptFailure>? failures = null; // most requests succeed on the first attempt: no list for them
         var attempts = 0;
+        var trail = new FallbackTrail(plan); // a struct: nothing allocated unless a fallback step happens
 
-        foreach (var candidate in plan.Candidates)
+        for (var index = 0; index < trail.Candidates.Count; index++)
         {
+            var candidate = trail.Candidates[index];
+            trail.Enter(request, index, failures);
             for (var retryNo = 0; ; retryNo++)
             {
-                var (kind, failure) = await AttemptAsync(request, candidate, attempts + 1).ConfigureAwait(false);
-                if (kind == AttemptKind.Skipped)
+                var (kind, failure) = trail.Preflight(request, candidate) is { } tooLong
+                    ? (AttemptKind.Skipped, tooLong)
+                    : await AttemptAsync(request, candidate, attempts + 1).ConfigureAwait(false);
+                if (kind == AttemptKind.Skipped && failure!.Action != FailureAction.ContextFallback)
                 {
                     (failures ??= new List<AttemptFailure>(2)).Add(failure!);
                     break;
                 }
 
-                attempts++;
+                attempts += kind == AttemptKind.Skipped ? 0 : 1;
                 if (kind is AttemptKind.Committed or AttemptKind.ClientGone)
                 {
                     return;
@@ -68,7 +73,14 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
                 }
 
                 GatewayLog.AttemptFailed(logger, KeyPool.Describe(candidate), attempts, failure!.Status, failure.Message);
-                if (failure.Action == FailureAction.Final)
+                if (failure.Action == FailureAction.ContextFallback && trail.OnOverflow(request, candidate))
+                {
+                    (failures ??= new List<AttemptFailure>(2)).Add(failure);
+                    index = -1; // the context-window fallbacks replace what was left of the plan
+                    break;
+                }
+
+                if (failure.Action is FailureAction.Final or FailureAction.ContextFallback)
                 {
                     await WriteFailureAsync(request, candidate, failure, attempts).ConfigureAwait(false);
                     return;
@@ -98,7 +110,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         }
 
         // Circuit breakers / bulkheads: every candidate was skipped by the gate, none tried: one attempt anyway.
-        if (attempts == 0 && EndpointGate.LastResort(request, plan, failures) is { } last)
+        if (attempts == 0 && EndpointGate.LastResort(request, trail.Candidates, failures) is { } last)
         {
             var (kind, failure) = await AttemptAsync(request, last.Candidate, 1, last.Pass).ConfigureAwait(false);
             if (kind is AttemptKind.Committed or AttemptKind.ClientGone)
@@ -115,7 +127,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             failures!.Add(failure!);
         }
 
-        await WriteFailureAsync(request, plan.Candidates[^1], FailureAggregate.Of(failures ?? []), attempts).ConfigureAwait(false);
+        await WriteFailureAsync(request, trail.Candidates[^1], FailureAggregate.Of(failures ?? []), attempts).ConfigureAwait(false);
     }
 
 
@@ -324,6 +336,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             : $"upstream for '{candidate.CanonicalName}' failed: {e.Message}";
         return new AttemptFailure(e.Status, message, e.Type, e.Code ?? "upstream_error")
         {
+            Cause = !refused && ContextOverflow.Matches(e.Status, e.Code, e.Message) ? FailureCause.ContextOverflow : FailureCause.Status,
             GatewayCredentialRefused = refused,
             Body = refused ? null : request.Errors.Body(e.Status, $"upstream provider '{candidate.Provider.Prefix}' failed: {e.Message}", e.Type, e.Code ?? e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
@@ -365,7 +378,8 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             };
         }
 
-        failure = failure with { RetryAfter = retry.ParseRetryAfter(response.Headers), Candidate = candidate.CanonicalName, Cause = FailureCause.Status };
+        var cause = !failure.GatewayCredentialRefused && ContextOverflow.Matches(status, raw) ? FailureCause.ContextOverflow : FailureCause.Status;
+        failure = failure with { RetryAfter = retry.ParseRetryAfter(response.Headers), Candidate = candidate.CanonicalName, Cause = cause };
         return (AttemptKind.Failed, Decide(failure, call));
     }
 

@@ -66,7 +66,7 @@ internal static partial class EndpointGate
     /// After a first pass with no attempt in which the gate skipped something: the endpoint to try anyway. A full
     /// bulkhead (first in plan order) is waited for; else the open endpoint whose cooldown ends soonest is forced.
     /// </summary>
-    public static (ResolvedModel Candidate, GatePass Pass)? LastResort(GatewayRequest request, RoutePlan plan, List<AttemptFailure>? failures)
+    public static (ResolvedModel Candidate, GatePass Pass)? LastResort(GatewayRequest request, IReadOnlyList<ResolvedModel> candidates, List<AttemptFailure>? failures)
     {
         if (failures is null)
         {
@@ -87,7 +87,7 @@ internal static partial class EndpointGate
 
         ResolvedModel? soonest = null;
         var soonestAt = DateTimeOffset.MaxValue;
-        foreach (var candidate in plan.Candidates)
+        foreach (var candidate in candidates)
         {
             var endpoint = request.Snapshot.Endpoints.For(candidate.Entry);
             if (busy && endpoint.Policy.MaxConcurrent != int.MaxValue && !endpoint.Breaker.IsTripped && Skipped(failures, candidate, EndpointBusy))

@@ -15,6 +15,11 @@ public enum FailureCause
     EmptyAnswer,
     /// <summary>A 2xx answer that is not what the protocol says (unreadable JSON, an event larger than the bound).</summary>
     InvalidAnswer,
+    /// <summary>
+    /// The prompt does not fit the model's context window: a 400/413/422 answer (or early error event) that
+    /// <c>ContextOverflow.Matches</c> recognises, or the pre-flight estimate over a known <c>context_window</c>.
+    /// </summary>
+    ContextOverflow,
 }
 
 /// <summary>Whose credential the attempt used.</summary>
@@ -38,6 +43,10 @@ public enum FailureAction
     FailOver,
     /// <summary>Stop: relay this failure to the client (before commit) or end the stream with an error event (after).</summary>
     Final,
+    /// <summary>
+    /// Go to the model's <c>context_window_fallbacks</c> (never its ordinary fallbacks); when it has none, final.
+    /// </summary>
+    ContextFallback,
 }
 
 /// <summary>
@@ -70,6 +79,8 @@ public static class FailureTable
             FailureCause.EmptyAnswer => FailureAction.RetrySame,
             // Garbage from one endpoint is likely garbage again: go elsewhere.
             FailureCause.InvalidAnswer => FailureAction.FailOver,
+            // The same prompt will not fit this model again, nor an ordinary fallback chosen for outages.
+            FailureCause.ContextOverflow => FailureAction.ContextFallback,
             _ => ForStatus(status, owner),
         };
     }
@@ -90,6 +101,7 @@ public static class FailureTable
     public static bool IsUpstreamFault(FailureCause cause, int status, CredentialOwner owner) => cause switch
     {
         FailureCause.Status => status is 408 or 429 or >= 500 || (status is 401 or 403 && owner == CredentialOwner.Gateway),
+        FailureCause.ContextOverflow => false, // the client's prompt, not the endpoint
         _ => true,
     };
 }

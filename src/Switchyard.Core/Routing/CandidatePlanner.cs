@@ -4,9 +4,11 @@ namespace Switchyard.Core.Routing;
 
 /// <summary>
 /// Builds the candidate order for a resolved model: the model itself, then its configured <c>fallbacks</c>
-/// (each resolved by name, duplicates dropped). A group expands into its members in the order its strategy gives for
-/// this request (<see cref="GroupOrdering"/>), followed by the members' fallbacks. Preference routing later reorders or replaces
-/// this list.
+/// (each resolved by name, duplicates dropped), followed transitively — breadth-first in declared order, so a
+/// fallback's own fallbacks come after every fallback of the level before — up to
+/// <see cref="FallbackChains.MaxCandidates"/> candidates. A group expands into its members in the order its strategy
+/// gives for this request (<see cref="GroupOrdering"/>), followed by the members' fallbacks. Preference routing later
+/// reorders or replaces this list.
 /// </summary>
 public static class CandidatePlanner
 {
@@ -21,9 +23,9 @@ public static class CandidatePlanner
         var candidates = new List<ResolvedModel>(primary.Group is { } g ? g.Members.Count + 2 : primary.Entry.Fallbacks.Count + 1);
         Add(candidates, primary, context);
 
-        // Fallbacks of the primary (or of each group member, in rotated order) follow.
+        // Fallbacks of the primary (or of each group member, in rotated order) follow, then theirs (breadth-first).
         var leaders = candidates.Count;
-        for (var i = 0; i < leaders; i++)
+        for (var i = 0; i < candidates.Count && candidates.Count < FallbackChains.MaxCandidates; i++)
         {
             foreach (var name in candidates[i].Entry.Fallbacks)
             {
@@ -34,7 +36,7 @@ public static class CandidatePlanner
             }
         }
 
-        return new RoutePlan(candidates, viaAlias);
+        return new RoutePlan(candidates, viaAlias) { FirstFallback = leaders, Origin = primary.CanonicalName };
     }
 
     /// <summary>

@@ -68,7 +68,26 @@ public sealed record RoutingDecision
     /// <summary>True when preference routing ran or was consulted (the response carries routing headers).</summary>
     public bool IsRouted => Method != RoutingMethod.Direct;
 
-    public RoutePlan ToPlan() => new(KeyPool.Expand(Candidates), ViaAlias);
+    /// <summary>Index of the first candidate that is a fallback (<see cref="RoutePlan.FirstFallback"/>); past the end when none.</summary>
+    public int FirstFallback { get; init; } = int.MaxValue;
+
+    /// <summary>The requested model's name when the candidates include its fallbacks (<see cref="RoutePlan.Origin"/>).</summary>
+    public string? FallbackOrigin { get; init; }
+
+    /// <summary>
+    /// The plan the dispatch loop runs: a pooled entry becomes one candidate per key (<see cref="KeyPool.Expand"/>),
+    /// expanded separately before and after <see cref="FirstFallback"/> so the index still marks the first fallback.
+    /// </summary>
+    public RoutePlan ToPlan()
+    {
+        if (FirstFallback >= Candidates.Count || !KeyPool.AnyPooled(Candidates))
+        {
+            return new(KeyPool.Expand(Candidates), ViaAlias) { FirstFallback = FirstFallback, Origin = FallbackOrigin };
+        }
+
+        var primary = KeyPool.Expand([.. Candidates.Take(FirstFallback)]);
+        return new([.. primary, .. KeyPool.Expand([.. Candidates.Skip(FirstFallback)])], ViaAlias) { FirstFallback = primary.Count, Origin = FallbackOrigin };
+    }
 }
 
 /// <summary>A request the Route stage refuses (bad inline preferences, unknown model): a client error.</summary>

@@ -45,6 +45,12 @@ public static class RoutingExplain
     {
         if (!decision.IsRouted)
         {
+            // A direct request has no routing headers; its explanation is worth giving when it has fallbacks.
+            if (explain && HasFallbacks(decision))
+            {
+                response.Headers[ExplainHeader] = Encoding.UTF8.GetString(ToJson(decision, traceId: null));
+            }
+
             return;
         }
 
@@ -199,11 +205,49 @@ public static class RoutingExplain
 
             w.WriteEndArray();
             WriteNullable(w, "note", decision.Note);
+            WriteFallbacks(w, decision);
             w.WriteEndObject();
             w.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static bool HasFallbacks(RoutingDecision d)
+        => d.Candidates.Count > 0 && (d.FirstFallback < d.Candidates.Count || d.Candidates[0].Entry.ContextWindowFallbacks.Count > 0);
+
+    // "fallbacks": which candidates are fallbacks of the requested model (tried on failures, in order) and where a
+    // context overflow of the first candidate goes; the step actually taken is in x-switchyard-fallback-from/-reason.
+    private static void WriteFallbacks(Utf8JsonWriter w, RoutingDecision d)
+    {
+        if (!HasFallbacks(d))
+        {
+            return;
+        }
+
+        w.WriteStartObject("fallbacks");
+        WriteNullable(w, "from", d.FallbackOrigin ?? d.Candidates[0].CanonicalName);
+        w.WriteStartArray("on_failure");
+        for (var i = Math.Min(d.FirstFallback, d.Candidates.Count); i < d.Candidates.Count; i++)
+        {
+            w.WriteStringValue(d.Candidates[i].CanonicalName);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("on_context_overflow");
+        foreach (var name in d.Candidates[0].Entry.ContextWindowFallbacks)
+        {
+            w.WriteStringValue(name);
+        }
+
+        w.WriteEndArray();
+        var window = d.Candidates[0].ContextWindow;
+        if (window > 0)
+        {
+            w.WriteNumber("context_window", window);
+        }
+
+        w.WriteEndObject();
     }
 
     private static void WriteNullable(Utf8JsonWriter w, string name, string? value)

@@ -279,11 +279,14 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         switch (resolution.Status)
         {
             case ResolutionStatus.Resolved:
+                var routePlan = CandidatePlanner.Plan(catalog, resolution.Model!, resolution.ViaAlias, plan);
                 return (new RoutingDecision
                 {
                     Method = RoutingMethod.Direct,
-                    Candidates = CandidatePlanner.Plan(catalog, resolution.Model!, resolution.ViaAlias, plan).Candidates,
+                    Candidates = routePlan.Candidates,
                     ViaAlias = resolution.ViaAlias,
+                    FirstFallback = routePlan.FirstFallback,
+                    FallbackOrigin = routePlan.Origin,
                 }, null);
             case ResolutionStatus.NoModelAndNoDefault when requested == trigger:
                 return (null, new RoutingError(400,
@@ -305,10 +308,12 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
     {
         IReadOnlyList<ResolvedModel> candidates;
         string? viaAlias = null;
+        RoutePlan? routePlan = null;
         var resolution = catalog.Resolve(requested);
         if (resolution.Status == ResolutionStatus.Resolved)
         {
-            candidates = CandidatePlanner.Plan(catalog, resolution.Model!, resolution.ViaAlias, plan).Candidates;
+            routePlan = CandidatePlanner.Plan(catalog, resolution.Model!, resolution.ViaAlias, plan);
+            candidates = routePlan.Candidates;
             viaAlias = resolution.ViaAlias;
             note ??= requested is null ? "serving the default model" : $"serving the requested model '{requested}'";
         }
@@ -330,6 +335,7 @@ public sealed class RoutingService(IRouterModel router, ISelectionFigures figure
         return (new RoutingDecision
         {
             Method = method, Candidates = candidates, ViaAlias = viaAlias, Router = answer, PreferencesSource = source, Note = note,
+            FirstFallback = routePlan?.FirstFallback ?? int.MaxValue, FallbackOrigin = routePlan?.Origin,
         }, null);
     }
 

@@ -32,6 +32,11 @@ public static class ModelTable
                 notes.Add("fallbacks: " + string.Join(" > ", m.Entry.Fallbacks));
             }
 
+            if (m.Entry.ContextWindowFallbacks.Count > 0)
+            {
+                notes.Add("context-window fallbacks: " + string.Join(" > ", m.Entry.ContextWindowFallbacks));
+            }
+
             rows.Add([m.CanonicalName, m.Provider.Prefix, m.ModelId, Endpoint(m), string.Join("; ", notes)]);
         }
 

@@ -64,10 +64,11 @@ public class ModelListConfigTests
         Assert.Equal(["gpt-4o#1", "gpt-4o#2", "azure-eu"], group.Members);
         Assert.Equal([("gpt-4", "gpt-4o")], config.Aliases.Select(a => (a.Alias, a.Target)));
 
-        // fallbacks first, then context_window_fallbacks, on every member of the group.
+        // fallbacks and context_window_fallbacks (a chain of their own), on every member of the group.
         foreach (var member in config.Providers.Take(3))
         {
-            Assert.Equal(["claude-sonnet", "gemini-flash"], member.Fallbacks);
+            Assert.Equal(["claude-sonnet"], member.Fallbacks);
+            Assert.Equal(["gemini-flash"], member.ContextWindowFallbacks);
         }
 
         Assert.Equal(["claude-bedrock"], config.Providers.Single(p => p.Name == "claude-sonnet").Fallbacks);
@@ -81,7 +82,7 @@ public class ModelListConfigTests
         Assert.Equal(
             [
                 ("general_settings", 58), ("model_list[2].litellm_params.temperature", 21), ("model_list[2].model_info", 23),
-                ("router_settings.num_retries", 50), ("router_settings.context_window_fallbacks", 52),
+                ("router_settings.num_retries", 50),
                 ("litellm_settings", 55),
             ],
             warnings);
@@ -97,16 +98,17 @@ public class ModelListConfigTests
             return [.. CandidatePlanner.Plan(catalog, r.Model!, r.ViaAlias).Candidates.Select(c => c.CanonicalName)];
         }
 
-        // simple-shuffle: the members in a random order (equal weights), then the fallbacks.
+        // simple-shuffle: the members in a random order (equal weights), then the fallbacks transitively
+        // (gpt-4o → claude-sonnet → claude-bedrock); context-window ones are not in the plan.
         foreach (var requested in (string[])["gpt-4o", "gpt-4", "gpt-4o"])
         {
             var plan = Plan(requested);
             Assert.Equal(["azure-eu", "gpt-4o#1", "gpt-4o#2"], plan[..3].Order(StringComparer.Ordinal));
-            Assert.Equal(["claude-sonnet", "gemini-flash"], plan[3..]);
+            Assert.Equal(["claude-sonnet", "claude-bedrock"], plan[3..]);
         }
 
         Assert.Equal(["claude-sonnet", "claude-bedrock"], Plan("claude-sonnet"));
-        Assert.Equal(["gpt-4o#2", "claude-sonnet", "gemini-flash"], Plan("gpt-4o#2"));
+        Assert.Equal(["gpt-4o#2", "claude-sonnet", "claude-bedrock"], Plan("gpt-4o#2"));
     }
 
     [Fact]

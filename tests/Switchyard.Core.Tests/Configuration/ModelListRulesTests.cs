@@ -167,7 +167,7 @@ public class ModelListRulesTests
     }
 
     [Fact]
-    public void Fallbacks_PllmMapShape_ContextWindowAfter_DefaultsWhereNoneSet()
+    public void Fallbacks_PllmMapShape_ContextWindowOwnChain_DefaultsWhereNoneSet()
     {
         var result = Load("""
             model_list:
@@ -190,12 +190,13 @@ public class ModelListRulesTests
 
         Assert.True(result.Success, string.Join("\n", result.Diagnostics));
         var p = result.Config!.Providers.ToDictionary(x => x.Name);
-        Assert.Equal(["small", "long"], p["big"].Fallbacks);
+        Assert.Equal(["small"], p["big"].Fallbacks);
+        Assert.Equal(["long", "small"], p["big"].ContextWindowFallbacks);
         Assert.Equal(["other"], p["small"].Fallbacks);
         Assert.Equal(["other"], p["long"].Fallbacks);
+        Assert.Empty(p["long"].ContextWindowFallbacks);
         Assert.Empty(p["other"].Fallbacks);
-        Assert.Equal([("router.context_window_fallbacks", 14)], result.Warnings.Select(w => (w.Path, w.Line))); // circuit_breaker_enabled takes effect
-        Assert.Contains("tried as ordinary fallbacks", result.Warnings.First().Message, StringComparison.Ordinal);
+        Assert.Empty(result.Warnings); // circuit_breaker_enabled and context_window_fallbacks both take effect
         Assert.True(result.Config.CircuitBreaker!.Enabled);
     }
 

@@ -80,10 +80,15 @@ internal static class ModelListAssembler
         return byName;
     }
 
-    // fallbacks, then context_window_fallbacks, then content_policy_fallbacks; default_fallbacks where none is set.
+    // fallbacks, then content_policy_fallbacks (served as ordinary ones, with a warning at read); default_fallbacks where
+    // none is set. context_window_fallbacks form their own chain (ModelProviderConfig.ContextWindowFallbacks). A cycle
+    // among the written rules is an error; default_fallbacks never close one (a default that leads back is left out).
     private static void ApplyFallbacks(ConfigReadContext ctx, Dictionary<string, List<ModelListEntry>> byName, ModelListRouting routing)
     {
         var chains = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var windowChains = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var edges = new Dictionary<string, List<(string To, string Path, int Line)>>(StringComparer.Ordinal);
+        var windowEdges = new Dictionary<string, List<(string To, string Path, int Line)>>(StringComparer.Ordinal);
         foreach (var rule in routing.Fallbacks.OrderBy(r => r.Kind))
         {
             if (!byName.TryGetValue(rule.Model, out var list))
@@ -98,7 +103,9 @@ internal static class ModelListAssembler
                 continue;
             }
 
-            var chain = chains.TryGetValue(rule.Model, out var c) ? c : chains[rule.Model] = [];
+            var window = rule.Kind == FallbackKind.ContextWindow;
+            var all = window ? windowChains : chains;
+            var chain = all.TryGetValue(rule.Model, out var c) ? c : all[rule.Model] = [];
             foreach (var target in rule.Targets)
             {
                 if (target.Name == rule.Model)
@@ -108,7 +115,17 @@ internal static class ModelListAssembler
                 else if (!chain.Contains(target.Name))
                 {
                     chain.Add(target.Name);
+                    var e = window ? windowEdges : edges;
+                    (e.TryGetValue(rule.Model, out var l) ? l : e[rule.Model] = []).Add((target.Name, target.Path, target.Line));
                 }
+            }
+        }
+
+        foreach (var (key, graph) in new[] { ("fallbacks", edges), ("context_window_fallbacks", windowEdges) })
+        {
+            foreach (var (cycle, path, line) in Routing.FallbackChains.Cycles(graph))
+            {
+                ctx.Error(path, line, $"{key} form a cycle: {string.Join(" → ", cycle)}; a chain must end (remove one of these fallbacks)");
             }
         }
 
@@ -118,19 +135,46 @@ internal static class ModelListAssembler
             var chain = chains.GetValueOrDefault(modelName) ?? [];
             if (!withOwnRule.Contains(modelName) && !list[0].Config.IsWildcard)
             {
-                chain.InsertRange(0, routing.DefaultFallbacks.Select(d => d.Name).Where(n => n != modelName && !chain.Contains(n)).Distinct());
+                var defaults = routing.DefaultFallbacks.Select(d => d.Name).Where(n => n != modelName && !chain.Contains(n) && !Reaches(chains, n, modelName)).Distinct().ToList();
+                chain.InsertRange(0, defaults);
+                chains[modelName] = chain;
             }
 
-            if (chain.Count == 0)
+            var windowChain = windowChains.GetValueOrDefault(modelName) ?? [];
+            if (chain.Count == 0 && windowChain.Count == 0)
             {
                 continue;
             }
 
             foreach (var e in list)
             {
-                e.Config = e.Config with { Fallbacks = chain };
+                e.Config = e.Config with { Fallbacks = chain, ContextWindowFallbacks = windowChain };
             }
         }
+    }
+
+    // True when 'to' can be reached from 'from' along the chains so far.
+    private static bool Reaches(Dictionary<string, List<string>> chains, string from, string to)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { from };
+        var queue = new Queue<string>([from]);
+        while (queue.TryDequeue(out var n))
+        {
+            if (n == to)
+            {
+                return true;
+            }
+
+            foreach (var next in chains.GetValueOrDefault(n) ?? [])
+            {
+                if (seen.Add(next))
+                {
+                    queue.Enqueue(next);
+                }
+            }
+        }
+
+        return false;
     }
 
     private static (List<AliasConfig>, List<Located<ModelGroupConfig>>) BuildAliases(ConfigReadContext ctx, IReadOnlyList<AliasSpec> specs,

@@ -74,7 +74,8 @@ internal static class ModelListEntryReader
             Line = line,
         };
         config = StrategyItemKeysOf(ctx, item, path, config, strategyKeys);
-        var (id, idLine) = item.TryGetValue("model_info", out var info) ? ReadModelInfo(ctx, info.Node, ConfigReadContext.Child(path, "model_info")) : (null, 0);
+        var (id, idLine, window) = item.TryGetValue("model_info", out var info) ? ReadModelInfo(ctx, info.Node, ConfigReadContext.Child(path, "model_info")) : (null, 0, null);
+        config = config with { ContextWindow = window };
         var result = new ModelListEntry
         {
             ModelName = modelName,
@@ -359,14 +360,15 @@ internal static class ModelListEntryReader
         return ctx.Int(v.Node, ConfigReadContext.Child(path, key), 1, int.MaxValue);
     }
 
-    private static (string? Id, int Line) ReadModelInfo(ConfigReadContext ctx, YamlNode node, string path)
+    private static (string? Id, int Line, int? ContextWindow) ReadModelInfo(ConfigReadContext ctx, YamlNode node, string path)
     {
         if (ctx.Mapping(node, path) is not { } map)
         {
-            return (null, 0);
+            return (null, 0, null);
         }
 
         string? id = null;
+        int? window = null;
         var idLine = 0;
         var unused = new List<string>();
         foreach (var (key, value, keyLine) in ctx.FreeEntries(map, path))
@@ -375,6 +377,11 @@ internal static class ModelListEntryReader
             {
                 id = ctx.RequiredString(value, ConfigReadContext.Child(path, key), keyLine);
                 idLine = keyLine;
+            }
+            else if (key == "max_input_tokens")
+            {
+                // LiteLLM/PLLM keep the model's input limit here: it is the context window the pre-flight check uses.
+                window = ctx.Int(value, ConfigReadContext.Child(path, key), 1, int.MaxValue);
             }
             else
             {
@@ -387,6 +394,6 @@ internal static class ModelListEntryReader
             ctx.Warning(path, node, $"model_info {string.Join(", ", unused)} {(unused.Count == 1 ? "is" : "are")} informational and not used by Switchyard");
         }
 
-        return (id, idLine);
+        return (id, idLine, window);
     }
 }

@@ -220,10 +220,11 @@ internal static class ModelListRouterReader
                 break;
         }
 
-        if (kind != FallbackKind.Error && routing.Fallbacks.Count > before)
+        // context_window_fallbacks take effect (ModelProviderConfig.ContextWindowFallbacks); content-policy refusals
+        // are not recognised yet, so those models serve as ordinary fallbacks.
+        if (kind == FallbackKind.ContentPolicy && routing.Fallbacks.Count > before)
         {
-            var what = kind == FallbackKind.ContextWindow ? "context-window" : "content-policy";
-            ctx.Warning(path, node, $"Switchyard does not classify {what} errors yet: these models are tried as ordinary fallbacks, after the ones in 'fallbacks'");
+            ctx.Warning(path, node, "Switchyard does not classify content-policy errors yet: these models are tried as ordinary fallbacks, after the ones in 'fallbacks'");
         }
     }
 

@@ -237,19 +237,7 @@ public sealed class RateLimiter(IRateLimitStore store)
     }
 
     // One estimate per request and way of counting, however many candidates and attempts ask for it.
-    private static TokenEstimate EstimateFor(GatewayRequest request, ResolvedModel candidate)
-    {
-        var counting = TokenEstimator.CountingFor(candidate.ModelId);
-        var features = request.HttpContext.Features;
-        var cache = features.Get<EstimateCache>();
-        if (cache is null)
-        {
-            cache = new EstimateCache();
-            features.Set(cache);
-        }
-
-        return cache.ByCounting[(int)counting] ??= TokenEstimator.Estimate(request.RawBody.Span, counting);
-    }
+    private static TokenEstimate EstimateFor(GatewayRequest request, ResolvedModel candidate) => PromptEstimate.For(request, candidate);
 
     private static AttemptFailure Limited(ResolvedModel candidate, TimeSpan retryAfter, string message)
         => new(429, message, "rate_limit_error", "rate_limited")
@@ -260,9 +248,4 @@ public sealed class RateLimiter(IRateLimitStore store)
         };
 
     private static string Seconds(TimeSpan t) => Math.Ceiling(t.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private sealed class EstimateCache
-    {
-        public readonly TokenEstimate?[] ByCounting = new TokenEstimate?[3];
-    }
 }
