@@ -41,6 +41,7 @@ public sealed class CircuitBreaker
     private long _openUntilTicks; // UTC ticks
     private long _openedAtTicks;
     private long _probeAtTicks;
+    private long _closedAtTicks; // 0: never opened
     private int _trips; // consecutive failed probes, for the backoff
 
     /// <summary>
@@ -78,6 +79,27 @@ public sealed class CircuitBreaker
         }
     }
 
+    /// <summary>
+    /// Since when the breaker is in its current state: when it opened (or the key was disabled), when the half-open
+    /// probe went out, or when it last closed; null for a breaker that has never opened.
+    /// </summary>
+    public DateTimeOffset? Since
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var ticks = (BreakerState)_state switch
+                {
+                    BreakerState.Closed => _closedAtTicks,
+                    BreakerState.HalfOpen => _probeAtTicks,
+                    _ => _openedAtTicks,
+                };
+                return ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+            }
+        }
+    }
+
     /// <summary>May a request try the endpoint at <paramref name="now"/>?</summary>
     public BreakerAdmission TryEnter(DateTimeOffset now, CircuitBreakerSettings settings)
     {
@@ -90,7 +112,7 @@ public sealed class CircuitBreaker
         {
             if (!settings.Enabled && _state != (int)BreakerState.KeyDisabled)
             {
-                CloseLocked(); // turned off by a reload while open
+                CloseLocked(now); // turned off by a reload while open
                 return BreakerAdmission.Allowed;
             }
 
@@ -119,8 +141,8 @@ public sealed class CircuitBreaker
         }
     }
 
-    /// <summary>An attempt succeeded: closes the breaker.</summary>
-    public void OnSuccess()
+    /// <summary>An attempt succeeded at <paramref name="now"/>: closes the breaker.</summary>
+    public void OnSuccess(DateTimeOffset now)
     {
         if (Volatile.Read(ref _state) == (int)BreakerState.Closed)
         {
@@ -129,7 +151,7 @@ public sealed class CircuitBreaker
 
         lock (_lock)
         {
-            CloseLocked();
+            CloseLocked(now);
         }
     }
 
@@ -199,12 +221,12 @@ public sealed class CircuitBreaker
         }
     }
 
-    /// <summary>An active health probe answered 2xx: the endpoint is back.</summary>
-    public void Reset()
+    /// <summary>An active health probe answered 2xx at <paramref name="now"/>: the endpoint is back.</summary>
+    public void Reset(DateTimeOffset now)
     {
         lock (_lock)
         {
-            CloseLocked();
+            CloseLocked(now);
         }
     }
 
@@ -224,8 +246,13 @@ public sealed class CircuitBreaker
         Volatile.Write(ref _state, (int)state);
     }
 
-    private void CloseLocked()
+    private void CloseLocked(DateTimeOffset now)
     {
+        if (_state != (int)BreakerState.Closed)
+        {
+            _closedAtTicks = now.UtcTicks;
+        }
+
         _trips = 0;
         _openUntilTicks = 0;
         Volatile.Write(ref _state, (int)BreakerState.Closed);

@@ -3,6 +3,32 @@ namespace Switchyard.Core.Endpoints;
 /// <summary>How one finished attempt went, as an endpoint remembers it.</summary>
 public readonly record struct EndpointOutcome(DateTimeOffset At, bool Success, int Status, string Kind);
 
+/// <summary>What kind of failure an attempt had, as the admin stats count them (<c>errors</c> by class).</summary>
+public enum ErrorClass
+{
+    /// <summary>429 from the upstream.</summary>
+    RateLimited,
+    /// <summary>5xx from the upstream (or an early error event equivalent to one).</summary>
+    ServerError,
+    /// <summary>First-byte, request or idle timeout.</summary>
+    Timeout,
+    /// <summary>No connection, or the connection broke before the answer.</summary>
+    Connection,
+    /// <summary>The upstream refused the gateway's own key (401/403).</summary>
+    AuthRefused,
+    /// <summary>The prompt does not fit the model's context window.</summary>
+    ContextOverflow,
+    /// <summary>A 2xx answer that was empty or not what the protocol says.</summary>
+    InvalidAnswer,
+    /// <summary>A stream cut after it had started (upstream closed, idle timeout, an oversized event).</summary>
+    StreamCut,
+    /// <summary>Any other 4xx: the client's own request refused (its own key, a bad parameter).</summary>
+    ClientError,
+}
+
+/// <summary>The latest failure of an endpoint (its message already free of secrets).</summary>
+public sealed record EndpointError(DateTimeOffset At, int Status, ErrorClass Class, string Message);
+
 /// <summary>A point-in-time copy of an endpoint's figures (tests, explain output, the admin page later).</summary>
 public sealed record EndpointSnapshot(
     string Key, string EntryName, int InFlight, long Requests, long Successes, long Failures, int ConsecutiveFailures,
@@ -35,6 +61,11 @@ public sealed class EndpointState
     private long _credentialRefusals;
     private double _latency = double.NaN;
     private double _ttft = double.NaN;
+    private readonly long[] _errors = new long[ErrorClassCount];
+    private EndpointError? _lastError;
+
+    /// <summary>Number of <see cref="ErrorClass"/> values.</summary>
+    public const int ErrorClassCount = (int)ErrorClass.ClientError + 1;
 
     public EndpointState(string key, string entryName)
     {
@@ -66,6 +97,21 @@ public sealed class EndpointState
 
     /// <summary>Attempts started in about the last minute (the usage-based strategy's figure).</summary>
     public RecentUsage Usage { get; } = new();
+
+    /// <summary>Tokens (input + output, as the upstream reported them) of answers finished in about the last minute.</summary>
+    public RecentUsage Tokens { get; } = new();
+
+    /// <summary>Total duration of successful attempts (request sent to the answer's last byte, streams included).</summary>
+    public LatencyHistogram Durations { get; } = new();
+
+    /// <summary>Time to first token of streams that committed.</summary>
+    public LatencyHistogram FirstTokens { get; } = new();
+
+    /// <summary>Failures of this endpoint by <see cref="ErrorClass"/> (index = class), since its state was created.</summary>
+    public long ErrorsOf(ErrorClass kind) => Interlocked.Read(ref _errors[(int)kind]);
+
+    /// <summary>The latest failure, or null.</summary>
+    public EndpointError? LastError => Volatile.Read(ref _lastError);
 
     public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
 
@@ -114,6 +160,7 @@ public sealed class EndpointState
     /// <summary>Time to first token of a stream that committed.</summary>
     public void RecordTimeToFirstToken(TimeSpan value)
     {
+        FirstTokens.Record(value);
         lock (_lock)
         {
             _ttft = double.IsNaN(_ttft) ? value.TotalSeconds : (Alpha * value.TotalSeconds) + ((1 - Alpha) * _ttft);
@@ -138,7 +185,28 @@ public sealed class EndpointState
             RememberLocked(new EndpointOutcome(at, true, status, "ok"));
         }
 
-        Breaker.OnSuccess();
+        Breaker.OnSuccess(at);
+    }
+
+    /// <summary>A successful attempt's total duration and the tokens its answer reported (0 when none).</summary>
+    public void RecordCompleted(TimeSpan duration, long tokens)
+    {
+        Durations.Record(duration);
+        if (tokens > 0)
+        {
+            Tokens.Record(Environment.TickCount64, tokens);
+        }
+    }
+
+    /// <summary>
+    /// Counts a failed attempt by class and keeps it as the latest error (every failure, the client's own 4xx
+    /// included; only upstream faults also go to <see cref="RecordFailure"/> and the breaker).
+    /// <paramref name="message"/> must already be free of secrets.
+    /// </summary>
+    public void CountError(ErrorClass kind, DateTimeOffset at, int status, string message)
+    {
+        Interlocked.Increment(ref _errors[(int)kind]);
+        Volatile.Write(ref _lastError, new EndpointError(at, status, kind, message));
     }
 
     /// <summary>

@@ -62,7 +62,7 @@ public sealed partial class HealthProber(UpstreamHttp http, TimeProvider time, I
             var status = await ProbeAsync(target).ConfigureAwait(false);
             if (status is >= 200 and <= 299)
             {
-                endpoint.Breaker.Reset();
+                endpoint.Breaker.Reset(time.GetUtcNow());
                 LogRecovered(logger, endpoint.EntryName, status);
                 return true;
             }

@@ -16,14 +16,18 @@ public sealed class RecentUsage
     private readonly long[] _buckets = new long[Buckets];
 
     /// <summary>Counts one attempt started at <paramref name="nowMilliseconds"/> (a monotonic clock, e.g. <see cref="Environment.TickCount64"/>).</summary>
-    public void Record(long nowMilliseconds)
+    public void Record(long nowMilliseconds) => Record(nowMilliseconds, 1);
+
+    /// <summary>Adds <paramref name="amount"/> (e.g. tokens) at <paramref name="nowMilliseconds"/>; a bucket holds at most 2^32 − 1.</summary>
+    public void Record(long nowMilliseconds, long amount)
     {
+        amount = Math.Clamp(amount, 0, uint.MaxValue);
         var epoch = nowMilliseconds / BucketMilliseconds;
         ref var slot = ref _buckets[(int)(epoch % Buckets)];
         while (true)
         {
             var current = Volatile.Read(ref slot);
-            var next = (current >> 32) == epoch ? current + 1 : (epoch << 32) | 1;
+            var next = (current >> 32) == epoch ? (epoch << 32) | Math.Min((current & 0xFFFF_FFFF) + amount, uint.MaxValue) : (epoch << 32) | amount;
             if (Interlocked.CompareExchange(ref slot, next, current) == current)
             {
                 return;

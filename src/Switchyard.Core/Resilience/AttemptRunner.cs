@@ -220,11 +220,15 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             if (end is not (RelayEnd.Complete or RelayEnd.ClientGone))
             {
                 GatewayLog.StreamCut(logger, candidate.CanonicalName, end.ToString());
-                endpoint.RecordFailure(time.GetUtcNow(), 200, end.ToString(), credentialRefused: false);
+                var cutAt = time.GetUtcNow();
+                endpoint.RecordFailure(cutAt, 200, end.ToString(), credentialRefused: false);
+                endpoint.CountError(ErrorClass.StreamCut, cutAt, 200, $"the answer from '{candidate.CanonicalName}' was cut after it had started ({end})");
             }
             else if (end == RelayEnd.Complete)
             {
-                endpoint.RecordSuccess(time.GetUtcNow(), status, request.IsStreaming ? null : time.GetElapsedTime(sentAt));
+                var duration = time.GetElapsedTime(sentAt);
+                endpoint.RecordSuccess(time.GetUtcNow(), status, request.IsStreaming ? null : duration);
+                endpoint.RecordCompleted(duration, request.Usage is { } u ? (long)(u.InputTokens ?? 0) + (u.OutputTokens ?? 0) : 0);
             }
 
             outcome = (end == RelayEnd.ClientGone ? AttemptKind.ClientGone : AttemptKind.Committed, null);
@@ -265,12 +269,15 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         {
             endpoint.Finish();
             limits?.Settle(lease, outcome.Item1, outcome.Item2, request.Usage); // tpm: the estimate becomes the real usage
-            if (outcome.Item1 == AttemptKind.Failed && outcome.Item2 is { } f
-                && FailureTable.IsUpstreamFault(f.Cause, f.Status, call.Owner))
+            if (outcome.Item1 == AttemptKind.Failed && outcome.Item2 is { } f)
             {
                 var failedAt = time.GetUtcNow();
-                endpoint.RecordFailure(failedAt, f.Status, f.Code, f.GatewayCredentialRefused);
-                EndpointGate.AfterFailure(endpoint, f, failedAt, logger);
+                endpoint.CountError(ErrorClassOf(f), failedAt, f.Status, SecretRedactor.Redact(f.Message, call.Message));
+                if (FailureTable.IsUpstreamFault(f.Cause, f.Status, call.Owner))
+                {
+                    endpoint.RecordFailure(failedAt, f.Status, f.Code, f.GatewayCredentialRefused);
+                    EndpointGate.AfterFailure(endpoint, f, failedAt, logger);
+                }
             }
 
             relay?.Dispose();
@@ -278,6 +285,19 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             message.Dispose();
         }
     }
+
+    /// <summary>The admin stats' class of a failed attempt (docs/resilience.md, "Stats and the admin API").</summary>
+    internal static ErrorClass ErrorClassOf(AttemptFailure f) => f.Cause switch
+    {
+        FailureCause.Timeout => ErrorClass.Timeout,
+        FailureCause.ConnectFailure or FailureCause.TransportFailure => ErrorClass.Connection,
+        FailureCause.EmptyAnswer or FailureCause.InvalidAnswer => ErrorClass.InvalidAnswer,
+        FailureCause.ContextOverflow => ErrorClass.ContextOverflow,
+        _ when f.GatewayCredentialRefused => ErrorClass.AuthRefused,
+        _ when f.Status == 429 => ErrorClass.RateLimited,
+        _ when f.Status >= 500 => ErrorClass.ServerError,
+        _ => ErrorClass.ClientError,
+    };
 
     private static AttemptFailure Decide(AttemptFailure failure, UpstreamCall call)
         => failure with { Action = FailureTable.Decide(failure.Cause, failure.Status, call.Owner, CommitPhase.BeforeCommit) };

@@ -65,11 +65,22 @@ public static class GroupOrdering
     }
 
     /// <summary>
-    /// The usage-based strategy's figure for one endpoint: attempts started in about the last minute. The one place
-    /// to normalise by the endpoint's rpm/tpm budget once rate limits exist (lower is better).
+    /// The usage-based strategy's figure for one endpoint (lower is better): the share of its budget used in about the
+    /// last minute — attempts started against its <c>rpm</c>, tokens reported against its <c>tpm</c>, the larger of
+    /// the two. A member without limits counts its attempts against <paramref name="referenceRpm"/> (the largest rpm
+    /// in its group), or as a plain count when no member has an rpm.
     /// </summary>
-    public static double UsageScore(EndpointState state, ModelProviderConfig entry, long nowMilliseconds)
-        => state.Usage.Count(nowMilliseconds);
+    public static double UsageScore(EndpointState state, ModelProviderConfig entry, long nowMilliseconds, double referenceRpm = 0)
+    {
+        var requests = state.Usage.Count(nowMilliseconds);
+        if (entry.Rpm is null && entry.Tpm is null)
+        {
+            return referenceRpm > 0 ? requests / referenceRpm : requests;
+        }
+
+        var share = entry.Rpm is { } rpm ? requests / (double)rpm : 0;
+        return entry.Tpm is { } tpm ? Math.Max(share, state.Tokens.Count(nowMilliseconds) / (double)tpm) : share;
+    }
 
     /// <summary>The latency figure of an endpoint for this request (seconds), or null without one.</summary>
     public static double? LatencyScore(EndpointState state, bool streaming)
@@ -139,10 +150,16 @@ public static class GroupOrdering
         var members = group.Members;
         Span<double> score = order.Length <= StackLimit ? stackalloc double[order.Length] : new double[order.Length];
         var now = Environment.TickCount64;
+        var referenceRpm = 0d;
+        for (var i = 0; i < order.Length && group.Kind != GroupStrategy.LeastBusy; i++)
+        {
+            referenceRpm = Math.Max(referenceRpm, members[i].Entry.Rpm ?? 0);
+        }
+
         for (var i = 0; i < order.Length; i++)
         {
             var state = context.Endpoints!.For(members[i].Entry);
-            score[i] = group.Kind == GroupStrategy.LeastBusy ? state.InFlight : UsageScore(state, members[i].Entry, now);
+            score[i] = group.Kind == GroupStrategy.LeastBusy ? state.InFlight : UsageScore(state, members[i].Entry, now, referenceRpm);
         }
 
         StableSort(order, score);

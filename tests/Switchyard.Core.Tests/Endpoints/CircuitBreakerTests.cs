@@ -46,7 +46,7 @@ public class CircuitBreakerTests
                     break;
                 case 'S':
                     consecutive = 0;
-                    breaker.OnSuccess();
+                    breaker.OnSuccess(now);
                     break;
                 case 'R':
                     breaker.CoolFor(now, TimeSpan.FromSeconds(60), S);
@@ -197,5 +197,32 @@ public class EndpointPolicyReloadTests
         Assert.Same(endpoint, second.Endpoints.For(second.Config.Providers[0]));
         Assert.Equal(BreakerState.Open, endpoint.Breaker.State);
         Assert.Equal(TimeSpan.FromSeconds(90), endpoint.Policy.Breaker.Cooldown);
+    }
+
+    [Fact]
+    public void Since_FollowsEachTransition()
+    {
+        var t0 = new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
+        var S = CircuitBreakerSettings.Default with { FailureThreshold = 3, Cooldown = TimeSpan.FromSeconds(30) };
+        var breaker = new CircuitBreaker();
+        Assert.Null(breaker.Since); // never opened
+
+        for (var i = 1; i <= 3; i++)
+        {
+            breaker.OnFailure(t0, i, 0, 0, credentialRefused: false, S);
+        }
+
+        Assert.Equal((BreakerState.Open, t0), (breaker.State, breaker.Since));
+
+        var probeAt = t0.AddSeconds(31);
+        Assert.Equal(BreakerAdmission.Probe, breaker.TryEnter(probeAt, S));
+        Assert.Equal((BreakerState.HalfOpen, probeAt), (breaker.State, breaker.Since));
+
+        var closedAt = probeAt.AddSeconds(2);
+        breaker.OnSuccess(closedAt);
+        Assert.Equal((BreakerState.Closed, closedAt), (breaker.State, breaker.Since));
+
+        breaker.OnSuccess(closedAt.AddSeconds(5)); // already closed: since stays
+        Assert.Equal(closedAt, breaker.Since);
     }
 }

@@ -212,6 +212,48 @@ public class GroupStrategyTests
     }
 
     [Fact]
+    public void UsageBased_WeighsUsageAgainstEachMembersRpm()
+    {
+        // a: 3 of rpm 100 (3 %), b: 2 of rpm 10 (20 %), c: 1 without limits, counted against the group's largest
+        // rpm (1 %): c, a, b — not the raw counts' c, b, a.
+        var s = Build(Three("usage-based", a: "limits: {rpm: 100}", b: "limits: {rpm: 10}"));
+        foreach (var (name, n) in (ReadOnlySpan<(string, int)>)[("a", 3), ("b", 2), ("c", 1)])
+        {
+            for (var i = 0; i < n; i++)
+            {
+                s.State(name).Start();
+                s.State(name).Finish();
+            }
+        }
+
+        Assert.Equal(["c", "a", "b"], s.Order());
+    }
+
+    [Fact]
+    public void UsageBased_TokensAgainstTpm_CountWhenLarger()
+    {
+        // Same attempts everywhere; a has used 9,000 of its 10,000 tpm, b 1,000 of 10,000.
+        var s = Build(Three("usage-based", a: "limits: {tpm: 10000}", b: "limits: {tpm: 10000}", c: "limits: {tpm: 10000}"));
+        s.State("a").RecordCompleted(TimeSpan.FromMilliseconds(5), 9_000);
+        s.State("b").RecordCompleted(TimeSpan.FromMilliseconds(5), 1_000);
+        s.State("c").RecordCompleted(TimeSpan.FromMilliseconds(5), 5_000);
+
+        Assert.Equal(["b", "c", "a"], s.Order());
+    }
+
+    [Fact]
+    public void RecentUsage_RecordsAmounts()
+    {
+        var usage = new RecentUsage();
+        usage.Record(1_000, 1_500);
+        usage.Record(2_000, 500);
+        usage.Record(2_000, -7); // nothing negative
+
+        Assert.Equal(2_000, usage.Count(2_000));
+        Assert.Equal(0, usage.Count(61_000));
+    }
+
+    [Fact]
     public void RecentUsage_CountsTheLastMinute_InTenSecondBuckets()
     {
         var usage = new RecentUsage();
