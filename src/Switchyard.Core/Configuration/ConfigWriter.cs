@@ -73,6 +73,12 @@ public static class ConfigWriter
         }
 
         AddIfAny(root, CorsReader.Section, Cors(y, config.Cors));
+        if (config.Admin.ApiKey is { } adminKey)
+        {
+            // Written back as the ${VAR} reference it was read from (never the key itself when it came from one).
+            root.Add(AdminReader.Section, new YamlMappingNode { { AdminReader.ApiKey, y.Str(ConfigReadContext.Child(AdminReader.Section, AdminReader.ApiKey), adminKey) } });
+        }
+
         if (EndpointPolicyReader.WriteBreaker(y, EndpointPolicyReader.Section, config.CircuitBreaker) is { } breaker)
         {
             root.Add(EndpointPolicyReader.Section, breaker);

@@ -54,6 +54,9 @@ public sealed record GatewayConfig
     /// <summary>Top-level <c>cors</c>: which browser origins may call the gateway (none by default).</summary>
     public CorsSettings Cors { get; init; } = CorsSettings.Disabled;
 
+    /// <summary>Top-level <c>admin</c>: the admin API's bearer token (none: loopback clients only).</summary>
+    public AdminSettings Admin { get; init; } = AdminSettings.Default;
+
     /// <summary>Top-level <c>circuit_breaker</c> as written (null: the defaults); entries override it key by key.</summary>
     public CircuitBreakerConfig? CircuitBreaker { get; init; }
     /// <summary>Plano's top-level <c>ratelimits</c>: input-token buckets per model and request-header selector.</summary>

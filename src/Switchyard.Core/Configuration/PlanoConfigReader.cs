@@ -19,7 +19,7 @@ internal static class PlanoConfigReader
     [
         "version", "listeners", Providers, LegacyProviders, "model_aliases", RoutePreferenceReader.Section,
         MetricsSourceReader.Section, RoutingSectionReader.Section, OverridesReader.Section, ModelGroupReader.Section,
-        CorsReader.Section, EndpointPolicyReader.Section, RateLimitsReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
+        CorsReader.Section, AdminReader.Section, EndpointPolicyReader.Section, RateLimitsReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
     ];
 
     /// <summary>The config, or null when any error was reported.</summary>
@@ -34,6 +34,7 @@ internal static class PlanoConfigReader
         YamlNode? groupsNode = null;
         (YamlNode Node, int Line)? corsNode = null;
         CircuitBreakerConfig? breaker = null;
+        var admin = AdminSettings.Default;
         List<RateLimitRuleConfig> rateLimits = [];
         var routingNodes = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
         var sections = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
@@ -68,6 +69,9 @@ internal static class PlanoConfigReader
                     break;
                 case CorsReader.Section:
                     corsNode = (value, keyLine);
+                    break;
+                case AdminReader.Section:
+                    admin = AdminReader.Read(ctx, value, keyLine);
                     break;
                 case EndpointPolicyReader.Section:
                     breaker = EndpointPolicyReader.ReadBreaker(ctx, value, key);
@@ -139,6 +143,7 @@ internal static class PlanoConfigReader
             MetricsSources = metrics.ConvertAll(m => m.Value),
             Cors = cors,
             CircuitBreaker = breaker,
+            Admin = admin,
             RateLimits = rateLimits,
             Sections = sections,
         };

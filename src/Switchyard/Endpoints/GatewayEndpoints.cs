@@ -23,6 +23,7 @@ public static class GatewayEndpoints
         app.MapGet("/v1/models/{**id}", ModelsEndpoint.HandleOneAsync);
         app.MapGet("/healthz", HealthEndpoints.Liveness);
         app.MapGet("/readyz", HealthEndpoints.Readiness);
+        app.MapAdmin();
 
         // Anything else gets an error in the OpenAI shape rather than an empty 404/405.
         app.MapFallback(context => context.Request.Path.StartsWithSegments("/v1/chat/completions")

@@ -18,7 +18,7 @@ internal static class ModelListConfigReader
 
     // LiteLLM and PLLM sections about the proxy process itself; nothing in them changes how Switchyard routes.
     private static readonly string[] ProxySections =
-        ["general_settings", "server", "database", "redis", "jwt", "admin", "auth", "cache", "rate_limit", "monitoring", "logging", "cors", "model_groups"];
+        ["general_settings", "server", "database", "redis", "jwt", "auth", "cache", "rate_limit", "monitoring", "logging", "cors", "model_groups"];
 
     private static readonly string[] PlanoSections =
     [
@@ -27,7 +27,7 @@ internal static class ModelListConfigReader
 
     private static readonly string[] TopLevelKeys =
     [
-        ModelList, "model_aliases", .. RouterSections, "litellm_settings", "listeners", "environment_variables", .. ProxySections, .. PlanoSections,
+        ModelList, "model_aliases", .. RouterSections, "litellm_settings", "listeners", "environment_variables", AdminReader.Section, .. ProxySections, .. PlanoSections,
     ];
 
     /// <summary>True when <paramref name="root"/> is written in this dialect.</summary>
@@ -81,6 +81,11 @@ internal static class ModelListConfigReader
         aliases.AddRange(routing.Aliases);
 
         var config = ModelListAssembler.Assemble(ctx, entries, routing, aliases, listeners);
+        if (config is not null && sections.TryGetValue(AdminReader.Section, out var admin))
+        {
+            config = config with { Admin = AdminReader.ReadModelList(ctx, admin.Node, admin.Line, secrets) };
+        }
+
         return ctx.ErrorCount == 0 ? config : null;
 
         YamlNode? Node(string key) => sections.TryGetValue(key, out var s) ? s.Node : null;
