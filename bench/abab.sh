@@ -4,13 +4,17 @@
 # chat streams (wrk, c=64) and for gateway CPU per request (utime+stime from /proc). Alternating cancels most of this
 # VM's drift between runs, which is larger than the differences a small change makes.
 #   bench/abab.sh BIN_A BIN_B            # NativeAOT binaries (e.g. two `dotnet publish -p:PublishAot=true` outputs)
-# Knobs: ROUNDS [3], DURATION [5] s per measurement, WARMUP [3] s, CONNS [64]. Everything is on 127.0.0.1.
+# With LATENCY=1 each round also measures non-streamed chat at a constant RATE [1000] req/s (c=32): the gateway's
+# p50/p99 and, right before it in the same round, the direct call to the mock's p50/p99; "added" is the difference
+# (the figure the issues' latency budgets are stated in).
+# Knobs: ROUNDS [3], DURATION [5] s per measurement, WARMUP [3] s, CONNS [64], LATENCY [0], RATE [1000].
+# Everything is on 127.0.0.1.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HARNESS=$ROOT/../shared/bench
 [[ $# -eq 2 && -x $1 && -x $2 ]] || { echo "usage: bench/abab.sh BIN_A BIN_B (executables)" >&2; exit 2; }
 "$HARNESS/setup.sh" >/dev/null
-: "${ROUNDS:=3}" "${DURATION:=5}" "${WARMUP:=3}" "${CONNS:=64}"
+: "${ROUNDS:=3}" "${DURATION:=5}" "${WARMUP:=3}" "${CONNS:=64}" "${LATENCY:=0}" "${RATE:=1000}"
 RUN=$ROOT/bench/results/abab-$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$RUN"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_port() { local i; for ((i = 0; i < $2 * 10; i++)); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
@@ -26,8 +30,17 @@ rps() { # BODY -> requests/s
   BODY_FILE=$1 RATE=0 taskset -c 1 wrk -t1 -c"$CONNS" -d"$2s" --timeout 10s -s "$HARNESS/lib/post.lua" \
     "http://127.0.0.1:$GW_PORT/v1/chat/completions" 2>&1 | grep '^WRKJSON ' | sed 's/^WRKJSON //' | jq -r '[.requests, .errors.status + .errors.connect + .errors.read + .errors.timeout] | @tsv'
 }
+lat() { # URL BODY HEADERS -> "p50_us p99_us achieved_rps" at the constant RATE
+  BODY_FILE=$2 HEADERS=$3 RATE=$RATE WRK_THREADS=1 taskset -c 1 wrk -t1 -c32 -d"${DURATION}s" --timeout 10s -s "$HARNESS/lib/post.lua" \
+    "$1" 2>&1 | grep '^WRKJSON ' | sed 's/^WRKJSON //' | jq -r '[.lat_us.p50, .lat_us.p99, (.requests / '"$DURATION"' | floor)] | @tsv'
+}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-printf '%-6s %-3s %12s %12s %14s %14s\n' round bin chat_req_s chat_cpu_ms stream_req_s stream_cpu_ms | tee "$RUN/abab.txt"
+if [[ $LATENCY == 1 ]]; then
+  printf '%-6s %-3s %12s %12s %14s %14s %12s %12s %12s %12s\n' round bin chat_req_s chat_cpu_ms stream_req_s stream_cpu_ms \
+    direct_p50us gw_p50us added_p50us added_p99us | tee "$RUN/abab.txt"
+else
+  printf '%-6s %-3s %12s %12s %14s %14s\n' round bin chat_req_s chat_cpu_ms stream_req_s stream_cpu_ms | tee "$RUN/abab.txt"
+fi
 hz=$(getconf CLK_TCK)
 for ((r = 1; r <= ROUNDS; r++)); do
   for label in A B; do
@@ -41,7 +54,15 @@ for ((r = 1; r <= ROUNDS; r++)); do
       [[ $errs == 0 ]] || { echo "$label round $r $body: $errs errors" >&2; exit 1; }
       out+=("$((n / DURATION))" "$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="$n" 'BEGIN{printf "%.4f", t * 1000 / hz / n}')")
     done
-    printf '%-6s %-3s %12s %12s %14s %14s\n' "$r" "$label" "${out[@]}" | tee -a "$RUN/abab.txt"
+    if [[ $LATENCY == 1 ]]; then
+      read -r d50 d99 _ < <(lat "http://127.0.0.1:$MOCK_PORT/v1/chat/completions" "$HARNESS/bodies/chat.json" 'Authorization: Bearer test-key')
+      read -r g50 g99 grps < <(lat "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$HARNESS/bodies/chat.json" '')
+      (( grps >= RATE * 9 / 10 )) || echo "$label round $r: the gateway achieved $grps of $RATE req/s; latency figures are not at the target rate" >&2
+      out+=("$d50" "$g50" "$((g50 - d50))" "$((g99 - d99))")
+      printf '%-6s %-3s %12s %12s %14s %14s %12s %12s %12s %12s\n' "$r" "$label" "${out[@]}" | tee -a "$RUN/abab.txt"
+    else
+      printf '%-6s %-3s %12s %12s %14s %14s\n' "$r" "$label" "${out[@]}" | tee -a "$RUN/abab.txt"
+    fi
     kill "$gpid"; wait "$gpid" 2>/dev/null || true
   done
 done
