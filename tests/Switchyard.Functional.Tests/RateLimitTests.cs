@@ -210,6 +210,54 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task Rpm_ARequestTheBreakerTurnsAwayIsNotCharged()
+    {
+        // rpm 2 on the primary: one request every 30 s, two at once. Its first attempt (503) opens its breaker; the
+        // second request is admitted by the limiter and then turned away by the open breaker, so its charge must go
+        // back. Ten seconds later the recovered primary has room for its probe only if that charge went back.
+        var time = new FakeTimeProvider();
+        await using var primary = await FakeUpstream.StartAsync(Reply.Json(503, "{\"error\":{\"message\":\"overloaded\"}}"));
+        await using var backup = await FakeUpstream.StartAsync();
+        await using var gw = await TestGateway.StartAsync(Yaml.Listener() + $"""
+            circuit_breaker: {"{"}failure_threshold: 1, cooldown: 10s{"}"}
+            model_providers:
+              - model: openai/gpt-4o
+                access_key: k
+                base_url: {primary.BaseUrl}
+                limits: {"{"}rpm: 2{"}"}
+                fallbacks: [backup]
+              - name: backup
+                model: openai/gpt-4o-mini
+                access_key: k2
+                base_url: {backup.BaseUrl}
+            """, time: time);
+
+        using (var first = await gw.PostChatAsync(Yaml.Chat("openai/gpt-4o")))
+        {
+            Assert.Equal("backup", ResponseAssert.Header(first, "x-switchyard-model"));
+        }
+
+        for (var i = 0; i < 200 && gw.Host.Config.Current.Endpoints.For(gw.Host.Config.Current.Config.Providers[0]).Breaker.State != Switchyard.Core.Endpoints.BreakerState.Open; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        using (var turnedAway = await gw.PostChatAsync(Yaml.Chat("openai/gpt-4o")))
+        {
+            Assert.Equal("backup", ResponseAssert.Header(turnedAway, "x-switchyard-model"));
+            Assert.Equal("1", ResponseAssert.Header(turnedAway, "x-switchyard-attempts"));
+        }
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        primary.SetDefault(Reply.Fixture("openai/envoy__chat-basic.0.json"));
+        using var probe = await gw.PostChatAsync(Yaml.Chat("openai/gpt-4o"));
+
+        await ResponseAssert.OkAsync(probe);
+        Assert.Equal("openai/gpt-4o", ResponseAssert.Header(probe, "x-switchyard-model"));
+        Assert.Equal(2, primary.RequestCount);
+    }
+
+    [Fact]
     public async Task Rpm_StateSurvivesAConfigReload()
     {
         var time = new FakeTimeProvider();
