@@ -6,6 +6,7 @@ using Switchyard.Core.Configuration;
 using Switchyard.Core.Endpoints;
 using Switchyard.Endpoints;
 using Switchyard.Functional.Tests.Infrastructure;
+using Switchyard.Core.Resilience;
 
 namespace Switchyard.Functional.Tests;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Switchyard.Core.Endpoints;
 using Switchyard.Functional.Tests.Infrastructure;
+using Switchyard.Core.Resilience;
 
 namespace Switchyard.Functional.Tests;
 

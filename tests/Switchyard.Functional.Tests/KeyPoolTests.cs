@@ -89,7 +89,7 @@ public sealed class KeyPoolTests
 
         // Key 1 is disabled (key_cooldown, 5 min by default): the next requests, whichever key rotation starts them
         // on, never send it again and each is served in one attempt.
-        Assert.Equal(Switchyard.Core.Endpoints.BreakerState.KeyDisabled, states[0].Breaker.State);
+        Assert.Equal(Switchyard.Core.Resilience.BreakerState.KeyDisabled, states[0].Breaker.State);
         for (var i = 0; i < 3; i++)
         {
             using var next = await gw.PostChatAsync(Yaml.Chat("openai/gpt-4o"));

@@ -2,7 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Switchyard.Core.Resilience.RateLimiting;
+using Switchyard.Core.Limits;
+using Switchyard.Core.State.RateLimits;
 using Switchyard.Functional.Tests.Infrastructure;
 
 namespace Switchyard.Functional.Tests;
@@ -237,7 +238,7 @@ public sealed class RateLimitTests
             Assert.Equal("backup", ResponseAssert.Header(first, "x-switchyard-model"));
         }
 
-        for (var i = 0; i < 200 && gw.Host.Config.Current.Endpoints.For(gw.Host.Config.Current.Config.Providers[0]).Breaker.State != Switchyard.Core.Endpoints.BreakerState.Open; i++)
+        for (var i = 0; i < 200 && gw.Host.Config.Current.Endpoints.For(gw.Host.Config.Current.Config.Providers[0]).Breaker.State != Switchyard.Core.Resilience.BreakerState.Open; i++)
         {
             await Task.Delay(25);
         }

@@ -1,3 +1,6 @@
+using Switchyard.Core.Resilience;
+using Switchyard.Core.Limits;
+
 namespace Switchyard.Core.Endpoints;
 
 /// <summary>How one finished attempt went, as an endpoint remembers it.</summary>

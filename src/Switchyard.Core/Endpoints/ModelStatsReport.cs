@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Configuration;
+using Switchyard.Core.Resilience;
 
 namespace Switchyard.Core.Endpoints;
 

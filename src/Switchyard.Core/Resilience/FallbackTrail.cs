@@ -1,6 +1,7 @@
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Pipeline;
 using Switchyard.Core.Routing;
+using Switchyard.Core.Limits;
 
 namespace Switchyard.Core.Resilience;
 

@@ -11,7 +11,7 @@ internal static class HealthEndpoints
     {
         var snapshot = config.Current;
         // Not ready only when the default model has no usable endpoint (every one open, cooldown not over).
-        return Switchyard.Core.Endpoints.EndpointReadiness.DefaultModelUsable(snapshot, time.GetUtcNow())
+        return Switchyard.Core.Resilience.EndpointReadiness.DefaultModelUsable(snapshot, time.GetUtcNow())
             ? Results.Json(new ReadyStatus("ready", snapshot.Config.Source, snapshot.Generation, snapshot.Catalog.Models.Count), HostJsonContext.Default.ReadyStatus)
             : Results.Json(new ReadyStatus("not_ready: the default model has no usable endpoint (circuit breakers open)", snapshot.Config.Source, snapshot.Generation, snapshot.Catalog.Models.Count),
                 HostJsonContext.Default.ReadyStatus, statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -7,7 +7,8 @@ using Switchyard.Core.Configuration;
 using Switchyard.Core.Pipeline;
 using Switchyard.Core.Providers;
 using Switchyard.Core.Resilience;
-using Switchyard.Core.Resilience.RateLimiting;
+using Switchyard.Core.Limits;
+using Switchyard.Core.State.RateLimits;
 using Switchyard.Core.Routing;
 using Switchyard.Core.Routing.Metrics;
 using Switchyard.Endpoints;
@@ -112,7 +113,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(sp => new MetricsSourceRegistry(sp.GetRequiredService<ObservedLatency>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MetricsSourceRegistry>>()));
         builder.Services.AddSingleton<ISelectionFigures>(sp => sp.GetRequiredService<MetricsSourceRegistry>());
         builder.Services.AddHostedService<MetricsSourcesService>();
-        builder.Services.AddSingleton<Switchyard.Core.Endpoints.HealthProber>();
+        builder.Services.AddSingleton<Switchyard.Core.Resilience.HealthProber>();
         builder.Services.AddHostedService<HealthProbeService>();
         builder.Services.AddSingleton<RoutingService>();
         builder.Services.AddSingleton<GatewayPipeline>();

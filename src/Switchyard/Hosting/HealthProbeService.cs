@@ -1,5 +1,6 @@
 using Switchyard.Core.Configuration;
 using Switchyard.Core.Endpoints;
+using Switchyard.Core.Resilience;
 
 namespace Switchyard.Hosting;
 

@@ -1,7 +1,9 @@
 using Switchyard.Core.Configuration;
 using Switchyard.Core.Endpoints;
+using Switchyard.Core.Resilience;
+using Switchyard.Core.Limits;
 
-namespace Switchyard.Core.Tests.Endpoints;
+namespace Switchyard.Core.Tests.Resilience;
 
 public class CircuitBreakerTests
 {

@@ -1,4 +1,4 @@
-namespace Switchyard.Core.Endpoints;
+namespace Switchyard.Core.Limits;
 
 /// <summary>
 /// The bulkhead of one endpoint (docs/resilience.md, "Bulkheads"): counts the attempts it admitted and refuses more

@@ -1,7 +1,8 @@
 using System.Text;
-using Switchyard.Core.Resilience.RateLimiting;
+using Switchyard.Core.Limits;
+using Switchyard.Core.State.RateLimits;
 
-namespace Switchyard.Core.Tests.Resilience.RateLimiting;
+namespace Switchyard.Core.Tests.Limits;
 
 public class TokenEstimatorTests
 {

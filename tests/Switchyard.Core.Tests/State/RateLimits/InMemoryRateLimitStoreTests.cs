@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
-using Switchyard.Core.Resilience.RateLimiting;
+using Switchyard.Core.Limits;
+using Switchyard.Core.State.RateLimits;
 
-namespace Switchyard.Core.Tests.Resilience.RateLimiting;
+namespace Switchyard.Core.Tests.State.RateLimits;
 
 /// <summary>GCRA in memory: a bucket of <c>amount</c> that refills continuously at amount per period.</summary>
 public class InMemoryRateLimitStoreTests

@@ -4,8 +4,9 @@ using Switchyard.Core.Catalog;
 using Switchyard.Core.Configuration;
 using Switchyard.Core.Providers;
 using Switchyard.Core.Resilience;
+using Switchyard.Core.Endpoints;
 
-namespace Switchyard.Core.Endpoints;
+namespace Switchyard.Core.Resilience;
 
 /// <summary>
 /// Active health checks (docs/resilience.md, "Health"): for every entry with <c>health_check</c>, a timer on the

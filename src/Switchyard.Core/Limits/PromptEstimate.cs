@@ -1,8 +1,9 @@
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Pipeline;
-using Switchyard.Core.Resilience.RateLimiting;
+using Switchyard.Core.Limits;
+using Switchyard.Core.State.RateLimits;
 
-namespace Switchyard.Core.Resilience;
+namespace Switchyard.Core.Limits;
 
 /// <summary>
 /// A request's token estimate for one candidate (<see cref="TokenEstimator"/>: the real tokenizer for OpenAI-family

@@ -1,6 +1,6 @@
 using Switchyard.Core.Configuration;
 
-namespace Switchyard.Core.Endpoints;
+namespace Switchyard.Core.Resilience;
 
 /// <summary>Where an endpoint's breaker stands.</summary>
 public enum BreakerState

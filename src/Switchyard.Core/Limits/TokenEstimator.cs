@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;
 
-namespace Switchyard.Core.Resilience.RateLimiting;
+namespace Switchyard.Core.Limits;
 
 /// <summary>Which way prompt tokens are counted for a model.</summary>
 public enum TokenCounting

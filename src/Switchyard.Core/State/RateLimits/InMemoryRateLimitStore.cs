@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Switchyard.Core.Resilience.RateLimiting;
+namespace Switchyard.Core.State.RateLimits;
 
 /// <summary>
 /// Rate-limit buckets in this process, by GCRA (the generic cell rate algorithm): each bucket is one number, its

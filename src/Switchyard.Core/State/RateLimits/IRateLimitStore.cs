@@ -1,4 +1,4 @@
-namespace Switchyard.Core.Resilience.RateLimiting;
+namespace Switchyard.Core.State.RateLimits;
 
 /// <summary>
 /// A limit of <see cref="Amount"/> units (requests or tokens) per <see cref="Period"/>. As a bucket: it holds at most

@@ -2,8 +2,9 @@ using Switchyard.Core.Configuration;
 using Switchyard.Core.Endpoints;
 using Switchyard.Core.Providers;
 using Switchyard.Core.Tests.Configuration;
+using Switchyard.Core.Resilience;
 
-namespace Switchyard.Core.Tests.Endpoints;
+namespace Switchyard.Core.Tests.Resilience;
 
 public class HealthProberTests
 {

@@ -4,8 +4,10 @@ using Switchyard.Core.Configuration;
 using Switchyard.Core.Endpoints;
 using Switchyard.Core.Ir;
 using Switchyard.Core.Pipeline;
+using Switchyard.Core.Resilience;
+using Switchyard.Core.State.RateLimits;
 
-namespace Switchyard.Core.Resilience.RateLimiting;
+namespace Switchyard.Core.Limits;
 
 /// <summary>
 /// What one admitted attempt charged to token buckets, kept until the attempt is over to reconcile the estimate with
