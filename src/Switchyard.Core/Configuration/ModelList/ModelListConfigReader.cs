@@ -46,9 +46,13 @@ internal static class ModelListConfigReader
             }
             else if (ProxySections.Contains(key))
             {
-                ctx.Warning(key, keyLine, key == "model_groups"
-                    ? "PLLM model_groups are not used by Switchyard; model_aliases with several models form load-balanced groups"
-                    : $"'{key}' configures the LiteLLM/PLLM proxy itself and is not used by Switchyard (ignored)");
+                ctx.Warning(key, keyLine, key switch
+                {
+                    "model_groups" => "PLLM model_groups are not used by Switchyard; model_aliases with several models form load-balanced groups",
+                    "rate_limit" => "'rate_limit' (PLLM's limits on its own clients: global_rpm, chat_completions_rpm, completions_rpm, embeddings_rpm, "
+                        + "requests_per_minute, burst) is not used by Switchyard (ignored); the rpm/tpm of model_list items are enforced",
+                    _ => $"'{key}' configures the LiteLLM/PLLM proxy itself and is not used by Switchyard (ignored)",
+                });
             }
             else if (RouterSections.Contains(key) && RouterSections.FirstOrDefault(sections.ContainsKey) is { } other)
             {
@@ -76,6 +80,8 @@ internal static class ModelListConfigReader
         {
             ModelListRouterReader.ReadLiteLLMSettings(ctx, settings.Node, "litellm_settings", settings.Line, routing);
         }
+
+        listeners = ModelListPllmRouterKeys.Apply(ctx, routing, listeners);
 
         var aliases = sections.TryGetValue("model_aliases", out var a) ? ModelListRouterReader.ReadAliases(ctx, a.Node, "model_aliases") : [];
         aliases.AddRange(routing.Aliases);

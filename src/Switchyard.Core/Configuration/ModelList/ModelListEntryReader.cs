@@ -22,7 +22,8 @@ internal static class ModelListEntryReader
     private static readonly string[] ItemKeys =
         ["model_name", LiteLLMParams, PllmParams, "model_info", "rpm", "tpm", "enabled", .. StrategyItemKeys, .. UnusedItemKeys];
 
-    private static readonly string[] BedrockKeys = ["aws_region_name", "aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
+    // aws_region is how PLLM's config.yaml writes LiteLLM's aws_region_name.
+    private static readonly string[] BedrockKeys = ["aws_region_name", "aws_region", "aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
     private static readonly string[] VertexKeys = ["vertex_project", "vertex_location"];
 
     public static ModelListEntry? Read(ConfigReadContext ctx, YamlMappingNode map, string path, ModelListSecrets secrets)
@@ -291,9 +292,14 @@ internal static class ModelListEntryReader
 
         if (config.Provider == "amazon_bedrock")
         {
+            if (vendor.ContainsKey("aws_region_name") && vendor.TryGetValue("aws_region", out var pllmRegion))
+            {
+                ctx.Error(ConfigReadContext.Child(path, "aws_region"), pllmRegion.Line, "both aws_region_name and aws_region are present; they are the same setting, keep one");
+            }
+
             config = config with
             {
-                Region = V("aws_region_name", "region"),
+                Region = V("aws_region_name", "region") ?? V("aws_region", "region"),
                 AwsAccessKeyId = V("aws_access_key_id", "aws_access_key_id"),
                 AwsSecretAccessKey = V("aws_secret_access_key", "aws_secret_access_key"),
                 AwsSessionToken = V("aws_session_token", "aws_session_token"),

@@ -14,7 +14,7 @@ internal static class ModelListRouterReader
 
     private static readonly string[] FallbackKeys = ["fallbacks", "context_window_fallbacks", "content_policy_fallbacks", "default_fallbacks"];
 
-    private static readonly string[] MappedKeys = [Strategy, .. FallbackKeys, "fallback_models", "model_group_alias", "circuit_breaker_enabled", .. ModelListResilienceReader.RouterKeys];
+    private static readonly string[] MappedKeys = [Strategy, .. FallbackKeys, "fallback_models", "model_group_alias", "circuit_breaker_enabled", .. ModelListResilienceReader.RouterKeys, .. ModelListPllmRouterKeys.RouterKeys];
 
     // LiteLLM Router arguments and PLLM router settings that Switchyard accepts but does not act on (yet).
     private static readonly string[] UnusedKeys =
@@ -63,6 +63,10 @@ internal static class ModelListRouterReader
                     if (ModelListResilienceReader.TryRead(ctx, key, value, path, routing))
                     {
                         // circuit breaker, health check and bulkhead keys (docs/resilience.md)
+                    }
+                    else if (ModelListPllmRouterKeys.TryRead(ctx, key, value, path, keyLine, routing))
+                    {
+                        // PLLM fallback_enabled / retry_attempts
                     }
                     else if (FallbackKeys.Contains(key))
                     {
