@@ -233,6 +233,122 @@ public class PllmDocumentConfigTests
         AssertAt(both, "model_list[0].params.aws_region", 7);
     }
 
-    private static string FixturePath([CallerFilePath] string source = "")
-        => Path.Combine(Path.GetDirectoryName(source)!, "Fixtures", "pllm-config.yaml");
+    [Fact]
+    public void ReadmeRouter_InstanceRetryAttempts_ModelFallbacks_EnableFailover_TakeEffect()
+    {
+        // The router block of PLLM's README, over two of its models (the README's gpt-4 → gpt-35-turbo renamed to them).
+        var result = Load(TwoModels + """
+            router:
+              routing_strategy: "least-latency"
+              enable_failover: true
+              instance_retry_attempts: 2
+              failover_timeout_multiple: 1.5
+              circuit_breaker_enabled: true
+
+              model_fallbacks:
+                big: small
+            """);
+
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        Assert.Equal(["router.failover_timeout_multiple"], result.Warnings.Select(w => w.Path));
+        Assert.Equal(2, Assert.Single(result.Config!.Listeners).MaxRetries);
+        Assert.Equal(["small"], result.Config.Providers[0].Fallbacks);
+        Assert.True(result.Config.CircuitBreaker!.Enabled);
+    }
+
+    [Fact]
+    public void EnableModelFallbackFalse_DropsFallbacks_EnableFailoverFalse_Warns()
+    {
+        var result = Load(TwoModels + """
+            router:
+              enable_failover: false
+              enable_model_fallback: false
+              model_fallbacks:
+                big: small
+            """);
+
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        Assert.Empty(result.Config!.Providers[0].Fallbacks);
+        Assert.Equal(["router.enable_failover", "router.enable_model_fallback"], result.Warnings.Select(w => w.Path));
+        Assert.StartsWith("enable_model_fallback is false", result.Warnings.ElementAt(1).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("retry_attempts: 1", "instance_retry_attempts: 2", "router.instance_retry_attempts")]
+    [InlineData("fallback_enabled: true", "enable_model_fallback: true", "router.enable_model_fallback")]
+    public void BothSpellingsOfOneRouterSetting_AreAnError(string first, string second, string path)
+    {
+        var d = SingleError(TwoModels + "router:\n  " + first + "\n  " + second + "\n");
+
+        AssertAt(d, path, 10);
+        Assert.Contains("same setting", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProviderBlock_TypeNamesTheProvider_OpenRouterBaseUrlKeepsTheFullName()
+    {
+        var config = LoadValid("""
+            model_list:
+              - model_name: my-gpt-4
+                provider: {type: openai, model: gpt-4, api_key: k}
+              - model_name: claude
+                provider: {type: anthropic, model: claude-3-haiku-20240307, api_key: k}
+              - model_name: deepseek-v3-free
+                provider: {type: openai, model: "deepseek/deepseek-chat-v3-0324:free", api_key: k, base_url: "https://openrouter.ai/api/v1"}
+              - model_name: azure
+                provider: {type: azure, model: my-deployment, api_key: k, base_url: "https://e.openai.azure.com/", api_version: "2024-02-15-preview"}
+            """);
+
+        Assert.Equal(["openai/gpt-4", "anthropic/claude-3-haiku-20240307", "openrouter/deepseek/deepseek-chat-v3-0324:free", "azure_openai/my-deployment"],
+            config.Providers.Select(p => p.Model));
+    }
+
+    [Fact]
+    public void ProviderBlock_WithParams_IsAnError()
+    {
+        var d = SingleError("""
+            model_list:
+              - model_name: a
+                params: {model: openai/gpt-4o, api_key: k}
+                provider: {type: openai, model: gpt-4o, api_key: k}
+            """);
+
+        AssertAt(d, "model_list[0].provider", 4);
+    }
+
+    [Fact]
+    public void DockerDocument_Loads_ProviderBlocks_BreakerKeys_PricesAndTagsWarn()
+    {
+        var result = Load(File.ReadAllText(FixturePath("pllm-config.docker.yaml")), Env);
+
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        var config = result.Config!;
+        var p = config.Providers.ToDictionary(x => x.Name);
+        Assert.Equal(8, p.Count);
+        Assert.Equal(("openai/gpt-4", 60, 90000), (p["my-gpt-4"].Model, p["my-gpt-4"].Rpm, p["my-gpt-4"].Tpm));
+        Assert.Equal("openrouter/anthropic/claude-3-haiku", p["claude-3-haiku"].Model);
+        Assert.Equal(8192, p["my-gpt-4"].ContextWindow);
+        Assert.Equal(["my-gpt-35-turbo"], p["my-gpt-4"].Fallbacks);
+        Assert.Equal(["my-gpt-35-turbo-16k"], p["my-gpt-35-turbo"].Fallbacks);
+        Assert.Equal((true, 5, TimeSpan.FromSeconds(30)), (config.CircuitBreaker!.Enabled, config.CircuitBreaker.FailureThreshold, config.CircuitBreaker.Cooldown));
+        // Prices and tags are named in warnings (one per key and entry), as are the other proxy's sections.
+        Assert.Equal(8, result.Warnings.Count(w => w.Path.EndsWith(".input_cost_per_token", StringComparison.Ordinal)));
+        Assert.Equal(8, result.Warnings.Count(w => w.Path.EndsWith(".tags", StringComparison.Ordinal)));
+        Assert.Contains(result.Warnings, w => w.Path == "guardrails");
+    }
+
+    [Theory]
+    [InlineData("routes")]
+    [InlineData("realtime")]
+    [InlineData("guardrails")]
+    public void PllmTopLevelSections_Routes_Realtime_Guardrails_AreWarnings(string section)
+    {
+        var result = Load(TwoModels + section + ":\n  enabled: true\n");
+
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        AssertAt(Assert.Single(result.Warnings), section, 8);
+    }
+
+    private static string FixturePath(string name = "pllm-config.yaml", [CallerFilePath] string source = "")
+        => Path.Combine(Path.GetDirectoryName(source)!, "Fixtures", name);
 }

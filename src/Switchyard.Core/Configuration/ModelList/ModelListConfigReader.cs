@@ -18,7 +18,8 @@ internal static class ModelListConfigReader
 
     // LiteLLM and PLLM sections about the proxy process itself; nothing in them changes how Switchyard routes.
     private static readonly string[] ProxySections =
-        ["general_settings", "server", "database", "redis", "jwt", "admin", "auth", "cache", "rate_limit", "monitoring", "logging", "cors", "model_groups"];
+        ["general_settings", "server", "database", "redis", "jwt", "admin", "auth", "cache", "rate_limit", "monitoring", "logging", "cors", "model_groups",
+         "routes", "realtime", "guardrails"];
 
     private static readonly string[] PlanoSections =
     [
@@ -49,6 +50,7 @@ internal static class ModelListConfigReader
                 ctx.Warning(key, keyLine, key switch
                 {
                     "model_groups" => "PLLM model_groups are not used by Switchyard; model_aliases with several models form load-balanced groups",
+                    "routes" => "PLLM routes are not used by Switchyard (ignored); model_aliases with several models form groups, served with the router's routing_strategy",
                     "rate_limit" => "'rate_limit' (PLLM's limits on its own clients: global_rpm, chat_completions_rpm, completions_rpm, embeddings_rpm, "
                         + "requests_per_minute, burst) is not used by Switchyard (ignored); the rpm/tpm of model_list items are enforced",
                     _ => $"'{key}' configures the LiteLLM/PLLM proxy itself and is not used by Switchyard (ignored)",
