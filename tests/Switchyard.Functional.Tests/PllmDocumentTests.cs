@@ -84,9 +84,10 @@ public sealed class PllmDocumentTests
     private static string? ModelNameOf(string line)
         => line.StartsWith("  - model_name: ", StringComparison.Ordinal) ? line["  - model_name: ".Length..].Split('#')[0].Trim() : null;
 
-    private static async Task<TestGateway> StartAsync(IReadOnlyDictionary<string, FakeUpstream> upstreams, FakeUpstream rest, TimeProvider? time = null)
+    private static async Task<TestGateway> StartAsync(IReadOnlyDictionary<string, FakeUpstream> upstreams, FakeUpstream rest, TimeProvider? time = null,
+        Func<string, string>? edit = null)
     {
-        var yaml = Document(upstreams, rest);
+        var yaml = (edit ?? (y => y))(Document(upstreams, rest));
         Assert.Equal(14, yaml.Split('\n').Count(l => l.StartsWith("      api_base: http://127.0.0.1:", StringComparison.Ordinal)));
         return await TestGateway.StartAsync(yaml, env: Lookup, time: time ?? new FakeTimeProvider());
     }
@@ -140,6 +141,24 @@ public sealed class PllmDocumentTests
         Assert.Equal("my-gpt-4", ResponseAssert.Header(response, "x-switchyard-fallback-from"));
         Assert.Equal("503", ResponseAssert.Header(response, "x-switchyard-fallback-reason"));
         Assert.Equal("7", ResponseAssert.Header(response, "x-switchyard-attempts"));
+    }
+
+    [Fact]
+    public async Task FallbackEnabledFalse_The503IsTheAnswer_NoFallbackIsTried()
+    {
+        await using var gpt4 = await FakeUpstream.StartAsync(Reply.Json(503, Overloaded, ("Retry-After", "0")));
+        await using var turbo = await FakeUpstream.StartAsync();
+        await using var turbo16k = await FakeUpstream.StartAsync();
+        await using var rest = await FakeUpstream.StartAsync();
+        await using var gw = await StartAsync(
+            new Dictionary<string, FakeUpstream> { ["my-gpt-4"] = gpt4, ["my-gpt-35-turbo"] = turbo, ["my-gpt-35-turbo-16k"] = turbo16k }, rest,
+            edit: y => y.Replace("  fallback_enabled: true", "  fallback_enabled: false", StringComparison.Ordinal));
+
+        using var response = await gw.PostChatAsync(Yaml.Chat("my-gpt-4"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal((3, 0, 0), (gpt4.RequestCount, turbo.RequestCount, turbo16k.RequestCount));
+        Assert.Null(ResponseAssert.Header(response, "x-switchyard-fallback-from"));
     }
 
     [Fact]
