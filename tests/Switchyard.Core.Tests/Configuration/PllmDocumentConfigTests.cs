@@ -38,12 +38,12 @@ public class PllmDocumentConfigTests
         Assert.True(result.Success, string.Join("\n", result.Diagnostics));
         // Exactly these warnings: the other proxy's own sections, two default request parameters, the router's request
         // timeout (no equivalent: Switchyard's timeouts are per phase, on the listener) and the Vertex entry without a
-        // credential. Everything else in the document takes effect.
+        // credential. Everything else in the document takes effect. (Compared as sets: the order is the readers'.)
         Assert.Equal(
         [
-            "server", "database", "redis", "cache", "rate_limit", "jwt", "admin", "auth", "logging", "monitoring",
-            "model_list[3].params.temperature", "model_list[3].params.max_tokens", "router.timeout", "model_list[12].params.api_key",
-        ], result.Warnings.Select(w => w.Path));
+            "admin", "auth", "cache", "database", "jwt", "logging", "model_list[12].params.api_key", "model_list[3].params.max_tokens",
+            "model_list[3].params.temperature", "monitoring", "rate_limit", "redis", "router.timeout", "server",
+        ], result.Warnings.Select(w => w.Path).Order(StringComparer.Ordinal));
         Assert.Contains("global_rpm", result.Warnings.Single(w => w.Path == "rate_limit").Message, StringComparison.Ordinal);
 
         var config = result.Config!;
