@@ -18,8 +18,10 @@ internal static class ModelListConfigReader
 
     // LiteLLM and PLLM sections about the proxy process itself; nothing in them changes how Switchyard routes.
     private static readonly string[] ProxySections =
-        ["general_settings", "server", "database", "redis", "jwt", "admin", "auth", "cache", "rate_limit", "monitoring", "logging", "cors", "model_groups",
-         "routes", "realtime", "guardrails"];
+        ["general_settings", "server", "database", "redis", "jwt", "admin", "auth", "cache", "rate_limit", "monitoring", "logging", "cors", "model_groups"];
+
+    // PLLM sections of its own features (named routes, realtime sessions, guardrails): warnings like the ones above.
+    private static readonly string[] PllmSections = ["routes", "realtime", "guardrails"];
 
     private static readonly string[] PlanoSections =
     [
@@ -39,13 +41,13 @@ internal static class ModelListConfigReader
     public static GatewayConfig? Read(ConfigReadContext ctx, YamlMappingNode root, Func<string, string?> env)
     {
         var sections = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
-        foreach (var (key, value, keyLine) in ctx.Entries(root, "", TopLevelKeys))
+        foreach (var (key, value, keyLine) in ctx.Entries(root, "", [.. TopLevelKeys, .. PllmSections]))
         {
             if (PlanoSections.Contains(key))
             {
                 ctx.Error(key, keyLine, $"'{key}' belongs to the Plano dialect; this file is read as the model_list (LiteLLM/PLLM) dialect because it has model_list, and a file uses one dialect");
             }
-            else if (ProxySections.Contains(key))
+            else if (ProxySections.Contains(key) || PllmSections.Contains(key))
             {
                 ctx.Warning(key, keyLine, key switch
                 {
