@@ -142,7 +142,7 @@ internal static class LiteLLMProviders
         return null;
     }
 
-    private static bool IsOpenRouter(string? apiBase)
+    internal static bool IsOpenRouter(string? apiBase)
         => apiBase is not null && Uri.TryCreate(apiBase, UriKind.Absolute, out var uri)
            && (uri.Host == "openrouter.ai" || uri.Host.EndsWith(".openrouter.ai", StringComparison.Ordinal));
 }

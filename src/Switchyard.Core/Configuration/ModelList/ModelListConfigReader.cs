@@ -20,6 +20,9 @@ internal static class ModelListConfigReader
     private static readonly string[] ProxySections =
         ["general_settings", "server", "database", "redis", "jwt", "auth", "cache", "rate_limit", "monitoring", "logging", "cors", "model_groups"];
 
+    // PLLM sections of its own features (named routes, realtime sessions, guardrails): warnings like the ones above.
+    private static readonly string[] PllmSections = ["routes", "realtime", "guardrails"];
+
     private static readonly string[] PlanoSections =
     [
         "version", "model_providers", "llm_providers", RateLimitsReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
@@ -38,17 +41,22 @@ internal static class ModelListConfigReader
     public static GatewayConfig? Read(ConfigReadContext ctx, YamlMappingNode root, Func<string, string?> env)
     {
         var sections = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
-        foreach (var (key, value, keyLine) in ctx.Entries(root, "", TopLevelKeys))
+        foreach (var (key, value, keyLine) in ctx.Entries(root, "", [.. TopLevelKeys, .. PllmSections]))
         {
             if (PlanoSections.Contains(key))
             {
                 ctx.Error(key, keyLine, $"'{key}' belongs to the Plano dialect; this file is read as the model_list (LiteLLM/PLLM) dialect because it has model_list, and a file uses one dialect");
             }
-            else if (ProxySections.Contains(key))
+            else if (ProxySections.Contains(key) || PllmSections.Contains(key))
             {
-                ctx.Warning(key, keyLine, key == "model_groups"
-                    ? "PLLM model_groups are not used by Switchyard; model_aliases with several models form load-balanced groups"
-                    : $"'{key}' configures the LiteLLM/PLLM proxy itself and is not used by Switchyard (ignored)");
+                ctx.Warning(key, keyLine, key switch
+                {
+                    "model_groups" => "PLLM model_groups are not used by Switchyard; model_aliases with several models form load-balanced groups",
+                    "routes" => "PLLM routes are not used by Switchyard (ignored); model_aliases with several models form groups, served with the router's routing_strategy",
+                    "rate_limit" => "'rate_limit' (PLLM's limits on its own clients: global_rpm, chat_completions_rpm, completions_rpm, embeddings_rpm, "
+                        + "requests_per_minute, burst) is not used by Switchyard (ignored); the rpm/tpm of model_list items are enforced",
+                    _ => $"'{key}' configures the LiteLLM/PLLM proxy itself and is not used by Switchyard (ignored)",
+                });
             }
             else if (RouterSections.Contains(key) && RouterSections.FirstOrDefault(sections.ContainsKey) is { } other)
             {
@@ -76,6 +84,8 @@ internal static class ModelListConfigReader
         {
             ModelListRouterReader.ReadLiteLLMSettings(ctx, settings.Node, "litellm_settings", settings.Line, routing);
         }
+
+        listeners = ModelListPllmRouterKeys.Apply(ctx, routing, listeners);
 
         var aliases = sections.TryGetValue("model_aliases", out var a) ? ModelListRouterReader.ReadAliases(ctx, a.Node, "model_aliases") : [];
         aliases.AddRange(routing.Aliases);

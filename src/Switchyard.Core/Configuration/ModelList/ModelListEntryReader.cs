@@ -13,16 +13,20 @@ internal static class ModelListEntryReader
     private const string LiteLLMParams = "litellm_params";
     private const string PllmParams = "params";
 
+    // PLLM's newer block (its config.docker.yaml): the parameters plus the provider's type (openai, anthropic, azure...).
+    private const string PllmProvider = "provider";
+
     // PLLM per-instance knobs Switchyard does not act on yet.
-    private static readonly string[] UnusedItemKeys = ["timeout", "tags", "instance_name"];
+    private static readonly string[] UnusedItemKeys = ["timeout", "tags", "instance_name", "input_cost_per_token", "output_cost_per_token"];
 
     // PLLM per-instance group-strategy keys (priority counts the other way from Switchyard's: higher first).
     private static readonly string[] StrategyItemKeys = ["priority", "weight"];
 
     private static readonly string[] ItemKeys =
-        ["model_name", LiteLLMParams, PllmParams, "model_info", "rpm", "tpm", "enabled", .. StrategyItemKeys, .. UnusedItemKeys];
+        ["model_name", LiteLLMParams, PllmParams, PllmProvider, "model_info", "rpm", "tpm", "enabled", .. StrategyItemKeys, .. UnusedItemKeys];
 
-    private static readonly string[] BedrockKeys = ["aws_region_name", "aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
+    // aws_region is how PLLM's config.yaml writes LiteLLM's aws_region_name.
+    private static readonly string[] BedrockKeys = ["aws_region_name", "aws_region", "aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
     private static readonly string[] VertexKeys = ["vertex_project", "vertex_location"];
 
     public static ModelListEntry? Read(ConfigReadContext ctx, YamlMappingNode map, string path, ModelListSecrets secrets)
@@ -41,11 +45,17 @@ internal static class ModelListEntryReader
         var nameNode = item.TryGetValue("model_name", out var n) ? n.Node : null;
         var modelName = ctx.RequiredString(nameNode, ConfigReadContext.Child(path, "model_name"), line);
 
-        var paramsKey = item.ContainsKey(LiteLLMParams) ? LiteLLMParams : PllmParams;
+        var paramsKey = item.ContainsKey(LiteLLMParams) ? LiteLLMParams : item.ContainsKey(PllmParams) ? PllmParams : PllmProvider;
         if (item.ContainsKey(LiteLLMParams) && item.TryGetValue(PllmParams, out var pllm))
         {
             ctx.Error(ConfigReadContext.Child(path, PllmParams), pllm.Line,
                 "both litellm_params and params are present; params is PLLM's name for litellm_params, keep one");
+        }
+
+        if (paramsKey != PllmProvider && item.TryGetValue(PllmProvider, out var provider))
+        {
+            ctx.Error(ConfigReadContext.Child(path, PllmProvider), provider.Line,
+                $"both {paramsKey} and provider are present; provider is PLLM's newer name for the parameter block, keep one");
         }
 
         var paramsPath = ConfigReadContext.Child(path, paramsKey);
@@ -60,7 +70,7 @@ internal static class ModelListEntryReader
             return null;
         }
 
-        var entry = ReadParams(ctx, paramsMap, paramsPath, paramsEntry.Line, secrets);
+        var entry = ReadParams(ctx, paramsMap, paramsPath, paramsEntry.Line, secrets, paramsKey == PllmProvider);
         if (entry is null || modelName is null)
         {
             return null;
@@ -136,7 +146,7 @@ internal static class ModelListEntryReader
     }
 
     private static (ModelProviderConfig, Dictionary<string, int>, Dictionary<string, string>, Dictionary<string, (string Path, int Line)>)? ReadParams(
-        ConfigReadContext ctx, YamlMappingNode map, string path, int blockLine, ModelListSecrets secrets)
+        ConfigReadContext ctx, YamlMappingNode map, string path, int blockLine, ModelListSecrets secrets, bool providerBlock)
     {
         var values = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
         foreach (var (key, value, keyLine) in ctx.FreeEntries(map, path))
@@ -164,6 +174,7 @@ internal static class ModelListEntryReader
 
         var modelNode = values.GetValueOrDefault("model");
         var model = Get("model", "model");
+        var type = providerBlock && values.Remove("type", out var typeNode) ? ctx.RequiredString(typeNode.Node, ConfigReadContext.Child(path, "type"), typeNode.Line) : null;
         if (modelNode.Node is null)
         {
             ctx.Error(ConfigReadContext.Child(path, "model"), blockLine, "is required (e.g. openai/gpt-4o, azure/<deployment>, anthropic/<model>)");
@@ -218,6 +229,13 @@ internal static class ModelListEntryReader
         if (model is null)
         {
             return null;
+        }
+
+        // PLLM's provider block: type names the provider and model is its id (at an openrouter.ai base_url, PLLM's
+        // OpenRouter convention applies to the id alone, as in params).
+        if (type is not null && !LiteLLMProviders.IsOpenRouter(apiBase))
+        {
+            model = type + "/" + model;
         }
 
         var mapped = LiteLLMProviders.Map(model, apiBase, out var error);
@@ -291,9 +309,14 @@ internal static class ModelListEntryReader
 
         if (config.Provider == "amazon_bedrock")
         {
+            if (vendor.ContainsKey("aws_region_name") && vendor.TryGetValue("aws_region", out var pllmRegion))
+            {
+                ctx.Error(ConfigReadContext.Child(path, "aws_region"), pllmRegion.Line, "both aws_region_name and aws_region are present; they are the same setting, keep one");
+            }
+
             config = config with
             {
-                Region = V("aws_region_name", "region"),
+                Region = V("aws_region_name", "region") ?? V("aws_region", "region"),
                 AwsAccessKeyId = V("aws_access_key_id", "aws_access_key_id"),
                 AwsSecretAccessKey = V("aws_secret_access_key", "aws_secret_access_key"),
                 AwsSessionToken = V("aws_session_token", "aws_session_token"),

@@ -12,9 +12,10 @@ internal static class ModelListRouterReader
 {
     private const string Strategy = "routing_strategy";
 
-    private static readonly string[] FallbackKeys = ["fallbacks", "context_window_fallbacks", "content_policy_fallbacks", "default_fallbacks"];
+    // PLLM's README writes model_fallbacks ({model: fallback}), its config.yaml fallbacks ({model: [fallbacks]}).
+    private static readonly string[] FallbackKeys = ["fallbacks", "model_fallbacks", "context_window_fallbacks", "content_policy_fallbacks", "default_fallbacks"];
 
-    private static readonly string[] MappedKeys = [Strategy, .. FallbackKeys, "fallback_models", "model_group_alias", "circuit_breaker_enabled", .. ModelListResilienceReader.RouterKeys];
+    private static readonly string[] MappedKeys = [Strategy, .. FallbackKeys, "fallback_models", "model_group_alias", "circuit_breaker_enabled", .. ModelListResilienceReader.RouterKeys, .. ModelListPllmRouterKeys.RouterKeys];
 
     // LiteLLM Router arguments and PLLM router settings that Switchyard accepts but does not act on (yet).
     private static readonly string[] UnusedKeys =
@@ -26,7 +27,7 @@ internal static class ModelListRouterReader
         "enable_pre_call_checks", "enable_tag_filtering", "tag_filtering_match_any", "optional_pre_call_checks",
         "provider_budget_config", "alerting_config", "router_general_settings", "routing_groups", "ignore_invalid_deployments",
         "assistants_config", "search_tools", "guardrail_list",
-        "allowed_failures", "cache_ttl", "default_timeout", "max_retries", "enable_load_balancing",
+        "allowed_failures", "cache_ttl", "default_timeout", "max_retries", "enable_load_balancing", "failover_timeout_multiple",
     ];
 
     private static readonly Dictionary<string, string> UnusedHints = new(StringComparer.Ordinal)
@@ -63,6 +64,10 @@ internal static class ModelListRouterReader
                     if (ModelListResilienceReader.TryRead(ctx, key, value, path, routing))
                     {
                         // circuit breaker, health check and bulkhead keys (docs/resilience.md)
+                    }
+                    else if (ModelListPllmRouterKeys.TryRead(ctx, key, value, path, keyLine, routing))
+                    {
+                        // PLLM fallback_enabled / retry_attempts
                     }
                     else if (FallbackKeys.Contains(key))
                     {

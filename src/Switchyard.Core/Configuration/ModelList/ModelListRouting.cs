@@ -36,4 +36,10 @@ internal sealed class ModelListRouting
 
     /// <summary><c>default_max_parallel_requests</c>: the bulkhead of deployments without their own.</summary>
     public int? DefaultMaxParallel { get; set; }
+
+    /// <summary>PLLM <c>fallback_enabled</c> as written (null: not written; false drops every fallback rule).</summary>
+    public (bool Enabled, string Path, int Line)? FallbackEnabled { get; set; }
+
+    /// <summary>PLLM <c>retry_attempts</c>: the listeners' <c>max_retries</c> where a listener sets none.</summary>
+    public (int Value, string Path, int Line)? RetryAttempts { get; set; }
 }
