@@ -4,8 +4,8 @@
 # chat streams (wrk, c=64) and for gateway CPU per request (utime+stime from /proc). Alternating cancels most of this
 # VM's drift between runs, which is larger than the differences a small change makes.
 #   bench/abab.sh BIN_A BIN_B            # NativeAOT binaries (e.g. two `dotnet publish -p:PublishAot=true` outputs)
-# With LATENCY=1 each round also measures non-streamed chat at a constant RATE [1000] req/s (c=32): the gateway's
-# p50/p99 and, right before it in the same round, the direct call to the mock's p50/p99; "added" is the difference
+# With LATENCY=1 each round also measures non-streamed chat at a constant RATE [1000] req/s (c=32), right after the
+# warm-up and before the saturation runs: the gateway's p50/p99 and, right before it, the direct call to the mock's p50/p99; "added" is the difference
 # (the figure the issues' latency budgets are stated in).
 # Knobs: ROUNDS [3], DURATION [5] s per measurement, WARMUP [3] s, CONNS [64], LATENCY [0], RATE [1000].
 # Everything is on 127.0.0.1.
@@ -48,17 +48,20 @@ for ((r = 1; r <= ROUNDS; r++)); do
     taskset -c 0 env DOTNET_GCgen0size=400000 "$bin" serve --config "$RUN/ours.yaml" --port "$GW_PORT" >"$RUN/gw-$label-$r.log" 2>&1 </dev/null &
     gpid=$!; PIDS+=("$gpid"); wait_port "$GW_PORT" 30
     rps "$HARNESS/bodies/chat.json" "$WARMUP" >/dev/null; rps "$HARNESS/bodies/chat-stream.json" "$WARMUP" >/dev/null
-    out=()
+    out=() lat_out=()
+    if [[ $LATENCY == 1 ]]; then
+      read -r d50 d99 _ < <(lat "http://127.0.0.1:$MOCK_PORT/v1/chat/completions" "$HARNESS/bodies/chat.json" 'Authorization: Bearer test-key')
+      read -r g50 g99 grps < <(lat "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$HARNESS/bodies/chat.json" '')
+      (( grps >= RATE * 9 / 10 )) || echo "$label round $r: the gateway achieved $grps of $RATE req/s; latency figures are not at the target rate" >&2
+      lat_out=("$d50" "$g50" "$((g50 - d50))" "$((g99 - d99))")
+    fi
     for body in chat.json chat-stream.json; do
       c0=$(cpu_ticks "$gpid"); read -r n errs < <(rps "$HARNESS/bodies/$body" "$DURATION"); c1=$(cpu_ticks "$gpid")
       [[ $errs == 0 ]] || { echo "$label round $r $body: $errs errors" >&2; exit 1; }
       out+=("$((n / DURATION))" "$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="$n" 'BEGIN{printf "%.4f", t * 1000 / hz / n}')")
     done
     if [[ $LATENCY == 1 ]]; then
-      read -r d50 d99 _ < <(lat "http://127.0.0.1:$MOCK_PORT/v1/chat/completions" "$HARNESS/bodies/chat.json" 'Authorization: Bearer test-key')
-      read -r g50 g99 grps < <(lat "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$HARNESS/bodies/chat.json" '')
-      (( grps >= RATE * 9 / 10 )) || echo "$label round $r: the gateway achieved $grps of $RATE req/s; latency figures are not at the target rate" >&2
-      out+=("$d50" "$g50" "$((g50 - d50))" "$((g99 - d99))")
+      out+=("${lat_out[@]}")
       printf '%-6s %-3s %12s %12s %14s %14s %12s %12s %12s %12s\n' "$r" "$label" "${out[@]}" | tee -a "$RUN/abab.txt"
     else
       printf '%-6s %-3s %12s %12s %14s %14s\n' "$r" "$label" "${out[@]}" | tee -a "$RUN/abab.txt"
