@@ -14,7 +14,7 @@ namespace Switchyard.Core.Telemetry;
 /// record is dropped and counted (<see cref="Dropped"/>), never waited for; the count is reported in the gateway
 /// log. Settings come from each record's config snapshot, so a reload can change format or file.
 /// </summary>
-public sealed class AccessLog : IAsyncDisposable
+public sealed class AccessLog : IAsyncDisposable, IDisposable
 {
     /// <summary>Records the queue holds before new ones are dropped.</summary>
     public const int Capacity = 8192;
@@ -78,6 +78,16 @@ public sealed class AccessLog : IAsyncDisposable
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
         _file?.Dispose();
+    }
+
+    /// <summary>Writes what is queued (waiting at most 5 s), then closes the file.</summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        if (_writer.Wait(TimeSpan.FromSeconds(5)))
+        {
+            _file?.Dispose();
+        }
     }
 
     private async Task WriteLoopAsync()
