@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Core.Routing.Metrics;
 using Switchyard.Functional.Tests.Infrastructure;
 
 namespace Switchyard.Functional.Tests;
@@ -214,5 +216,30 @@ public sealed class AccessLogTests : IDisposable
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z request_id=\S+ trace_id=[0-9a-f]{32} protocol=openai_chat requested_model=openai/gpt-5-nano served_model=openai/gpt-5-nano ", line);
         Assert.Contains(" status=200 attempts=openai/gpt-5-nano:ok:200 ", line, StringComparison.Ordinal);
         Assert.EndsWith(" input_tokens=8 output_tokens=377 cost_usd=0.0001512", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LiveCostCatalog_PricesBeforeTheBundledFile()
+    {
+        Directory.CreateDirectory(_dir);
+        var catalog = Path.Combine(_dir, "api.json");
+        await File.WriteAllTextAsync(catalog, """{"openai": {"models": {"gpt-5-nano": {"cost": {"input": 1, "output": 2}}}}}""");
+        await using var primary = await FakeUpstream.StartAsync(Reply.Fixture("openai/envoy__chat-basic.0.json"));
+        await using var gw = await TestGateway.StartAsync(Config(primary.BaseUrl, primary.BaseUrl)
+            + $"\nmodel_metrics_sources:\n  - type: cost\n    provider: models.dev\n    url: {catalog}\n");
+        var registry = gw.Host.Services.GetRequiredService<MetricsSourceRegistry>();
+        var limit = DateTime.UtcNow + TestGateway.WaitLimit;
+        while (!registry.Current.Status.All(s => s.HasData))
+        {
+            Assert.True(DateTime.UtcNow < limit, "the catalog was not loaded");
+            await Task.Delay(10);
+        }
+
+        using var response = await gw.PostChatAsync(Yaml.Chat("openai/gpt-5-nano"));
+
+        // The catalog's 1 / 2 USD per million, not the bundled 0.05 / 0.40: 8 × 1 + 377 × 2 = 762 → 0.000762.
+        Assert.Equal("0.000762", Assert.Single(response.Headers.GetValues("x-switchyard-cost-usd")));
+        var e = Parse(Assert.Single(await LinesAsync(1)));
+        Assert.Equal((0.000762m, "cost:models.dev"), (e.GetProperty("cost_usd").GetDecimal(), e.GetProperty("cost_source").GetString()));
     }
 }
