@@ -242,4 +242,22 @@ public sealed class AccessLogTests : IDisposable
         var e = Parse(Assert.Single(await LinesAsync(1)));
         Assert.Equal((0.000762m, "cost:models.dev"), (e.GetProperty("cost_usd").GetDecimal(), e.GetProperty("cost_source").GetString()));
     }
+
+    [Fact]
+    public async Task ClientGoneBeforeTheAnswer_Status499_AttemptClientGone()
+    {
+        await using var primary = await FakeUpstream.StartAsync(Reply.Hang());
+        await using var gw = await TestGateway.StartAsync(Config(primary.BaseUrl, primary.BaseUrl));
+
+        using var cts = new CancellationTokenSource();
+        var call = gw.PostChatAsync(System.Text.Encoding.UTF8.GetBytes(Yaml.Chat("openai/gpt-5-nano")), null, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        await primary.NextRequestAsync();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+
+        var e = Parse(Assert.Single(await LinesAsync(1)));
+        Assert.Equal(499, e.GetProperty("status").GetInt32());
+        Assert.Equal("client_gone", Assert.Single(e.GetProperty("attempts").EnumerateArray().ToArray()).GetProperty("outcome").GetString());
+        Assert.Equal("unknown", e.GetProperty("cost_usd").GetString());
+    }
 }

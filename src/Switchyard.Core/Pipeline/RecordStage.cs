@@ -16,7 +16,8 @@ internal static class RecordStage
     public static void Finish(HttpContext context, ClientProtocol protocol, GatewayRequest? request, RequestRecord record, AccessLog? accessLog, RuntimeSnapshot snapshot, ILogger logger)
     {
         record.Ended = Stopwatch.GetTimestamp();
-        record.Status = context.Response.StatusCode;
+        // A client that left before any answer gets none: 499 (nginx's "client closed request"), not the unsent 200.
+        record.Status = !context.Response.HasStarted && context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
         if (request is not null)
         {
             record.RequestedModel = request.RequestedModel;
