@@ -105,6 +105,7 @@ public sealed class CorsTests
         await ResponseAssert.OkAsync(response);
         Assert.Equal(Listed, ResponseAssert.Header(response, "Access-Control-Allow-Origin"));
         Assert.Contains("x-switchyard-model", ResponseAssert.Header(response, "Access-Control-Expose-Headers"), StringComparison.Ordinal);
+        Assert.Contains("x-switchyard-cost-usd", ResponseAssert.Header(response, "Access-Control-Expose-Headers"), StringComparison.Ordinal);
         Assert.Contains("Origin", response.Headers.Vary);
     }
 

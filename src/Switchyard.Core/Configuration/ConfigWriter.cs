@@ -79,6 +79,11 @@ public static class ConfigWriter
             root.Add(AdminReader.Section, new YamlMappingNode { { AdminReader.ApiKey, y.Str(ConfigReadContext.Child(AdminReader.Section, AdminReader.ApiKey), adminKey) } });
         }
 
+        if (!config.AccessLog.IsDefault)
+        {
+            root.Add(AccessLogReader.Section, AccessLogReader.Write(y, config.AccessLog));
+        }
+
         if (EndpointPolicyReader.WriteBreaker(y, EndpointPolicyReader.Section, config.CircuitBreaker) is { } breaker)
         {
             root.Add(EndpointPolicyReader.Section, breaker);
@@ -215,6 +220,11 @@ public static class ConfigWriter
             if (p.ContextWindow is { } window)
             {
                 map.Add("context_window", y.Int(ConfigReadContext.Child(path, "context_window"), window));
+            }
+
+            if (p.Pricing is { } price)
+            {
+                map.Add(PricingReader.Key, PricingReader.Write(y, ConfigReadContext.Child(path, PricingReader.Key), price));
             }
 
             Add("api_version", p.ApiVersion);

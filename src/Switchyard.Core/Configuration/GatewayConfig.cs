@@ -57,6 +57,9 @@ public sealed record GatewayConfig
     /// <summary>Top-level <c>admin</c>: the admin API's bearer token (none: loopback clients only).</summary>
     public AdminSettings Admin { get; init; } = AdminSettings.Default;
 
+    /// <summary>Top-level <c>access_log</c>: one line per request (on by default, JSON on stdout).</summary>
+    public AccessLogSettings AccessLog { get; init; } = AccessLogSettings.Default;
+
     /// <summary>Top-level <c>circuit_breaker</c> as written (null: the defaults); entries override it key by key.</summary>
     public CircuitBreakerConfig? CircuitBreaker { get; init; }
     /// <summary>Plano's top-level <c>ratelimits</c>: input-token buckets per model and request-header selector.</summary>
@@ -138,6 +141,8 @@ public sealed record ModelProviderConfig
     public IReadOnlyList<string> ContextWindowFallbacks { get; init; } = [];
     /// <summary>The model's context window in tokens (<c>context_window</c>); null uses the known-model data.</summary>
     public int? ContextWindow { get; init; }
+    /// <summary>The entry's own price (<c>pricing:</c>, USD per million tokens); null uses a cost catalog or the bundled prices.</summary>
+    public Telemetry.ModelPrice? Pricing { get; init; }
     /// <summary>Azure OpenAI <c>api_version</c>; null means the provider's current default.</summary>
     public string? ApiVersion { get; init; }
     /// <summary>
@@ -202,6 +207,7 @@ public sealed record ModelProviderConfig
             .Member(nameof(Fallbacks), "[" + string.Join(", ", Fallbacks) + "]")
             .Member(nameof(ContextWindowFallbacks), "[" + string.Join(", ", ContextWindowFallbacks) + "]")
             .Member(nameof(ContextWindow), ContextWindow)
+            .Member(nameof(Pricing), Pricing?.ToString())
             .Member(nameof(ApiVersion), ApiVersion)
             .Member(nameof(Protocol), Protocol)
             .Member(nameof(Region), Region)

@@ -19,7 +19,7 @@ internal static class PlanoConfigReader
     [
         "version", "listeners", Providers, LegacyProviders, "model_aliases", RoutePreferenceReader.Section,
         MetricsSourceReader.Section, RoutingSectionReader.Section, OverridesReader.Section, ModelGroupReader.Section,
-        CorsReader.Section, AdminReader.Section, EndpointPolicyReader.Section, RateLimitsReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
+        CorsReader.Section, AdminReader.Section, AccessLogReader.Section, EndpointPolicyReader.Section, RateLimitsReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
     ];
 
     /// <summary>The config, or null when any error was reported.</summary>
@@ -35,6 +35,7 @@ internal static class PlanoConfigReader
         (YamlNode Node, int Line)? corsNode = null;
         CircuitBreakerConfig? breaker = null;
         var admin = AdminSettings.Default;
+        var accessLog = AccessLogSettings.Default;
         List<RateLimitRuleConfig> rateLimits = [];
         var routingNodes = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
         var sections = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
@@ -72,6 +73,9 @@ internal static class PlanoConfigReader
                     break;
                 case AdminReader.Section:
                     admin = AdminReader.Read(ctx, value, keyLine);
+                    break;
+                case AccessLogReader.Section:
+                    accessLog = AccessLogReader.Read(ctx, value, keyLine);
                     break;
                 case EndpointPolicyReader.Section:
                     breaker = EndpointPolicyReader.ReadBreaker(ctx, value, key);
@@ -144,6 +148,7 @@ internal static class PlanoConfigReader
             Cors = cors,
             CircuitBreaker = breaker,
             Admin = admin,
+            AccessLog = accessLog,
             RateLimits = rateLimits,
             Sections = sections,
         };

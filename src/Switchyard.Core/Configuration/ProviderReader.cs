@@ -14,7 +14,7 @@ internal static class ProviderReader
         "model", "name", "access_key", "base_url", "provider_interface", "default", "passthrough_auth", "headers",
         "http_host", "fallbacks", "api_version", "routing_preferences", "protocol", "region", "aws_access_key_id",
         "aws_secret_access_key", "aws_session_token", "project", "location", "connect_timeout", "first_byte_timeout",
-        "stream_idle_timeout", "request_timeout", "context_window_fallbacks", "context_window", "access_keys", "priority", "weight",
+        "stream_idle_timeout", "request_timeout", "context_window_fallbacks", "context_window", "access_keys", "priority", "weight", PricingReader.Key,
         RateLimitsReader.EntryLimits, .. EndpointPolicyReader.EntryKeys,
     ];
 
@@ -87,6 +87,7 @@ internal static class ProviderReader
             Fallbacks = values.TryGetValue("fallbacks", out var fallbacks) ? ReadStringList(ctx, fallbacks, ConfigReadContext.Child(path, "fallbacks")) : [],
             ContextWindowFallbacks = values.TryGetValue("context_window_fallbacks", out var cwf) ? ReadStringList(ctx, cwf, ConfigReadContext.Child(path, "context_window_fallbacks")) : [],
             ContextWindow = values.TryGetValue("context_window", out var cw) ? ctx.Int(cw, ConfigReadContext.Child(path, "context_window"), 1, int.MaxValue) : null,
+            Pricing = values.TryGetValue(PricingReader.Key, out var pricing) ? PricingReader.Read(ctx, pricing, ConfigReadContext.Child(path, PricingReader.Key)) : null,
             RoutingPreferences = values.TryGetValue("routing_preferences", out var prefs) ? ReadPreferences(ctx, prefs, ConfigReadContext.Child(path, "routing_preferences")) : null,
             Priority = values.TryGetValue("priority", out var priority) ? StrategyKeys.Priority(ctx, priority, ConfigReadContext.Child(path, "priority")) : null,
             Weight = values.TryGetValue("weight", out var weight) ? StrategyKeys.Weight(ctx, weight, ConfigReadContext.Child(path, "weight")) : null,

@@ -18,7 +18,7 @@ namespace Switchyard.Core.Pipeline;
 /// Route → (Admit, later) → Dispatch. Each stage is a small method or class; none reaches into another's internals.
 /// Errors are written in the client's own protocol.
 /// </summary>
-public sealed class GatewayPipeline(ConfigManager config, RoutingService routing, AttemptRunner runner, ILogger<GatewayPipeline> logger)
+public sealed class GatewayPipeline(ConfigManager config, RoutingService routing, AttemptRunner runner, ILogger<GatewayPipeline> logger, AccessLog? accessLog = null)
 {
     public long MaxBodyBytes { get; init; } = RequestBodyReader.DefaultMaxBytes;
 
@@ -36,11 +36,28 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
 
     private async Task HandleAsync(HttpContext context, ClientProtocol protocol)
     {
-        var (request, inline) = await ReadAsync(context, protocol).ConfigureAwait(false);
+        var record = new RequestRecord();
+        GatewayRequest? request = null;
+        try
+        {
+            request = await DispatchAsync(context, protocol, record).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Record: the access log line (written off the request path), cost, and the usage debug line.
+            RecordStage.Finish(context, protocol, request, record, accessLog, request?.Snapshot ?? config.Current, logger);
+        }
+    }
+
+    private async Task<GatewayRequest?> DispatchAsync(HttpContext context, ClientProtocol protocol, RequestRecord record)
+    {
+        var (request, inline) = await ReadAsync(context, protocol, record).ConfigureAwait(false);
         if (request is null)
         {
-            return;
+            return null;
         }
+
+        record.CostSources = routing.Figures is Routing.Metrics.MetricsSourceRegistry { Current: { HasCost: true } sources } ? sources : null;
 
         using var body = request.Body;
 
@@ -54,27 +71,23 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
         if (decision is null)
         {
             await WriteErrorAsync(context, request.Errors, routeError!.Status, routeError.Message, routeError.Type, routeError.Code).ConfigureAwait(false);
-            return;
+            return request;
         }
 
+        record.Decision = decision;
         GatewayLog.Resolved(logger, request.RequestedModel, decision.Candidates.Count > 0 ? decision.Candidates[0].CanonicalName : "-", decision.Candidates.Count);
         RoutingExplain.SetHeaders(context.Response, decision, RoutingExplain.Wanted(context.Request.Headers));
 
         // Dispatch
         await runner.RunAsync(request, decision.ToPlan()).ConfigureAwait(false);
-
-        // Record (usage now; cost, metrics and passive health hang off the same point later)
-        if (request.Usage is { } u)
-        {
-            GatewayLog.Usage(logger, request.RequestedModel, u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.CacheWriteInputTokens, u.ReasoningTokens);
-        }
+        return request;
     }
 
     /// <summary>
     /// Read: body (size-limited, pooled), envelope scan, inline routing preferences. Null after writing an error (the
     /// pooled body is then already returned); otherwise the request owns the body until the caller disposes it.
     /// </summary>
-    private async Task<(GatewayRequest? Request, IReadOnlyList<RoutePreferenceConfig>? Inline)> ReadAsync(HttpContext context, ClientProtocol protocol)
+    private async Task<(GatewayRequest? Request, IReadOnlyList<RoutePreferenceConfig>? Inline)> ReadAsync(HttpContext context, ClientProtocol protocol, RequestRecord? record = null)
     {
         var (status, lease) = await RequestBodyReader.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         var errors = CodecRegistry.Errors(protocol);
@@ -93,7 +106,7 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
                     return result;
             }
 
-            result = await ScanAsync(context, protocol, errors, lease).ConfigureAwait(false);
+            result = await ScanAsync(context, protocol, errors, lease, record).ConfigureAwait(false);
             return result;
         }
         finally
@@ -106,7 +119,7 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
     }
 
     // Completes synchronously unless it writes an error: a ValueTask costs nothing then.
-    private async ValueTask<(GatewayRequest? Request, IReadOnlyList<RoutePreferenceConfig>? Inline)> ScanAsync(HttpContext context, ClientProtocol protocol, IClientErrorEncoder errors, RequestBody lease)
+    private async ValueTask<(GatewayRequest? Request, IReadOnlyList<RoutePreferenceConfig>? Inline)> ScanAsync(HttpContext context, ClientProtocol protocol, IClientErrorEncoder errors, RequestBody lease, RequestRecord? record)
     {
         var snapshot = config.Current;
         var body = lease.Memory;
@@ -144,6 +157,7 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
             Envelope = envelope,
             Snapshot = snapshot,
             Listener = snapshot.ListenerFor(context.Connection.LocalPort),
+            Record = record ?? new RequestRecord(),
         }, inline);
     }
 

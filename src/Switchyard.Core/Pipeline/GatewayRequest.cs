@@ -46,6 +46,15 @@ public sealed class GatewayRequest
     /// <summary>Token usage of the answer, as far as it was seen (for the Record stage: logs now, metrics later).</summary>
     public IrUsage? Usage { get; set; }
 
+    /// <summary>What this request did (route, attempts, served model, timing), for the access log, metrics and cost.</summary>
+    public Telemetry.RequestRecord Record { get; init; } = new();
+
+    /// <summary>
+    /// The request's cost in USD (<see cref="Telemetry.RequestCost.Usd"/> null = unknown): usage × the served model's
+    /// price. Read it after dispatch (the usage is final then); computed once.
+    /// </summary>
+    public Telemetry.RequestCost RequestCost => Record.Cost;
+
     /// <summary>The runtime snapshot this request runs on from start to end, even if a reload happens meanwhile.</summary>
     public required Configuration.RuntimeSnapshot Snapshot { get; init; }
     public required Configuration.ListenerConfig Listener { get; init; }

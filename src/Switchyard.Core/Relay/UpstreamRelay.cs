@@ -166,6 +166,14 @@ public abstract class UpstreamRelay(RelayScope scope) : IDisposable
         {
             r.Headers.CacheControl = "no-cache";
         }
+        else
+        {
+            // Only what is known before the headers go out: usage read before commit (a translated answer, or a
+            // pass-through body that arrived in one read); otherwise "unknown" (docs/observability.md, "Cost").
+            r.Headers[RelayHeaders.CostHeader] = Usage is { } usage
+                ? Telemetry.CostCalculator.For(Scope.Candidate, usage, Scope.Request.Record.CostSources).ToString()
+                : "unknown";
+        }
 
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
     }
@@ -177,6 +185,7 @@ public static class RelayHeaders
     public const string ProviderHeader = "x-switchyard-provider";
     public const string ModelHeader = "x-switchyard-model";
     public const string AttemptsHeader = "x-switchyard-attempts";
+    public const string CostHeader = "x-switchyard-cost-usd";
 
     public static void SetGatewayHeaders(HttpResponse r, ResolvedModel candidate, int attempts)
     {

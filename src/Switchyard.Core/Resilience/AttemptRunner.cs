@@ -51,6 +51,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
                 var (kind, failure) = trail.Preflight(request, candidate) is { } tooLong
                     ? (AttemptKind.Skipped, tooLong)
                     : await AttemptAsync(request, candidate, attempts + 1).ConfigureAwait(false);
+                Note(request, candidate, kind, failure);
                 if (kind == AttemptKind.Skipped && failure!.Action != FailureAction.ContextFallback)
                 {
                     (failures ??= new List<AttemptFailure>(2)).Add(failure!);
@@ -114,6 +115,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         if (attempts == 0 && EndpointGate.LastResort(request, trail.Candidates, failures) is { } last)
         {
             var (kind, failure) = await AttemptAsync(request, last.Candidate, 1, last.Pass).ConfigureAwait(false);
+            Note(request, last.Candidate, kind, failure);
             if (kind is AttemptKind.Committed or AttemptKind.ClientGone)
             {
                 return;
@@ -216,11 +218,13 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             }
 
             RecordFirstToken(candidate, sentAt);
+            Committing(request, candidate);
             var end = await relay.RelayAsync().ConfigureAwait(false);
             request.Usage = relay.Usage ?? request.Usage;
             if (end is not (RelayEnd.Complete or RelayEnd.ClientGone))
             {
                 GatewayLog.StreamCut(logger, candidate.CanonicalName, end.ToString());
+                request.Record.Cut = end.ToString();
                 var cutAt = time.GetUtcNow();
                 endpoint.RecordFailure(cutAt, 200, end.ToString(), credentialRefused: false);
                 endpoint.CountError(ErrorClass.StreamCut, cutAt, 200, $"the answer from '{candidate.CanonicalName}' was cut after it had started ({end})");

@@ -11,7 +11,7 @@ namespace Switchyard.Endpoints;
 /// </summary>
 internal sealed class CorsMiddleware(RequestDelegate next, ConfigManager config)
 {
-    private const string ExposedHeaders = "x-switchyard-provider, x-switchyard-model, x-switchyard-attempts, x-request-id";
+    private const string ExposedHeaders = "x-switchyard-provider, x-switchyard-model, x-switchyard-attempts, x-switchyard-cost-usd, x-request-id";
 
     public Task InvokeAsync(HttpContext context)
     {

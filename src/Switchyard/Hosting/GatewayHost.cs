@@ -116,6 +116,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<Switchyard.Core.Resilience.HealthProber>();
         builder.Services.AddHostedService<HealthProbeService>();
         builder.Services.AddSingleton<RoutingService>();
+        builder.Services.AddSingleton(sp => new Switchyard.Core.Telemetry.AccessLog(sp.GetRequiredService<ILogger<Switchyard.Core.Telemetry.AccessLog>>()));
         builder.Services.AddSingleton<GatewayPipeline>();
         builder.Services.AddSingleton<CountTokensHandler>();
 

@@ -317,7 +317,7 @@ public class PllmDocumentConfigTests
     }
 
     [Fact]
-    public void DockerDocument_Loads_ProviderBlocks_BreakerKeys_PricesAndTagsWarn()
+    public void DockerDocument_Loads_ProviderBlocks_BreakerKeys_Prices_TagsWarn()
     {
         var result = Load(File.ReadAllText(FixturePath("pllm-config.docker.yaml")), Env);
 
@@ -331,8 +331,11 @@ public class PllmDocumentConfigTests
         Assert.Equal(["my-gpt-35-turbo"], p["my-gpt-4"].Fallbacks);
         Assert.Equal(["my-gpt-35-turbo-16k"], p["my-gpt-35-turbo"].Fallbacks);
         Assert.Equal((true, 5, TimeSpan.FromSeconds(30)), (config.CircuitBreaker!.Enabled, config.CircuitBreaker.FailureThreshold, config.CircuitBreaker.Cooldown));
-        // Prices and tags are named in warnings (one per key and entry), as are the other proxy's sections.
-        Assert.Equal(8, result.Warnings.Count(w => w.Path.EndsWith(".input_cost_per_token", StringComparison.Ordinal)));
+        // Per-token prices become the entry's price per million (docs/observability.md, "Cost"); tags are named in
+        // warnings (one per entry), as are the other proxy's sections.
+        Assert.DoesNotContain(result.Warnings, w => w.Path.EndsWith("_cost_per_token", StringComparison.Ordinal));
+        Assert.Equal((30m, 60m, null, null), (p["my-gpt-4"].Pricing!.Input, p["my-gpt-4"].Pricing!.Output, p["my-gpt-4"].Pricing!.CachedInput, p["my-gpt-4"].Pricing!.CacheWrite));
+        Assert.Equal((2.5m, 10m), (p["gpt-4o"].Pricing!.Input, p["gpt-4o"].Pricing!.Output));
         Assert.Equal(8, result.Warnings.Count(w => w.Path.EndsWith(".tags", StringComparison.Ordinal)));
         Assert.Contains(result.Warnings, w => w.Path == "guardrails");
     }

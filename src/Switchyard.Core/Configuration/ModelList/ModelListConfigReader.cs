@@ -30,7 +30,7 @@ internal static class ModelListConfigReader
 
     private static readonly string[] TopLevelKeys =
     [
-        ModelList, "model_aliases", .. RouterSections, "litellm_settings", "listeners", "environment_variables", AdminReader.Section, .. ProxySections, .. PlanoSections,
+        ModelList, "model_aliases", .. RouterSections, "litellm_settings", "listeners", "environment_variables", AdminReader.Section, AccessLogReader.Section, .. ProxySections, .. PlanoSections,
     ];
 
     /// <summary>True when <paramref name="root"/> is written in this dialect.</summary>
@@ -94,6 +94,11 @@ internal static class ModelListConfigReader
         if (config is not null && sections.TryGetValue(AdminReader.Section, out var admin))
         {
             config = config with { Admin = AdminReader.ReadModelList(ctx, admin.Node, admin.Line, secrets) };
+        }
+
+        if (config is not null && sections.TryGetValue(AccessLogReader.Section, out var accessLog))
+        {
+            config = config with { AccessLog = AccessLogReader.Read(ctx, accessLog.Node, accessLog.Line) };
         }
 
         return ctx.ErrorCount == 0 ? config : null;

@@ -17,13 +17,16 @@ internal static class ModelListEntryReader
     private const string PllmProvider = "provider";
 
     // PLLM per-instance knobs Switchyard does not act on yet.
-    private static readonly string[] UnusedItemKeys = ["timeout", "tags", "instance_name", "input_cost_per_token", "output_cost_per_token"];
+    private static readonly string[] UnusedItemKeys = ["timeout", "tags", "instance_name"];
+
+    // LiteLLM's per-token prices: beside model_name (PLLM), in litellm_params or in model_info (PricingReader).
+    private static readonly string[] CostKeys = [.. PricingReader.PerTokenKeys.Keys];
 
     // PLLM per-instance group-strategy keys (priority counts the other way from Switchyard's: higher first).
     private static readonly string[] StrategyItemKeys = ["priority", "weight"];
 
     private static readonly string[] ItemKeys =
-        ["model_name", LiteLLMParams, PllmParams, PllmProvider, "model_info", "rpm", "tpm", "enabled", .. StrategyItemKeys, .. UnusedItemKeys];
+        ["model_name", LiteLLMParams, PllmParams, PllmProvider, "model_info", "rpm", "tpm", "enabled", .. StrategyItemKeys, .. UnusedItemKeys, .. CostKeys];
 
     // aws_region is how PLLM's config.yaml writes LiteLLM's aws_region_name.
     private static readonly string[] BedrockKeys = ["aws_region_name", "aws_region", "aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
@@ -70,7 +73,16 @@ internal static class ModelListEntryReader
             return null;
         }
 
-        var entry = ReadParams(ctx, paramsMap, paramsPath, paramsEntry.Line, secrets, paramsKey == PllmProvider);
+        var costs = new Dictionary<string, (YamlNode Node, int Line, string Path)>(StringComparer.Ordinal);
+        foreach (var key in CostKeys)
+        {
+            if (item.TryGetValue(key, out var cost))
+            {
+                costs[key] = (cost.Node, cost.Line, ConfigReadContext.Child(path, key));
+            }
+        }
+
+        var entry = ReadParams(ctx, paramsMap, paramsPath, paramsEntry.Line, secrets, paramsKey == PllmProvider, costs);
         if (entry is null || modelName is null)
         {
             return null;
@@ -84,8 +96,8 @@ internal static class ModelListEntryReader
             Line = line,
         };
         config = StrategyItemKeysOf(ctx, item, path, config, strategyKeys);
-        var (id, idLine, window) = item.TryGetValue("model_info", out var info) ? ReadModelInfo(ctx, info.Node, ConfigReadContext.Child(path, "model_info")) : (null, 0, null);
-        config = config with { ContextWindow = window };
+        var (id, idLine, window) = item.TryGetValue("model_info", out var info) ? ReadModelInfo(ctx, info.Node, ConfigReadContext.Child(path, "model_info"), costs) : (null, 0, null);
+        config = config with { ContextWindow = window, Pricing = PricingReader.ReadPerToken(ctx, costs, path, line) };
         var result = new ModelListEntry
         {
             ModelName = modelName,
@@ -146,7 +158,8 @@ internal static class ModelListEntryReader
     }
 
     private static (ModelProviderConfig, Dictionary<string, int>, Dictionary<string, string>, Dictionary<string, (string Path, int Line)>)? ReadParams(
-        ConfigReadContext ctx, YamlMappingNode map, string path, int blockLine, ModelListSecrets secrets, bool providerBlock)
+        ConfigReadContext ctx, YamlMappingNode map, string path, int blockLine, ModelListSecrets secrets, bool providerBlock,
+        Dictionary<string, (YamlNode Node, int Line, string Path)> costs)
     {
         var values = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
         foreach (var (key, value, keyLine) in ctx.FreeEntries(map, path))
@@ -219,6 +232,14 @@ internal static class ModelListEntryReader
         {
             weight = weightValue;
             strategyKeys["weight"] = (ConfigReadContext.Child(path, "weight"), w.Line);
+        }
+
+        foreach (var key in CostKeys)
+        {
+            if (values.Remove(key, out var cost))
+            {
+                AddCost(ctx, costs, key, cost.Node, cost.Line, ConfigReadContext.Child(path, key));
+            }
         }
 
         foreach (var (key, (_, keyLine)) in values)
@@ -383,7 +404,20 @@ internal static class ModelListEntryReader
         return ctx.Int(v.Node, ConfigReadContext.Child(path, key), 1, int.MaxValue);
     }
 
-    private static (string? Id, int Line, int? ContextWindow) ReadModelInfo(ConfigReadContext ctx, YamlNode node, string path)
+    // A price written in two places of one item is a mistake worth an error: which one was meant?
+    private static void AddCost(ConfigReadContext ctx, Dictionary<string, (YamlNode Node, int Line, string Path)> costs, string key, YamlNode node, int line, string path)
+    {
+        if (costs.TryGetValue(key, out var first))
+        {
+            ctx.Error(path, line, $"{key} is also set at {first.Path} (line {first.Line}); keep one");
+            return;
+        }
+
+        costs[key] = (node, line, path);
+    }
+
+    private static (string? Id, int Line, int? ContextWindow) ReadModelInfo(ConfigReadContext ctx, YamlNode node, string path,
+        Dictionary<string, (YamlNode Node, int Line, string Path)> costs)
     {
         if (ctx.Mapping(node, path) is not { } map)
         {
@@ -405,6 +439,10 @@ internal static class ModelListEntryReader
             {
                 // LiteLLM/PLLM keep the model's input limit here: it is the context window the pre-flight check uses.
                 window = ctx.Int(value, ConfigReadContext.Child(path, key), 1, int.MaxValue);
+            }
+            else if (PricingReader.PerTokenKeys.ContainsKey(key))
+            {
+                AddCost(ctx, costs, key, value, keyLine, ConfigReadContext.Child(path, key));
             }
             else
             {

@@ -46,4 +46,34 @@ internal sealed class CostSourceEntry : RefreshingSourceEntry<CostCatalog>
         return key.Provider is { Length: > 0 } provider
             && TryJoined(ModelsDevProviderIds.For(provider), modelId, catalog, Lookup, out figure);
     }
+
+    /// <summary>
+    /// The full price (input and output separately) of <paramref name="key"/> in the current catalog, looked up as
+    /// <see cref="TryGet(in MetricsModelKey, CostCatalog, out double)"/> does; for the per-request cost.
+    /// </summary>
+    public bool TryGetPrice(in MetricsModelKey key, out ModelCost cost)
+    {
+        cost = default;
+        if (Current is not { } catalog)
+        {
+            return false;
+        }
+
+        if (catalog.TryGet(key.Name, out cost))
+        {
+            return true;
+        }
+
+        if (key.ModelId is not { Length: > 0 } modelId)
+        {
+            return false;
+        }
+
+        if (_kind == CostSourceKind.DigitalOcean)
+        {
+            return catalog.TryGet(modelId, out cost);
+        }
+
+        return key.Provider is { Length: > 0 } provider && catalog.TryGet(ModelsDevProviderIds.For(provider) + "/" + modelId, out cost);
+    }
 }

@@ -125,6 +125,27 @@ public sealed class MetricsSources : ISelectionFigures, IAsyncDisposable
     /// <summary>The price of <paramref name="model"/> (a configured name) in USD per million tokens, input+output.</summary>
     public bool TryGetCost(string model, out double usdPerMillion) => TryGet(isCost: true, KeyFor(model), out usdPerMillion);
 
+    /// <summary>
+    /// The price (input and output, USD per million) of the resolved <paramref name="model"/> from the first cost
+    /// source that lists it, in config order; <paramref name="source"/> names that source. For the per-request cost.
+    /// </summary>
+    public bool TryGetPrice(ResolvedModel model, out ModelCost cost, out string source)
+    {
+        var key = MetricsModelKey.For(model);
+        for (var i = 0; i < _entries.Length; i++)
+        {
+            if (_entries[i] is CostSourceEntry entry && entry.TryGetPrice(key, out cost))
+            {
+                source = _names[i];
+                return true;
+            }
+        }
+
+        cost = default;
+        source = "";
+        return false;
+    }
+
     /// <summary>The latency of <paramref name="model"/> (a configured name) in seconds.</summary>
     public bool TryGetLatency(string model, out double seconds) => TryGet(isCost: false, KeyFor(model), out seconds);
 

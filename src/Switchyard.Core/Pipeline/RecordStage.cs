@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Switchyard.Core.Configuration;
+using Switchyard.Core.Telemetry;
+
+namespace Switchyard.Core.Pipeline;
+
+/// <summary>
+/// The Record stage (DESIGN.md §1.1): at the end of a request, everything that needs the HttpContext is copied into
+/// the <see cref="RequestRecord"/> (status, request id, trace id), the cost is computed once, and the record goes to
+/// the access log's queue. Nothing is formatted or written here.
+/// </summary>
+internal static class RecordStage
+{
+    public static void Finish(HttpContext context, ClientProtocol protocol, GatewayRequest? request, RequestRecord record, AccessLog? accessLog, RuntimeSnapshot snapshot, ILogger logger)
+    {
+        record.Ended = Stopwatch.GetTimestamp();
+        // A client that left before any answer gets none: 499 (nginx's "client closed request"), not the unsent 200.
+        record.Status = !context.Response.HasStarted && context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
+        if (request is not null)
+        {
+            record.RequestedModel = request.RequestedModel;
+            record.Stream = request.IsStreaming;
+            record.Usage = request.Usage;
+            if (request.Usage is { } u)
+            {
+                GatewayLog.Usage(logger, request.RequestedModel, u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.CacheWriteInputTokens, u.ReasoningTokens);
+            }
+        }
+
+        _ = record.Cost; // computed here, on the request's thread, so readers elsewhere see a settled value
+
+        var settings = snapshot.Config.AccessLog;
+        if (accessLog is null || !settings.Enabled)
+        {
+            return;
+        }
+
+        record.Protocol = ProtocolName(protocol);
+        record.RequestId = context.TraceIdentifier;
+        record.TraceId = TraceIdOf(context);
+        accessLog.Write(record, settings);
+    }
+
+    /// <summary>The access log's name of a client protocol.</summary>
+    public static string ProtocolName(ClientProtocol protocol) => protocol switch
+    {
+        ClientProtocol.AnthropicMessages => "anthropic_messages",
+        ClientProtocol.OpenAIResponses => "openai_responses",
+        _ => "openai_chat",
+    };
+
+    /// <summary>The W3C trace id: the current activity's, else the caller's <c>traceparent</c>; default when neither.</summary>
+    public static ActivityTraceId TraceIdOf(HttpContext context)
+    {
+        if (Activity.Current is { } activity && activity.TraceId != default)
+        {
+            return activity.TraceId;
+        }
+
+        if (context.Request.Headers.TryGetValue("traceparent", out var tp) && tp.Count > 0 && tp[0] is { Length: >= 55 } parent
+            && parent[2] == '-' && parent[35] == '-' && IsHex(parent.AsSpan(3, 32)))
+        {
+            var id = ActivityTraceId.CreateFromString(parent.AsSpan(3, 32));
+            return id.ToHexString() == "00000000000000000000000000000000" ? default : id;
+        }
+
+        return default;
+    }
+
+    private static bool IsHex(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,65 @@
+using Switchyard.Core.Catalog;
+using Switchyard.Core.Ir;
+using Switchyard.Core.Routing.Metrics;
+
+namespace Switchyard.Core.Telemetry;
+
+/// <summary>
+/// Per-request cost = usage × price (docs/observability.md, "Cost"). The price of the model that served comes from,
+/// in order: the entry's own <c>pricing:</c>; a <c>model_metrics_sources</c> cost catalog that lists it (input and
+/// output; cached input and cache write then from the bundled file when it lists the model); the bundled
+/// <c>pricing.json</c>. No price, or usage the price does not cover, is an unknown cost — never 0.
+/// </summary>
+public static class CostCalculator
+{
+    private const decimal Million = 1_000_000m;
+
+    /// <summary>The price of <paramref name="model"/>, or null when nothing prices it.</summary>
+    /// <param name="model">The model that served (its entry, provider and upstream model id).</param>
+    /// <param name="live">The configured metrics sources (cost catalogs), or null.</param>
+    public static ModelPrice? PriceFor(ResolvedModel model, MetricsSources? live = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Entry.Pricing is { } configured)
+        {
+            return configured;
+        }
+
+        var bundled = PricingTable.For(model.Provider.Prefix, model.ModelId);
+        if (live is { HasCost: true } && live.TryGetPrice(model, out var cost, out var source))
+        {
+            return new ModelPrice((decimal)cost.InputPerMillion, (decimal)cost.OutputPerMillion, bundled?.CachedInput, bundled?.CacheWrite, source);
+        }
+
+        return bundled;
+    }
+
+    /// <summary>
+    /// The cost of <paramref name="usage"/> at <paramref name="price"/>: uncached input (input minus cached and
+    /// cache-written) at the input price, cached input at the cached price, cache writes at the cache-write price,
+    /// output (reasoning included) at the output price. Unknown when either is missing, when input or output
+    /// tokens were not reported, or when cached/cache-write tokens were used and the price has no figure for them.
+    /// </summary>
+    public static RequestCost Compute(IrUsage? usage, ModelPrice? price)
+    {
+        if (usage is null || price is null || usage.InputTokens is not { } input || usage.OutputTokens is not { } output)
+        {
+            return RequestCost.Unknown;
+        }
+
+        var cached = usage.CachedInputTokens ?? 0;
+        var written = usage.CacheWriteInputTokens ?? 0;
+        if ((cached > 0 && price.CachedInput is null) || (written > 0 && price.CacheWrite is null))
+        {
+            return RequestCost.Unknown;
+        }
+
+        var uncached = Math.Max(0, input - cached - written);
+        var usd = ((uncached * price.Input) + (cached * (price.CachedInput ?? 0)) + (written * (price.CacheWrite ?? 0)) + (output * price.Output)) / Million;
+        return new RequestCost(usd, price.Source);
+    }
+
+    /// <summary>The cost of a request served by <paramref name="model"/> with <paramref name="usage"/>.</summary>
+    public static RequestCost For(ResolvedModel? model, IrUsage? usage, MetricsSources? live = null)
+        => model is null || usage is null ? RequestCost.Unknown : Compute(usage, PriceFor(model, live));
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using Switchyard.Core.Catalog;
+using Switchyard.Core.Ir;
+using Switchyard.Core.Routing;
+
+namespace Switchyard.Core.Telemetry;
+
+/// <summary>How one attempt (or skipped candidate) of a request ended, for the access log.</summary>
+/// <param name="Model">The candidate's canonical name.</param>
+/// <param name="Endpoint">The entry name, with the key slot for a key pool (never the key).</param>
+/// <param name="Outcome"><c>ok</c>, <c>failed</c>, <c>skipped</c> or <c>client_gone</c>.</param>
+/// <param name="Status">The HTTP status the attempt stands for (0 when none).</param>
+/// <param name="Code">The failure code (<c>upstream_timeout</c>, <c>circuit_open</c>, the upstream status…), or null.</param>
+public readonly record struct AttemptRecord(string Model, string Endpoint, string Outcome, int Status, string? Code);
+
+/// <summary>
+/// What one request did — routing, attempts, the model that served, timing, usage, cost — collected along the
+/// pipeline and handed to the access log at the end (the background writer formats it; nothing here reads the
+/// HttpContext after the request). One object per request; attempts beyond the first go in a list.
+/// </summary>
+public sealed class RequestRecord
+{
+    private AttemptRecord _first;
+    private List<AttemptRecord>? _more;
+    private bool _costDone;
+    private RequestCost _cost;
+
+    /// <summary>Creates the record of a request that started now.</summary>
+    public RequestRecord()
+    {
+        Started = Stopwatch.GetTimestamp();
+        Time = DateTimeOffset.UtcNow;
+    }
+
+    public DateTimeOffset Time { get; }
+    public long Started { get; }
+
+    /// <summary><c>Stopwatch</c> timestamp when the answer was committed to the client (0: never).</summary>
+    public long FirstByte { get; set; }
+
+    /// <summary><c>Stopwatch</c> timestamp when the request ended.</summary>
+    public long Ended { get; set; }
+
+    public string? RequestId { get; set; }
+    public ActivityTraceId TraceId { get; set; }
+    public string Protocol { get; set; } = "";
+    public string? RequestedModel { get; set; }
+    public bool Stream { get; set; }
+    public int Status { get; set; }
+    public RoutingDecision? Decision { get; set; }
+
+    /// <summary>The model whose answer the client got (null when none did).</summary>
+    public ResolvedModel? Served { get; set; }
+
+    /// <summary>How a committed answer ended when not complete (a cut stream), or null.</summary>
+    public string? Cut { get; set; }
+
+    public IrUsage? Usage { get; set; }
+
+    /// <summary>The cost sources of the request's snapshot, for <see cref="Cost"/>.</summary>
+    public Routing.Metrics.MetricsSources? CostSources { get; set; }
+
+    /// <summary>Attempts and skipped candidates, in order.</summary>
+    public int AttemptCount { get; private set; }
+
+    public AttemptRecord Attempt(int index) => index == 0 ? _first : _more![index - 1];
+
+    public void AddAttempt(in AttemptRecord attempt)
+    {
+        if (AttemptCount == 0)
+        {
+            _first = attempt;
+        }
+        else
+        {
+            (_more ??= new List<AttemptRecord>(3)).Add(attempt);
+        }
+
+        AttemptCount++;
+    }
+
+    /// <summary>
+    /// The request's cost: usage × the served model's price; unknown without a served model, usage or price.
+    /// Computed once, on first read after the answer (the usage must be final).
+    /// </summary>
+    public RequestCost Cost
+    {
+        get
+        {
+            if (!_costDone)
+            {
+                _cost = CostCalculator.For(Served, Usage, CostSources);
+                _costDone = true;
+            }
+
+            return _cost;
+        }
+    }
+
+    /// <summary>Time to the committed answer's first byte, or null when nothing was committed.</summary>
+    public TimeSpan? TimeToFirstByte => FirstByte == 0 ? null : Stopwatch.GetElapsedTime(Started, FirstByte);
+
+    public TimeSpan Duration => Stopwatch.GetElapsedTime(Started, Ended == 0 ? Stopwatch.GetTimestamp() : Ended);
+
+    /// <summary>The endpoint name for a candidate: its entry, plus the key slot of a key pool (never the key).</summary>
+    public static string EndpointOf(ResolvedModel candidate)
+        => candidate.Entry.KeySlot is { } slot ? $"{candidate.Entry.Name} ({slot.Label})" : candidate.Entry.Name;
+}
