@@ -36,9 +36,12 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
 
     private async Task HandleAsync(HttpContext context, ClientProtocol protocol)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        TrafficMetrics.RequestStarted();
         var (request, inline) = await ReadAsync(context, protocol).ConfigureAwait(false);
         if (request is null)
         {
+            TrafficMetrics.RequestEnded(protocol, context.Response.StatusCode, null, null, started);
             return;
         }
 
@@ -54,6 +57,7 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
         if (decision is null)
         {
             await WriteErrorAsync(context, request.Errors, routeError!.Status, routeError.Message, routeError.Type, routeError.Code).ConfigureAwait(false);
+            TrafficMetrics.RequestEnded(protocol, routeError.Status, request, null, started);
             return;
         }
 
@@ -68,6 +72,8 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
         {
             GatewayLog.Usage(logger, request.RequestedModel, u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.CacheWriteInputTokens, u.ReasoningTokens);
         }
+
+        TrafficMetrics.RequestEnded(protocol, context.Response.StatusCode, request, decision, started);
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ public static class GatewayMetrics
     /// <summary>The meter name listeners subscribe to.</summary>
     public const string MeterName = "Switchyard";
 
-    private static readonly Meter Meter = new(MeterName);
+    internal static readonly Meter Meter = new(MeterName);
 
     /// <summary><c>switchyard.routing.decisions</c>: Route-stage outcomes by <c>method</c> (preference, affinity, no_route, fail_open) and <c>route</c>.</summary>
     private static readonly Counter<long> RoutingDecisions = Meter.CreateCounter<long>(

@@ -118,6 +118,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<RoutingService>();
         builder.Services.AddSingleton<GatewayPipeline>();
         builder.Services.AddSingleton<CountTokensHandler>();
+        builder.Services.AddGatewayMetrics();
 
         var app = builder.Build();
         app.MapSwitchyard();
