@@ -210,17 +210,18 @@ public static class TrafficMetrics
 
         if (error is null && request.Usage is { } usage && TokenUsage.Enabled)
         {
-            Tokens(usage.InputTokens, "input", tags);
-            Tokens(usage.OutputTokens, "output", tags);
-            Tokens(usage.CachedInputTokens, "cached_input", tags);
-            Tokens(usage.CacheWriteInputTokens, "cache_creation_input", tags);
-            Tokens(usage.ReasoningTokens, "reasoning", tags);
+            Tokens(usage.InputTokens, "input", tags, 0);
+            Tokens(usage.OutputTokens, "output", tags, 0);
+            // The detail types only when the answer had some: most answers have none, and a 0 there says nothing.
+            Tokens(usage.CachedInputTokens, "cached_input", tags, 1);
+            Tokens(usage.CacheWriteInputTokens, "cache_creation_input", tags, 1);
+            Tokens(usage.ReasoningTokens, "reasoning", tags, 1);
         }
     }
 
-    private static void Tokens(int? count, string type, TagList tags)
+    private static void Tokens(int? count, string type, TagList tags, int least)
     {
-        if (count is { } n and >= 0)
+        if (count is { } n && n >= least)
         {
             tags.Add("gen_ai.token.type", type);
             TokenUsage.Record(n, tags);
