@@ -129,6 +129,39 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Scrape_OpenMetricsNegotiatedAsPrometheusAsksForIt()
+    {
+        var model = Unique("openmetrics");
+        await using var up = await FakeUpstream.StartAsync(Reply.Fixture(Ok));
+        await using var gw = await TestGateway.StartAsync(Yaml.Listener() + $"""
+            model_providers:
+              - name: {model}
+                model: openai/gpt-4o-mini
+                access_key: sk-a
+                base_url: {up.BaseUrl}
+            """);
+        using (var r = await gw.PostChatAsync(Yaml.Chat(model)))
+        {
+            await ResponseAssert.OkAsync(r);
+        }
+
+        await ScrapeUntilAsync(gw, f => Value(f, "switchyard_requests_total", null, ("model", model)) == 1, "the request");
+
+        // Prometheus' own Accept header (scrape_protocols default): OpenMetrics first, the 0.0.4 text as a fallback.
+        using var request = new HttpRequestMessage(HttpMethod.Get, MetricsEndpoint.Path);
+        request.Headers.TryAddWithoutValidation("Accept", "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.1");
+        using var response = await gw.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/openmetrics-text", response.Content.Headers.ContentType?.MediaType);
+        var f = PrometheusText.Parse(await response.Content.ReadAsStringAsync(), openMetrics: true);
+        var requests = Family(f, "switchyard_requests", "counter");
+        Assert.Equal(1, requests.Where("switchyard_requests_total", ("model", model)).Single().Value);
+        var duration = Family(f, "gen_ai_client_operation_duration_seconds", "histogram");
+        Assert.Equal(1, duration.Where("gen_ai_client_operation_duration_seconds_count", ("gen_ai_request_model", model)).Single().Value);
+        Family(f, "switchyard_endpoint_breaker_state", "gauge");
+    }
+
+    [Fact]
     public async Task Scrape_NeverShowsTheKey()
     {
         var model = Unique("secretive");
@@ -273,6 +306,46 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Scrape_PreferenceRouting_RouteLabelDecisionsAndRouterLatency()
+    {
+        var route = Unique("route");
+        var target = Unique("target");
+        await using var router = await FakeUpstream.StartAsync(FakeRouter.Answer($"{{\"route\": [\"{route}\"]}}"));
+        await using var up = await FakeUpstream.StartAsync(Reply.Fixture(Ok));
+        await using var gw = await TestGateway.StartAsync(Yaml.Listener() + $"""
+            model_providers:
+              - name: {target}
+                model: openai/gpt-4o
+                access_key: sk-t
+                base_url: {up.BaseUrl}
+                default: true
+              - name: router
+                model: ollama/plano-orchestrator
+                base_url: {router.BaseUrl}
+            routing_preferences:
+              - name: {route}
+                description: writing, reviewing or debugging code
+                models: [{target}]
+            overrides:
+              llm_routing_model: router
+            """);
+
+        using (var r = await gw.PostChatAsync("""{"model":"auto","messages":[{"role":"user","content":"write code for a parser"}]}"""))
+        {
+            await ResponseAssert.OkAsync(r);
+            Assert.Equal(route, r.Headers.GetValues("x-switchyard-route").Single());
+        }
+
+        var f = await ScrapeUntilAsync(gw, f => Value(f, "switchyard_requests_total", null, ("model", target)) == 1, "the routed request");
+        Assert.Equal(1, Value(f, "switchyard_requests_total", null, ("model", target), ("route", route)));
+        Family(f, "switchyard_routing_decisions_total", "counter");
+        Assert.Equal(1, Value(f, "switchyard_routing_decisions_total", null, ("method", "preference"), ("route", route)));
+        var routerDuration = Family(f, "switchyard_router_duration_seconds", "histogram");
+        var buckets = routerDuration.Where("switchyard_router_duration_seconds_bucket", ("outcome", "ok")).Select(b => b.Label("le")).ToList();
+        Assert.Equal(["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"], buckets);
+    }
+
+    [Fact]
     public async Task Scrape_WithAdminKey_NeedsTheBearer()
     {
         await using var up = await FakeUpstream.StartAsync(Reply.Fixture(Ok));
@@ -344,9 +417,11 @@ public sealed class MetricsEndpointTests
     [InlineData("a 1", "line feed")]
     [InlineData("a one\n", "bad value")]
     [InlineData("# TYPE a countr\n", "unknown type")]
-    public void Parser_RejectsWhatTheFormatForbids(string text, string message)
+    [InlineData("# TYPE a counter\na_total 1\n", "EOF", true)]
+    [InlineData("# TYPE a counter\na 1\n# EOF\n", "no declared family", true)]
+    public void Parser_RejectsWhatTheFormatForbids(string text, string message, bool openMetrics = false)
     {
-        var ex = Assert.Throws<FormatException>(() => PrometheusText.Parse(text));
+        var ex = Assert.Throws<FormatException>(() => PrometheusText.Parse(text, openMetrics));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
     }
 

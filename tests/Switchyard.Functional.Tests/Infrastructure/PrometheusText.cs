@@ -25,13 +25,16 @@ internal sealed record PromFamily(string Name, string Type, string? Help, List<P
 /// and <c># TYPE</c> lines, samples <c>name{label="value",…} value [timestamp]</c> with the format's escapes, metric
 /// and label name syntax, one TYPE per family before its samples, families not interleaved, no duplicate series,
 /// and for histograms cumulative buckets ending in <c>le="+Inf"</c> equal to <c>_count</c>, with <c>_sum</c>. Anything
-/// else throws <see cref="FormatException"/> naming the line.
+/// else throws <see cref="FormatException"/> naming the line. With <c>openMetrics</c> it reads OpenMetrics 1.0 text
+/// instead (what Prometheus asks for first): <c># UNIT</c> lines, families named without their suffixes (a counter
+/// <c>x</c> has samples <c>x_total</c> and <c>x_created</c>), the <c>info</c> type, and <c># EOF</c> as the last line.
 /// </summary>
 internal static class PrometheusText
 {
     private static readonly HashSet<string> Types = ["counter", "gauge", "histogram", "summary", "untyped"];
+    private static readonly HashSet<string> OpenMetricsTypes = ["counter", "gauge", "histogram", "summary", "unknown", "info", "stateset", "gaugehistogram"];
 
-    public static Dictionary<string, PromFamily> Parse(string text)
+    public static Dictionary<string, PromFamily> Parse(string text, bool openMetrics = false)
     {
         var families = new Dictionary<string, PromFamily>(StringComparer.Ordinal);
         var series = new HashSet<string>(StringComparer.Ordinal);
@@ -43,12 +46,36 @@ internal static class PrometheusText
             throw new FormatException("the exposition must end with a line feed");
         }
 
-        for (var n = 0; n < lines.Length - 1; n++)
+        var end = lines.Length - 1;
+        if (openMetrics)
+        {
+            if (end == 0 || lines[end - 1] != "# EOF")
+            {
+                throw new FormatException("OpenMetrics text must end with '# EOF'");
+            }
+
+            end--;
+        }
+
+        for (var n = 0; n < end; n++)
         {
             var line = lines[n];
             string Where() => $"line {n + 1}: '{line}'";
             if (line.Length == 0)
             {
+                if (openMetrics)
+                {
+                    throw new FormatException($"blank line in OpenMetrics text at {Where()}");
+                }
+
+                continue;
+            }
+
+            if (openMetrics && line.StartsWith("# UNIT ", StringComparison.Ordinal))
+            {
+                var unit = line.Split(' ', 4);
+                CheckMetricName(unit[2], Where);
+                Enter(Family(unit[2]), Where);
                 continue;
             }
 
@@ -62,12 +89,12 @@ internal static class PrometheusText
                     var family = Family(name);
                     if (parts[1] == "TYPE")
                     {
-                        if (parts.Length != 4 || !Types.Contains(parts[3]))
+                        if (parts.Length != 4 || !(openMetrics ? OpenMetricsTypes : Types).Contains(parts[3]))
                         {
                             throw new FormatException($"unknown type at {Where()}");
                         }
 
-                        if (family.Type != "untyped" || family.Samples.Count > 0)
+                        if (family.Type != "untyped" || family.Samples.Count > 0 || family.Help is not null && openMetrics)
                         {
                             throw new FormatException($"TYPE given twice or after samples at {Where()}");
                         }
@@ -91,7 +118,7 @@ internal static class PrometheusText
             }
 
             var sample = ParseSample(line, Where);
-            var owner = OwnerOf(sample.Name);
+            var owner = openMetrics ? OpenMetricsOwnerOf(sample.Name, Where) : OwnerOf(sample.Name);
             if (!series.Add(sample.Name + "{" + string.Join(",", sample.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value)) + "}"))
             {
                 throw new FormatException($"duplicate series at {Where()}");
@@ -103,7 +130,7 @@ internal static class PrometheusText
 
         foreach (var family in families.Values.Where(f => f.Type == "histogram"))
         {
-            CheckHistogram(family);
+            CheckHistogram(family, openMetrics);
         }
 
         return families;
@@ -130,6 +157,28 @@ internal static class PrometheusText
             }
 
             return Family(sampleName);
+        }
+
+        // OpenMetrics: the family is named by its TYPE line; each type allows its own sample suffixes.
+        PromFamily OpenMetricsOwnerOf(string sampleName, Func<string> where)
+        {
+            if (families.TryGetValue(sampleName, out var plain) && plain.Type is "gauge" or "unknown" or "stateset")
+            {
+                return plain;
+            }
+
+            foreach (var (suffix, types) in (ReadOnlySpan<(string, string[])>)[
+                ("_total", ["counter"]), ("_created", ["counter", "histogram", "summary"]), ("_bucket", ["histogram", "gaugehistogram"]),
+                ("_sum", ["histogram", "summary"]), ("_count", ["histogram", "summary"]), ("_info", ["info"]),
+                ("_gsum", ["gaugehistogram"]), ("_gcount", ["gaugehistogram"])])
+            {
+                if (sampleName.EndsWith(suffix, StringComparison.Ordinal) && families.TryGetValue(sampleName[..^suffix.Length], out var f) && types.Contains(f.Type))
+                {
+                    return f;
+                }
+            }
+
+            throw new FormatException($"sample {sampleName} belongs to no declared family at {where()}");
         }
 
         void Enter(PromFamily family, Func<string> where)
@@ -258,9 +307,9 @@ internal static class PrometheusText
         _ => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw new FormatException($"bad value '{text}' at {where()}"),
     };
 
-    private static void CheckHistogram(PromFamily family)
+    private static void CheckHistogram(PromFamily family, bool openMetrics)
     {
-        var byLabels = family.Samples.GroupBy(s => string.Join(",", s.Labels.Where(l => l.Key != "le").OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value)));
+        var byLabels = family.Samples.Where(s => !(openMetrics && s.Name == family.Name + "_created")).GroupBy(s => string.Join(",", s.Labels.Where(l => l.Key != "le").OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value)));
         foreach (var group in byLabels)
         {
             var buckets = group.Where(s => s.Name == family.Name + "_bucket").ToList();
