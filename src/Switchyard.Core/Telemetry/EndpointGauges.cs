@@ -7,35 +7,64 @@ using Switchyard.Core.Resilience;
 namespace Switchyard.Core.Telemetry;
 
 /// <summary>
-/// The observable instruments of one running gateway, read at scrape time from the current
-/// <see cref="RuntimeSnapshot"/>'s endpoints (nothing is done per request): breaker state, cooldown left, attempts in
-/// flight and rpm/tpm room per endpoint, and client requests in flight. They live on a meter named <c>Switchyard</c>
-/// owned by the host, so disposing the host removes them; the same instance counts config reloads. Labels: the
-/// entry's configured name (<c>model</c>), the endpoint (the entry name, with the key's position and fingerprint for a
-/// key pool — never the key) and the provider prefix.
+/// The observable instruments of the gateway, read at scrape time from the current <see cref="RuntimeSnapshot"/>'s
+/// endpoints (nothing is done per request): breaker state, cooldown left, attempts in flight and rpm/tpm room per
+/// endpoint, and client requests in flight. The instruments are created once on the <c>Switchyard</c> meter; each
+/// running gateway registers its config while it runs (one per process in production; tests run several), and the
+/// same instance counts config reloads. Labels: the entry's configured name (<c>model</c>), the endpoint (the entry
+/// name, with the key's position and fingerprint for a key pool — never the key) and the provider prefix.
 /// </summary>
 public sealed class EndpointGauges : IDisposable
 {
+    private static readonly Lock RegistryLock = new();
+    private static EndpointGauges[] _live = [];
+
+    // One set of instruments per process, whatever the number of gateways: a second instrument of the same name
+    // would be a duplicate stream to every listener.
+    private static readonly bool InstrumentsCreated = CreateInstruments();
+
     private readonly ConfigManager _config;
     private readonly TimeProvider _time;
-    private readonly Meter _meter = new(GatewayMetrics.MeterName);
 
     public EndpointGauges(ConfigManager config, TimeProvider time)
     {
+        _ = InstrumentsCreated;
         _config = config;
         _time = time;
-        _meter.CreateObservableGauge("switchyard.endpoint.breaker.state", ObserveBreakers, "{state}",
-            "Circuit breaker state per endpoint: 0 closed, 1 half-open, 2 open, 3 key disabled");
-        _meter.CreateObservableGauge("switchyard.endpoint.cooldown.remaining", ObserveCooldowns, "s",
-            "Seconds until an open endpoint may be tried again (0 when it is not cooling down)");
-        _meter.CreateObservableGauge("switchyard.endpoint.in_flight", ObserveInFlight, "{attempt}",
-            "Upstream attempts in flight per endpoint");
-        _meter.CreateObservableGauge("switchyard.ratelimit.remaining", ObserveRemaining, "{unit}",
-            "Room left in the last minute under an endpoint's rpm (requests) or tpm (tokens) limit; limit label says which");
-        _meter.CreateObservableGauge("switchyard.requests.in_flight", () => TrafficMetrics.InFlight, "{request}",
-            "Client requests being handled now");
         config.Reloaded += OnReloaded;
         config.ReloadFailed += OnReloadFailed;
+        lock (RegistryLock)
+        {
+            _live = [.. _live, this];
+        }
+    }
+
+    private static bool CreateInstruments()
+    {
+        var meter = GatewayMetrics.Meter;
+        meter.CreateObservableGauge("switchyard.endpoint.breaker.state", () => All(static g => g.ObserveBreakers()), "{state}",
+            "Circuit breaker state per endpoint: 0 closed, 1 half-open, 2 open, 3 key disabled");
+        meter.CreateObservableGauge("switchyard.endpoint.cooldown.remaining", () => All(static g => g.ObserveCooldowns()), "s",
+            "Seconds until an open endpoint may be tried again (0 when it is not cooling down)");
+        meter.CreateObservableGauge("switchyard.endpoint.in_flight", () => All(static g => g.ObserveInFlight()), "{attempt}",
+            "Upstream attempts in flight per endpoint");
+        meter.CreateObservableGauge("switchyard.ratelimit.remaining", () => All(static g => g.ObserveRemaining()), "{unit}",
+            "Room left in the last minute under an endpoint's rpm (requests) or tpm (tokens) limit; limit label says which");
+        meter.CreateObservableGauge("switchyard.requests.in_flight", () => TrafficMetrics.InFlight, "{request}",
+            "Client requests being handled now");
+        return true;
+    }
+
+    private static IEnumerable<Measurement<T>> All<T>(Func<EndpointGauges, IEnumerable<Measurement<T>>> observe)
+        where T : struct
+    {
+        foreach (var gauges in Volatile.Read(ref _live))
+        {
+            foreach (var m in observe(gauges))
+            {
+                yield return m;
+            }
+        }
     }
 
     private static void OnReloaded(RuntimeSnapshot _) => TrafficMetrics.ConfigReloaded(ok: true);
@@ -134,6 +163,9 @@ public sealed class EndpointGauges : IDisposable
     {
         _config.Reloaded -= OnReloaded;
         _config.ReloadFailed -= OnReloadFailed;
-        _meter.Dispose();
+        lock (RegistryLock)
+        {
+            _live = [.. _live.Where(g => g != this)];
+        }
     }
 }
