@@ -162,6 +162,41 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Scrape_InFlight_CountsWhileTheUpstreamHolds()
+    {
+        var model = Unique("held");
+        var gate = new Gate();
+        var ok = Reply.Fixture(Ok);
+        await using var up = await FakeUpstream.StartAsync(async (context, request) =>
+        {
+            await gate.WaitAsync(context.RequestAborted);
+            await ok(context, request);
+        });
+        await using var gw = await TestGateway.StartAsync(Yaml.Listener() + $"""
+            model_providers:
+              - name: {model}
+                model: openai/gpt-4o-mini
+                access_key: sk-a
+                base_url: {up.BaseUrl}
+            """);
+
+        (string, string) endpoint = ("model", model);
+        var pending = gw.PostChatAsync(Yaml.Chat(model));
+        var held = await ScrapeUntilAsync(gw, f => Value(f, "switchyard_endpoint_in_flight", null, endpoint) == 1, "the attempt in flight");
+        Assert.True(Value(held, "switchyard_requests_in_flight", null) >= 1);
+        Assert.Equal(0, Value(held, "switchyard_requests_total", null, endpoint));
+
+        gate.Open();
+        using (var r = await pending)
+        {
+            await ResponseAssert.OkAsync(r);
+        }
+
+        var done = await ScrapeUntilAsync(gw, f => Value(f, "switchyard_requests_total", null, endpoint) == 1, "the request finished");
+        Assert.Equal(0, Value(done, "switchyard_endpoint_in_flight", null, endpoint));
+    }
+
+    [Fact]
     public async Task Scrape_NeverShowsTheKey()
     {
         var model = Unique("secretive");

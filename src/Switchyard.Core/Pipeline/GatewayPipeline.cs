@@ -38,6 +38,20 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         TrafficMetrics.RequestStarted();
+        try
+        {
+            await HandleCoreAsync(context, protocol, started).ConfigureAwait(false);
+        }
+        finally
+        {
+            TrafficMetrics.RequestFinished(); // in flight: exact even when a bug or a vanished client throws
+        }
+    }
+
+    // Pooled: the wrapper above adds no allocation per request.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask HandleCoreAsync(HttpContext context, ClientProtocol protocol, long started)
+    {
         var (request, inline) = await ReadAsync(context, protocol).ConfigureAwait(false);
         if (request is null)
         {

@@ -112,6 +112,9 @@ public static class TrafficMetrics
     /// <summary>A client request enters the pipeline.</summary>
     public static void RequestStarted() => Interlocked.Increment(ref _inFlight);
 
+    /// <summary>A client request leaves the pipeline, however it ended.</summary>
+    public static void RequestFinished() => Interlocked.Decrement(ref _inFlight);
+
     /// <summary>
     /// A client request is over (Record stage): counts it by protocol, route, served model and status, and records
     /// its duration and the gateway's overhead (duration minus upstream time). <paramref name="started"/> is a
@@ -119,7 +122,6 @@ public static class TrafficMetrics
     /// </summary>
     public static void RequestEnded(ClientProtocol protocol, int status, GatewayRequest? request, RoutingDecision? decision, long started)
     {
-        Interlocked.Decrement(ref _inFlight);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var protocolLabel = ProtocolLabel(protocol);
         var model = request?.ServedBy is { } served ? ModelLabel(served) : "";
