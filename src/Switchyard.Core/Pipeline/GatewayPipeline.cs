@@ -36,24 +36,28 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
 
     private async Task HandleAsync(HttpContext context, ClientProtocol protocol)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        TrafficMetrics.RequestStarted();
         var record = new RequestRecord();
         GatewayRequest? request = null;
         try
         {
-            request = await DispatchAsync(context, protocol, record).ConfigureAwait(false);
+            request = await DispatchAsync(context, protocol, record, started).ConfigureAwait(false);
         }
         finally
         {
-            // Record: the access log line (written off the request path), cost, and the usage debug line.
+            TrafficMetrics.RequestFinished(); // in flight: exact even when a bug or a vanished client throws
+            // Record: the access log line (written off the request path), cost (and spend), and the usage debug line.
             RecordStage.Finish(context, protocol, request, record, accessLog, request?.Snapshot ?? config.Current, logger);
         }
     }
 
-    private async Task<GatewayRequest?> DispatchAsync(HttpContext context, ClientProtocol protocol, RequestRecord record)
+    private async Task<GatewayRequest?> DispatchAsync(HttpContext context, ClientProtocol protocol, RequestRecord record, long started)
     {
         var (request, inline) = await ReadAsync(context, protocol, record).ConfigureAwait(false);
         if (request is null)
         {
+            TrafficMetrics.RequestEnded(protocol, context.Response.StatusCode, null, null, started);
             return null;
         }
 
@@ -71,6 +75,7 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
         if (decision is null)
         {
             await WriteErrorAsync(context, request.Errors, routeError!.Status, routeError.Message, routeError.Type, routeError.Code).ConfigureAwait(false);
+            TrafficMetrics.RequestEnded(protocol, routeError.Status, request, null, started);
             return request;
         }
 
@@ -80,6 +85,7 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
 
         // Dispatch
         await runner.RunAsync(request, decision.ToPlan()).ConfigureAwait(false);
+        TrafficMetrics.RequestEnded(protocol, context.Response.StatusCode, request, decision, started);
         return request;
     }
 

@@ -55,6 +55,12 @@ public sealed class GatewayRequest
     /// </summary>
     public Telemetry.RequestCost RequestCost => Record.Cost;
 
+    /// <summary>The candidate whose answer reached the client (set at commit), or null; metrics label by it.</summary>
+    public Catalog.ResolvedModel? ServedBy { get; set; }
+
+    /// <summary>Stopwatch ticks spent in upstream attempts (the gateway's overhead is the rest of the request).</summary>
+    public long UpstreamTicks { get; set; }
+
     /// <summary>The runtime snapshot this request runs on from start to end, even if a reload happens meanwhile.</summary>
     public required Configuration.RuntimeSnapshot Snapshot { get; init; }
     public required Configuration.ListenerConfig Listener { get; init; }

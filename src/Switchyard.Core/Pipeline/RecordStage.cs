@@ -29,7 +29,11 @@ internal static class RecordStage
             }
         }
 
-        _ = record.Cost; // computed here, on the request's thread, so readers elsewhere see a settled value
+        // Computed here, on the request's thread, so readers elsewhere see a settled value; spend only when known.
+        if (record.Cost.Usd is { } usd && request is not null)
+        {
+            TrafficMetrics.RecordSpend(request, (double)usd);
+        }
 
         var settings = snapshot.Config.AccessLog;
         if (accessLog is null || !settings.Enabled)

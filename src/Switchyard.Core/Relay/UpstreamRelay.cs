@@ -73,6 +73,9 @@ public abstract class UpstreamRelay(RelayScope scope) : IDisposable
         protected set => _decodedUsage = value;
     }
 
+    /// <summary>Events (SSE events, or frames of a binary event stream) seen in the answer so far; 0 for a JSON body.</summary>
+    public int Events => Tap.Events;
+
     /// <summary>Reads up to the commit point.</summary>
     public abstract ValueTask<PeekResult> PeekAsync();
 

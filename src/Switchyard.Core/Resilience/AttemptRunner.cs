@@ -41,10 +41,17 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         List<AttemptFailure>? failures = null; // most requests succeed on the first attempt: no list for them
         var attempts = 0;
         var trail = new FallbackTrail(plan); // a struct: nothing allocated unless a fallback step happens
+        ResolvedModel? previous = null;
 
         for (var index = 0; index < trail.Candidates.Count; index++)
         {
             var candidate = trail.Candidates[index];
+            if (previous is not null && failures is { Count: > 0 })
+            {
+                TrafficMetrics.Failover(previous, candidate, failures[^1]);
+            }
+
+            previous = candidate;
             trail.Enter(request, index, failures);
             for (var retryNo = 0; ; retryNo++)
             {
@@ -157,6 +164,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         var lease = default(RateLimitLease);
         if (limits?.Admit(request, candidate, endpoint, out lease) is { } limited)
         {
+            TrafficMetrics.RateLimitRejected(candidate);
             call!.Message.Dispose();
             return (AttemptKind.Skipped, limited);
         }
@@ -177,6 +185,9 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         HttpResponseMessage? response = null;
         UpstreamRelay? relay = null;
         var sentAt = time.GetTimestamp();
+        var sentTicks = System.Diagnostics.Stopwatch.GetTimestamp(); // metrics measure real time whatever the policy clock
+        var firstChunkTicks = 0L;
+        var cut = false;
         endpoint.Start();
         var outcome = (AttemptKind.ClientGone, (AttemptFailure?)null);
         try
@@ -214,17 +225,20 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             if (request.IsStreaming)
             {
                 timers.DisarmDeadline(); // the first event is in: the first-byte clock stops here
+                firstChunkTicks = System.Diagnostics.Stopwatch.GetTimestamp();
                 endpoint.RecordTimeToFirstToken(time.GetElapsedTime(sentAt));
             }
 
             RecordFirstToken(candidate, sentAt);
             Committing(request, candidate);
+            request.ServedBy = candidate;
             var end = await relay.RelayAsync().ConfigureAwait(false);
             request.Usage = relay.Usage ?? request.Usage;
             if (end is not (RelayEnd.Complete or RelayEnd.ClientGone))
             {
                 GatewayLog.StreamCut(logger, candidate.CanonicalName, end.ToString());
                 request.Record.Cut = end.ToString();
+                cut = true;
                 var cutAt = time.GetUtcNow();
                 endpoint.RecordFailure(cutAt, 200, end.ToString(), credentialRefused: false);
                 endpoint.CountError(ErrorClass.StreamCut, cutAt, 200, $"the answer from '{candidate.CanonicalName}' was cut after it had started ({end})");
@@ -282,8 +296,13 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
                 {
                     endpoint.RecordFailure(failedAt, f.Status, f.Code, f.GatewayCredentialRefused);
                     EndpointGate.AfterFailure(endpoint, f, failedAt, logger);
+                    TrafficMetrics.AfterFailure(endpoint, candidate, failedAt);
                 }
             }
+
+            TrafficMetrics.AttemptEnded(request, candidate, sentTicks, firstChunkTicks,
+                outcome.Item1 == AttemptKind.Failed && outcome.Item2 is { } failed ? ErrorClassOf(failed) : cut ? ErrorClass.StreamCut : null,
+                outcome.Item1 == AttemptKind.ClientGone, relay?.Events ?? 0);
 
             relay?.Dispose();
             response?.Dispose();

@@ -12,7 +12,7 @@ public static class GatewayMetrics
     /// <summary>The meter name listeners subscribe to.</summary>
     public const string MeterName = "Switchyard";
 
-    private static readonly Meter Meter = new(MeterName);
+    internal static readonly Meter Meter = new(MeterName);
 
     /// <summary><c>switchyard.routing.decisions</c>: Route-stage outcomes by <c>method</c> (preference, affinity, no_route, fail_open) and <c>route</c>.</summary>
     private static readonly Counter<long> RoutingDecisions = Meter.CreateCounter<long>(
@@ -24,7 +24,8 @@ public static class GatewayMetrics
 
     /// <summary><c>switchyard.router.duration</c>: router-model call time in seconds, by <c>outcome</c>.</summary>
     private static readonly Histogram<double> RouterDuration = Meter.CreateHistogram<double>(
-        "switchyard.router.duration", unit: "s", description: "Router-model call duration");
+        "switchyard.router.duration", unit: "s", description: "Router-model call duration", tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 
     public static void RecordDecision(string method, string? route)
     {

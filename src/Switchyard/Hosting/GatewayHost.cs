@@ -119,6 +119,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(sp => new Switchyard.Core.Telemetry.AccessLog(sp.GetRequiredService<ILogger<Switchyard.Core.Telemetry.AccessLog>>()));
         builder.Services.AddSingleton<GatewayPipeline>();
         builder.Services.AddSingleton<CountTokensHandler>();
+        builder.Services.AddGatewayMetrics();
 
         var app = builder.Build();
         app.MapSwitchyard();

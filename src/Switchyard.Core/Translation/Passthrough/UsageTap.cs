@@ -95,6 +95,9 @@ public sealed partial class UsageTap(UpstreamProtocol protocol, bool captureMode
     /// </summary>
     public bool LastEventWasUsageOnlyChunk { get; private set; }
 
+    /// <summary>Stream events read so far (<see cref="OnEvent"/>, <see cref="OnFrame"/>): the metrics' chunk count.</summary>
+    public int Events { get; private set; }
+
     /// <summary>True once a non-streamed body proved unreadable (malformed JSON, a token over <see cref="MaxCarryBytes"/>); usage read before that is kept.</summary>
     public bool GaveUp => _body?.Stopped ?? false;
 
@@ -105,6 +108,7 @@ public sealed partial class UsageTap(UpstreamProtocol protocol, bool captureMode
     /// </summary>
     public void OnEvent(ReadOnlySpan<byte> sseEvent)
     {
+        Events++;
         LastEventWasUsageOnlyChunk = false;
         if (!MayCarryUsage(sseEvent))
         {
@@ -244,6 +248,7 @@ public sealed partial class UsageTap(UpstreamProtocol protocol, bool captureMode
     /// </summary>
     public void OnFrame(in UpstreamFrame frame)
     {
+        Events++;
         LastEventWasUsageOnlyChunk = false;
         if (frame.IsException)
         {

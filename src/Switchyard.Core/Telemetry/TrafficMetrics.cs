@@ -1,0 +1,306 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Switchyard.Core.Catalog;
+using Switchyard.Core.Endpoints;
+using Switchyard.Core.Ir;
+using Switchyard.Core.Pipeline;
+using Switchyard.Core.Resilience;
+using Switchyard.Core.Routing;
+
+namespace Switchyard.Core.Telemetry;
+
+/// <summary>
+/// The request and attempt instruments on the <c>Switchyard</c> meter (docs/observability.md, "Metrics"): the
+/// OpenTelemetry GenAI client metrics for what the gateway sends upstream, and the gateway's own counters and
+/// histograms. Every label value is a configured name or a small fixed set (protocol, status, error class): a model
+/// asked for under a wildcard entry is labelled by the entry's name, never by the client's string; no key, prompt or
+/// caller id is ever a label. Recording costs a few hundred nanoseconds and no allocation of ours (tags are passed in
+/// a <see cref="TagList"/> on the stack; status codes are boxed once).
+/// </summary>
+public static class TrafficMetrics
+{
+    // GenAI semantic conventions (gen-ai-metrics.md): names, units and advised buckets as specified.
+    private static readonly double[] DurationBuckets = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+    private static readonly double[] ChunkBuckets = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5];
+    private static readonly long[] TokenBuckets = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+    private static readonly double[] OverheadBuckets = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+    private static readonly Meter Meter = GatewayMetrics.Meter;
+
+    private static readonly Histogram<long> TokenUsage = Meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}",
+        "Tokens used per upstream answer, by gen_ai.token.type (input, output, cached_input, cache_creation_input, reasoning)",
+        tags: null, advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = TokenBuckets });
+
+    private static readonly Histogram<double> OperationDuration = Meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s",
+        "Upstream attempt duration, request sent to the answer's last byte (or the failure)",
+        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+
+    private static readonly Histogram<double> TimeToFirstChunk = Meter.CreateHistogram<double>("gen_ai.client.operation.time_to_first_chunk", "s",
+        "Streaming attempts: request sent to the first event with content",
+        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+
+    private static readonly Histogram<double> TimePerOutputChunk = Meter.CreateHistogram<double>("gen_ai.client.operation.time_per_output_chunk", "s",
+        "Streaming attempts: mean time between events after the first (one sample per completed stream)",
+        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ChunkBuckets });
+
+    private static readonly Counter<long> Requests = Meter.CreateCounter<long>("switchyard.requests", "{request}",
+        "Client requests answered, by client protocol, route, served model and HTTP status");
+
+    private static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>("switchyard.request.duration", "s",
+        "Client request duration, body read to the last byte written",
+        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+
+    private static readonly Histogram<double> Overhead = Meter.CreateHistogram<double>("switchyard.gateway.overhead", "s",
+        "Time the gateway added to a request: its total duration minus the time spent in upstream attempts",
+        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
+
+    private static readonly Counter<long> Attempts = Meter.CreateCounter<long>("switchyard.attempts", "{attempt}",
+        "Upstream attempts by model entry and outcome (ok, client_gone or the error class)");
+
+    private static readonly Counter<long> Failovers = Meter.CreateCounter<long>("switchyard.failovers", "{failover}",
+        "Moves from one candidate to the next, by reason (the failure that caused it), from and to model");
+
+    private static readonly Counter<long> Cooldowns = Meter.CreateCounter<long>("switchyard.endpoint.cooldowns", "{cooldown}",
+        "Times an endpoint's circuit breaker opened (or its key was disabled) and it went into cooldown");
+
+    private static readonly Counter<long> RateLimited = Meter.CreateCounter<long>("switchyard.ratelimit.rejections", "{rejection}",
+        "Candidates skipped because an rpm/tpm limit or a ratelimits rule had no room");
+
+    private static readonly Counter<long> Reloads = Meter.CreateCounter<long>("switchyard.config.reloads", "{reload}",
+        "Config reloads by result (ok, failed)");
+
+    private static readonly Counter<double> Spend = Meter.CreateCounter<double>("switchyard.spend.usd", "{USD}",
+        "Spend in US dollars of answered requests, by served model (requests whose price is unknown are not counted)");
+
+    private static long _inFlight;
+
+    /// <summary>Client requests being handled now.</summary>
+    public static long InFlight => Interlocked.Read(ref _inFlight);
+
+    private static readonly object[] StatusCodes = BoxedStatusCodes();
+
+    private static readonly string[] ErrorTypes = ["rate_limited", "server_error", "timeout", "connection", "auth_refused", "context_overflow", "invalid_answer", "stream_cut", "client_error"];
+
+    /// <summary>The label of an error class (the admin stats' names).</summary>
+    public static string ErrorType(ErrorClass kind) => ErrorTypes[(int)kind];
+
+    /// <summary>
+    /// The bounded model label of a candidate: its configured name, or for a wildcard entry the entry's name — the
+    /// model string a client sent under a wildcard is never a label.
+    /// </summary>
+    public static string ModelLabel(ResolvedModel candidate) => candidate.Entry.IsWildcard ? candidate.Entry.Name : candidate.CanonicalName;
+
+    /// <summary><c>gen_ai.provider.name</c>: the semantic conventions' well-known value for a built-in provider, else its configured prefix.</summary>
+    public static string ProviderLabel(string prefix) => prefix switch
+    {
+        "azure_openai" => "azure.ai.openai",
+        "amazon_bedrock" => "aws.bedrock",
+        "gemini" => "gcp.gemini",
+        "vertex" => "gcp.vertex_ai",
+        "mistral" => "mistral_ai",
+        "xai" => "x_ai",
+        _ => prefix,
+    };
+
+    private static string ProtocolLabel(ClientProtocol protocol) => protocol switch
+    {
+        ClientProtocol.AnthropicMessages => "anthropic_messages",
+        ClientProtocol.OpenAIResponses => "openai_responses",
+        _ => "openai_chat",
+    };
+
+    /// <summary>A client request enters the pipeline.</summary>
+    public static void RequestStarted() => Interlocked.Increment(ref _inFlight);
+
+    /// <summary>A client request leaves the pipeline, however it ended.</summary>
+    public static void RequestFinished() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>
+    /// A client request is over (Record stage): counts it by protocol, route, served model and status, and records
+    /// its duration and the gateway's overhead (duration minus upstream time). <paramref name="started"/> is a
+    /// <see cref="Stopwatch"/> timestamp.
+    /// </summary>
+    public static void RequestEnded(ClientProtocol protocol, int status, GatewayRequest? request, RoutingDecision? decision, long started)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var protocolLabel = ProtocolLabel(protocol);
+        var model = request?.ServedBy is { } served ? ModelLabel(served) : "";
+        if (Requests.Enabled)
+        {
+            Requests.Add(1, new TagList
+            {
+                { "client.protocol", protocolLabel },
+                { "route", decision?.Route ?? "" },
+                { "model", model },
+                { "http.response.status_code", Status(status) },
+            });
+        }
+
+        if (RequestDuration.Enabled)
+        {
+            RequestDuration.Record(elapsed.TotalSeconds, new TagList
+            {
+                { "client.protocol", protocolLabel },
+                { "model", model },
+                { "http.response.status_code", Status(status) },
+            });
+        }
+
+        if (Overhead.Enabled && request is not null && request.UpstreamTicks > 0)
+        {
+            var overhead = elapsed - Stopwatch.GetElapsedTime(0, request.UpstreamTicks);
+            Overhead.Record(Math.Max(overhead.TotalSeconds, 0), new KeyValuePair<string, object?>("client.protocol", protocolLabel));
+        }
+    }
+
+    /// <summary>
+    /// One upstream attempt is over. <paramref name="sent"/> and <paramref name="firstChunk"/> (0 when none) are
+    /// <see cref="Stopwatch"/> timestamps; <paramref name="error"/> is null on success; <paramref name="clientGone"/>
+    /// when the client left; <paramref name="events"/> the stream's event count (0 for JSON answers).
+    /// </summary>
+    public static void AttemptEnded(GatewayRequest request, ResolvedModel candidate, long sent, long firstChunk, ErrorClass? error, bool clientGone, int events)
+    {
+        var now = Stopwatch.GetTimestamp();
+        request.UpstreamTicks += now - sent;
+        var model = ModelLabel(candidate);
+        var provider = ProviderLabel(candidate.Provider.Prefix);
+        var errorType = error is { } e ? ErrorType(e) : null;
+        if (Attempts.Enabled)
+        {
+            Attempts.Add(1, new TagList
+            {
+                { "model", model },
+                { "gen_ai.provider.name", provider },
+                { "outcome", errorType ?? (clientGone ? "client_gone" : "ok") },
+            });
+        }
+
+        // The GenAI tags: the served entry is both the request and the response model (the upstream's own model
+        // string is not a label: under a wildcard it echoes whatever the client sent).
+        var tags = new TagList
+        {
+            { "gen_ai.operation.name", "chat" },
+            { "gen_ai.provider.name", provider },
+            { "gen_ai.request.model", model },
+        };
+        if (errorType is not null)
+        {
+            tags.Add("error.type", errorType);
+        }
+        else
+        {
+            tags.Add("gen_ai.response.model", model);
+        }
+
+        if (OperationDuration.Enabled)
+        {
+            OperationDuration.Record(Stopwatch.GetElapsedTime(sent, now).TotalSeconds, tags);
+        }
+
+        if (firstChunk != 0)
+        {
+            if (TimeToFirstChunk.Enabled)
+            {
+                TimeToFirstChunk.Record(Stopwatch.GetElapsedTime(sent, firstChunk).TotalSeconds, tags);
+            }
+
+            if (events > 1 && error is null && !clientGone && TimePerOutputChunk.Enabled)
+            {
+                TimePerOutputChunk.Record(Stopwatch.GetElapsedTime(firstChunk, now).TotalSeconds / (events - 1), tags);
+            }
+        }
+
+        if (error is null && request.Usage is { } usage && TokenUsage.Enabled)
+        {
+            Tokens(usage.InputTokens, "input", tags, 0);
+            Tokens(usage.OutputTokens, "output", tags, 0);
+            // The detail types only when the answer had some: most answers have none, and a 0 there says nothing.
+            Tokens(usage.CachedInputTokens, "cached_input", tags, 1);
+            Tokens(usage.CacheWriteInputTokens, "cache_creation_input", tags, 1);
+            Tokens(usage.ReasoningTokens, "reasoning", tags, 1);
+        }
+    }
+
+    private static void Tokens(int? count, string type, TagList tags, int least)
+    {
+        if (count is { } n && n >= least)
+        {
+            tags.Add("gen_ai.token.type", type);
+            TokenUsage.Record(n, tags);
+        }
+    }
+
+    /// <summary>The dispatch loop moves from <paramref name="from"/> to <paramref name="to"/> because of <paramref name="reason"/>.</summary>
+    internal static void Failover(ResolvedModel from, ResolvedModel to, AttemptFailure reason)
+    {
+        if (Failovers.Enabled)
+        {
+            Failovers.Add(1, new TagList
+            {
+                { "reason", FailoverReason(reason) },
+                { "from_model", ModelLabel(from) },
+                { "to_model", ModelLabel(to) },
+            });
+        }
+    }
+
+    // Skips name their gate (the codes are the gateway's own, a fixed set); upstream failures their error class.
+    private static string FailoverReason(AttemptFailure f) => f.Code switch
+    {
+        EndpointGate.CircuitOpen or EndpointGate.KeyDisabled or EndpointGate.EndpointBusy or "rate_limited" or "untranslatable_request"
+            or "missing_access_key" or "missing_credential" or "protocol_not_supported" => f.Code,
+        _ => ErrorType(AttemptRunner.ErrorClassOf(f)),
+    };
+
+    /// <summary>A candidate was skipped by a rate limit.</summary>
+    public static void RateLimitRejected(ResolvedModel candidate)
+    {
+        if (RateLimited.Enabled)
+        {
+            RateLimited.Add(1, new KeyValuePair<string, object?>("model", ModelLabel(candidate)));
+        }
+    }
+
+    /// <summary>After a failure was recorded on <paramref name="endpoint"/>: counts a cooldown when that failure opened its breaker.</summary>
+    public static void AfterFailure(EndpointState endpoint, ResolvedModel candidate, DateTimeOffset failedAt)
+    {
+        var breaker = endpoint.Breaker;
+        if (breaker.OpenedAt == failedAt && Cooldowns.Enabled)
+        {
+            Cooldowns.Add(1, new TagList
+            {
+                { "model", ModelLabel(candidate) },
+                { "endpoint", endpoint.EntryName },
+                { "reason", breaker.State == BreakerState.KeyDisabled ? "key_disabled" : "breaker_open" },
+            });
+        }
+    }
+
+    /// <summary>A config reload finished (<paramref name="ok"/>) or was rejected.</summary>
+    public static void ConfigReloaded(bool ok) => Reloads.Add(1, new KeyValuePair<string, object?>("result", ok ? "ok" : "failed"));
+
+    /// <summary>
+    /// The spend hook for per-request cost (issue 10 §3, built separately): the Record stage calls this with the
+    /// request's cost in USD once it is known. A request whose price is unknown is not recorded (never as 0).
+    /// </summary>
+    public static void RecordSpend(GatewayRequest request, double costUsd)
+    {
+        if (Spend.Enabled && request.ServedBy is { } served && costUsd >= 0)
+        {
+            Spend.Add(costUsd, new KeyValuePair<string, object?>("model", ModelLabel(served)));
+        }
+    }
+
+    private static object Status(int status) => (uint)status < (uint)StatusCodes.Length ? StatusCodes[status] : status;
+
+    private static object[] BoxedStatusCodes()
+    {
+        var codes = new object[600];
+        for (var i = 0; i < codes.Length; i++)
+        {
+            codes[i] = i;
+        }
+
+        return codes;
+    }
+}
