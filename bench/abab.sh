@@ -7,7 +7,8 @@
 # With LATENCY=1 each round also measures non-streamed chat at a constant RATE [1000] req/s (c=32), right after the
 # warm-up and before the saturation runs: the gateway's p50/p99 and, right before it, the direct call to the mock's p50/p99; "added" is the difference
 # (the figure the issues' latency budgets are stated in).
-# Knobs: ROUNDS [3], DURATION [5] s per measurement, WARMUP [3] s, CONNS [64], LATENCY [0], RATE [1000].
+# Knobs: ROUNDS [3], DURATION [5] s per measurement, WARMUP [3] s, CONNS [64], LATENCY [0], RATE [1000],
+# CONFIG_A, CONFIG_B [none].
 # Everything is on 127.0.0.1.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,6 +26,9 @@ node "$HARNESS/mock/gen-nginx-conf.mjs" --dir "$RUN/mock" --port "$MOCK_PORT" --
 taskset -c 1 timeout 1800 nginx -p "$RUN/mock" -c "$RUN/mock/nginx.conf" -g 'daemon off;' >"$RUN/mock.out" 2>&1 </dev/null &
 PIDS+=($!); wait_port "$MOCK_PORT" 10
 sed -e "s#127\.0\.0\.1:18080#127.0.0.1:$MOCK_PORT#g" -e "s#127\.0\.0\.1:18081#127.0.0.1:$SLOW_PORT#g" "$HARNESS/ours.yaml" >"$RUN/ours.yaml"
+# CONFIG_A / CONFIG_B: YAML files appended to the config of build A / B (e.g. "access_log: {enabled: false}"), to
+# measure one build with and without a setting.
+for l in A B; do cp "$RUN/ours.yaml" "$RUN/ours-$l.yaml"; v=CONFIG_$l; [[ -z ${!v:-} ]] || cat "${!v}" >>"$RUN/ours-$l.yaml"; done
 
 rps() { # BODY -> requests/s
   BODY_FILE=$1 RATE=0 taskset -c 1 wrk -t1 -c"$CONNS" -d"$2s" --timeout 10s -s "$HARNESS/lib/post.lua" \
@@ -45,7 +49,7 @@ hz=$(getconf CLK_TCK)
 for ((r = 1; r <= ROUNDS; r++)); do
   for label in A B; do
     bin=$1; [[ $label == B ]] && bin=$2
-    taskset -c 0 env DOTNET_GCgen0size=400000 "$bin" serve --config "$RUN/ours.yaml" --port "$GW_PORT" >"$RUN/gw-$label-$r.log" 2>&1 </dev/null &
+    taskset -c 0 env DOTNET_GCgen0size=400000 "$bin" serve --config "$RUN/ours-$label.yaml" --port "$GW_PORT" >"$RUN/gw-$label-$r.log" 2>&1 </dev/null &
     gpid=$!; PIDS+=("$gpid"); wait_port "$GW_PORT" 30
     rps "$HARNESS/bodies/chat.json" "$WARMUP" >/dev/null; rps "$HARNESS/bodies/chat-stream.json" "$WARMUP" >/dev/null
     out=() lat_out=()
