@@ -24,6 +24,8 @@ public sealed class AccessLog : IAsyncDisposable, IDisposable
 
     private readonly Channel<(RequestRecord Record, AccessLogSettings Settings)> _queue;
     private readonly Func<TextWriter> _stdout;
+    private readonly bool _rawStdout;
+    private Stream? _stdoutStream;
     private readonly ILogger _logger;
     private readonly Task _writer;
     private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
@@ -37,6 +39,7 @@ public sealed class AccessLog : IAsyncDisposable, IDisposable
     {
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _stdout = stdout ?? (static () => Console.Out);
+        _rawStdout = stdout is null; // the process's stdout: the batch's UTF-8 bytes go to it as they are
         _queue = Channel.CreateBounded<(RequestRecord, AccessLogSettings)>(new BoundedChannelOptions(Capacity)
         {
             SingleReader = true,
@@ -161,6 +164,18 @@ public sealed class AccessLog : IAsyncDisposable, IDisposable
                 }
 
                 _file.Write(_buffer.WrittenSpan);
+            }
+            else if (_rawStdout)
+            {
+                // The lines are UTF-8 already: no string round trip through Console.Out. Holding Console.Out's own
+                // lock (SyncTextWriter locks on itself) keeps the console logger's lines from landing inside a batch.
+                var console = Console.Out;
+                _stdoutStream ??= Console.OpenStandardOutput();
+                lock (console)
+                {
+                    console.Flush();
+                    _stdoutStream.Write(_buffer.WrittenSpan);
+                }
             }
             else
             {
