@@ -92,6 +92,20 @@ else
   pass "server log clean, stopped"
 fi
 
+# The access log (on by default): one whole JSON line per request on stdout, among the console log lines.
+if python3 - "$WORK/serve.log" <<'PY'
+import json, sys
+lines = [l for l in open(sys.argv[1], encoding="utf-8") if l.startswith("{")]
+records = [json.loads(l) for l in lines]  # a line cut or interleaved with another fails here
+served = [r for r in records if r.get("requested_model") == "mock/echo" and r.get("status") == 200]
+sys.exit(0 if len(served) == 3 else 1)
+PY
+then
+  pass "access log: a JSON line per request"
+else
+  fail "access log" "expected 3 whole JSON lines for mock/echo with status 200 in the server's stdout"; grep '^{' "$WORK/serve.log" | head -3 | sed 's/^/  | /'
+fi
+
 # validate: plano-v04.yaml references $OPENAI_API_KEY, ${MISTRAL_API_KEY}, ... Until `validate` accepts unset
 # variables with a warning (in progress on another branch), an unset one is an error, so every variable the file
 # references gets a dummy value here; the check is that the AOT binary parses and validates a real config.
