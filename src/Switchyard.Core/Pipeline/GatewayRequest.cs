@@ -56,7 +56,7 @@ public sealed class GatewayRequest
     public Telemetry.RequestCost RequestCost => Record.Cost;
 
     /// <summary>The candidate whose answer reached the client (set at commit), or null; metrics label by it.</summary>
-    public Catalog.ResolvedModel? ServedBy { get; set; }
+    public Catalog.ResolvedModel? ServedBy => Record.Served;
 
     /// <summary>Stopwatch ticks spent in upstream attempts (the gateway's overhead is the rest of the request).</summary>
     public long UpstreamTicks { get; set; }
