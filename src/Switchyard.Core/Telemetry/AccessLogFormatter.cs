@@ -16,6 +16,39 @@ public static class AccessLogFormatter
 {
     private static readonly JsonWriterOptions Options = new() { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    // Property names encoded once (the writer copies their bytes; no per-line transcoding or escape checks).
+    private static readonly JsonEncodedText NTime = JsonEncodedText.Encode("time");
+    private static readonly JsonEncodedText NRequestId = JsonEncodedText.Encode("request_id");
+    private static readonly JsonEncodedText NTraceId = JsonEncodedText.Encode("trace_id");
+    private static readonly JsonEncodedText NProtocol = JsonEncodedText.Encode("protocol");
+    private static readonly JsonEncodedText NRequestedModel = JsonEncodedText.Encode("requested_model");
+    private static readonly JsonEncodedText NServedModel = JsonEncodedText.Encode("served_model");
+    private static readonly JsonEncodedText NProvider = JsonEncodedText.Encode("provider");
+    private static readonly JsonEncodedText NEndpoint = JsonEncodedText.Encode("endpoint");
+    private static readonly JsonEncodedText NRoute = JsonEncodedText.Encode("route");
+    private static readonly JsonEncodedText NRoutingMethod = JsonEncodedText.Encode("routing_method");
+    private static readonly JsonEncodedText NStream = JsonEncodedText.Encode("stream");
+    private static readonly JsonEncodedText NAttempts = JsonEncodedText.Encode("attempts");
+    private static readonly JsonEncodedText NModel = JsonEncodedText.Encode("model");
+    private static readonly JsonEncodedText NOutcome = JsonEncodedText.Encode("outcome");
+    private static readonly JsonEncodedText NStatus = JsonEncodedText.Encode("status");
+    private static readonly JsonEncodedText NCode = JsonEncodedText.Encode("code");
+    private static readonly JsonEncodedText NCut = JsonEncodedText.Encode("cut");
+    private static readonly JsonEncodedText NTtft = JsonEncodedText.Encode("ttft_ms");
+    private static readonly JsonEncodedText NDuration = JsonEncodedText.Encode("duration_ms");
+    private static readonly JsonEncodedText NInput = JsonEncodedText.Encode("input_tokens");
+    private static readonly JsonEncodedText NOutput = JsonEncodedText.Encode("output_tokens");
+    private static readonly JsonEncodedText NCachedInput = JsonEncodedText.Encode("cached_input_tokens");
+    private static readonly JsonEncodedText NCacheWrite = JsonEncodedText.Encode("cache_write_tokens");
+    private static readonly JsonEncodedText NReasoning = JsonEncodedText.Encode("reasoning_tokens");
+    private static readonly JsonEncodedText NCost = JsonEncodedText.Encode("cost_usd");
+    private static readonly JsonEncodedText NCostSource = JsonEncodedText.Encode("cost_source");
+    private static readonly JsonEncodedText Unknown = JsonEncodedText.Encode("unknown");
+
+    // One writer per thread, reset onto each line's output (the access log formats on one background task).
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     /// <summary>Appends one line (newline included) for <paramref name="r"/> to <paramref name="output"/>.</summary>
     public static void Write(IBufferWriter<byte> output, RequestRecord r, AccessLogFormat format)
     {
@@ -29,9 +62,24 @@ public static class AccessLogFormatter
             return;
         }
 
-        using (var w = new Utf8JsonWriter(output, Options))
+        var w = t_writer;
+        if (w is null)
+        {
+            w = t_writer = new Utf8JsonWriter(output, Options);
+        }
+        else
+        {
+            w.Reset(output);
+        }
+
+        try
         {
             Json(w, r);
+            w.Flush();
+        }
+        finally
+        {
+            w.Reset(); // no half-written state carries over to the next line after a failure
         }
 
         output.GetSpan(1)[0] = (byte)'\n';
@@ -40,86 +88,89 @@ public static class AccessLogFormatter
 
     private static void Json(Utf8JsonWriter w, RequestRecord r)
     {
+        Span<byte> scratch = stackalloc byte[32];
         w.WriteStartObject();
-        w.WriteString("time", r.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
-        w.WriteString("request_id", r.RequestId);
+        w.WriteString(NTime, Timestamp(r.Time.UtcDateTime, scratch));
+        w.WriteString(NRequestId, r.RequestId);
         if (r.TraceId == default)
         {
-            w.WriteNull("trace_id");
+            w.WriteNull(NTraceId);
         }
         else
         {
-            w.WriteString("trace_id", r.TraceId.ToHexString());
+            w.WriteString(NTraceId, Hex(r.TraceId, scratch));
         }
 
-        w.WriteString("protocol", r.Protocol);
-        w.WriteString("requested_model", r.RequestedModel);
-        w.WriteString("served_model", r.Served?.CanonicalName);
-        w.WriteString("provider", r.Served?.Provider.Prefix);
-        w.WriteString("endpoint", r.Served is { } served ? RequestRecord.EndpointOf(served) : null);
-        w.WriteString("route", r.Decision?.Route);
-        w.WriteString("routing_method", r.Decision is { } d ? MethodName(d.Method) : null);
-        w.WriteBoolean("stream", r.Stream);
-        w.WriteStartArray("attempts");
+        w.WriteString(NProtocol, r.Protocol);
+        w.WriteString(NRequestedModel, r.RequestedModel);
+        w.WriteString(NServedModel, r.Served?.CanonicalName);
+        w.WriteString(NProvider, r.Served?.Provider.Prefix);
+        w.WriteString(NEndpoint, r.Served is { } served ? RequestRecord.EndpointOf(served) : null);
+        w.WriteString(NRoute, r.Decision?.Route);
+        w.WriteString(NRoutingMethod, r.Decision is { } d ? MethodName(d.Method) : null);
+        w.WriteBoolean(NStream, r.Stream);
+        w.WriteStartArray(NAttempts);
         for (var i = 0; i < r.AttemptCount; i++)
         {
             var a = r.Attempt(i);
             w.WriteStartObject();
-            w.WriteString("model", a.Model);
-            w.WriteString("endpoint", a.Endpoint);
-            w.WriteString("outcome", a.Outcome);
+            w.WriteString(NModel, a.Model);
+            w.WriteString(NEndpoint, a.Endpoint);
+            w.WriteString(NOutcome, a.Outcome);
             if (a.Status != 0)
             {
-                w.WriteNumber("status", a.Status);
+                w.WriteNumber(NStatus, a.Status);
             }
 
             if (a.Code is { } code)
             {
-                w.WriteString("code", code);
+                w.WriteString(NCode, code);
             }
 
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
-        w.WriteNumber("status", r.Status);
+        w.WriteNumber(NStatus, r.Status);
         if (r.Cut is { } cut)
         {
-            w.WriteString("cut", cut);
+            w.WriteString(NCut, cut);
         }
 
+        w.WritePropertyName(NTtft);
         if (r.TimeToFirstByte is { } ttft)
         {
-            w.WriteNumber("ttft_ms", Math.Round(ttft.TotalMilliseconds, 3));
+            w.WriteRawValue(Milliseconds(ttft, scratch), skipInputValidation: true);
         }
         else
         {
-            w.WriteNull("ttft_ms");
+            w.WriteNullValue();
         }
 
-        w.WriteNumber("duration_ms", Math.Round(r.Duration.TotalMilliseconds, 3));
+        w.WritePropertyName(NDuration);
+        w.WriteRawValue(Milliseconds(r.Duration, scratch), skipInputValidation: true);
         var u = r.Usage;
-        Tokens(w, "input_tokens", u?.InputTokens);
-        Tokens(w, "output_tokens", u?.OutputTokens);
-        Tokens(w, "cached_input_tokens", u?.CachedInputTokens);
-        Tokens(w, "cache_write_tokens", u?.CacheWriteInputTokens);
-        Tokens(w, "reasoning_tokens", u?.ReasoningTokens);
+        Tokens(w, NInput, u?.InputTokens);
+        Tokens(w, NOutput, u?.OutputTokens);
+        Tokens(w, NCachedInput, u?.CachedInputTokens);
+        Tokens(w, NCacheWrite, u?.CacheWriteInputTokens);
+        Tokens(w, NReasoning, u?.ReasoningTokens);
         var cost = r.Cost;
         if (cost.Usd is { } usd)
         {
-            w.WriteNumber("cost_usd", decimal.Round(usd, 10));
-            w.WriteString("cost_source", cost.Source);
+            w.WriteNumber(NCost, decimal.Round(usd, 10));
+            w.WriteString(NCostSource, cost.Source);
         }
         else
         {
-            w.WriteString("cost_usd", "unknown");
-            w.WriteNull("cost_source");
+            w.WriteString(NCost, Unknown);
+            w.WriteNull(NCostSource);
         }
 
         w.WriteEndObject();
     }
 
-    private static void Tokens(Utf8JsonWriter w, string name, int? value)
+    private static void Tokens(Utf8JsonWriter w, JsonEncodedText name, int? value)
     {
         if (value is { } v)
         {
@@ -129,6 +180,80 @@ public static class AccessLogFormatter
         {
             w.WriteNull(name);
         }
+    }
+
+    /// <summary><c>yyyy-MM-ddTHH:mm:ss.fffZ</c> of a UTC time, as UTF-8 in <paramref name="scratch"/>.</summary>
+    internal static ReadOnlySpan<byte> Timestamp(DateTime utc, Span<byte> scratch)
+    {
+        Digits(scratch[..4], utc.Year);
+        scratch[4] = (byte)'-';
+        Digits(scratch.Slice(5, 2), utc.Month);
+        scratch[7] = (byte)'-';
+        Digits(scratch.Slice(8, 2), utc.Day);
+        scratch[10] = (byte)'T';
+        Digits(scratch.Slice(11, 2), utc.Hour);
+        scratch[13] = (byte)':';
+        Digits(scratch.Slice(14, 2), utc.Minute);
+        scratch[16] = (byte)':';
+        Digits(scratch.Slice(17, 2), utc.Second);
+        scratch[19] = (byte)'.';
+        Digits(scratch.Slice(20, 3), utc.Millisecond);
+        scratch[23] = (byte)'Z';
+        return scratch[..24];
+    }
+
+    private static void Digits(Span<byte> into, int value)
+    {
+        for (var i = into.Length - 1; i >= 0; i--)
+        {
+            into[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+    }
+
+    /// <summary>The trace id as 32 lower-case hex digits (UTF-8), without the string <see cref="ActivityTraceId.ToHexString"/> allocates.</summary>
+    internal static ReadOnlySpan<byte> Hex(System.Diagnostics.ActivityTraceId id, Span<byte> scratch)
+    {
+        Span<byte> raw = stackalloc byte[16];
+        id.CopyTo(raw);
+        for (var i = 0; i < 16; i++)
+        {
+            scratch[2 * i] = (byte)"0123456789abcdef"[raw[i] >> 4];
+            scratch[(2 * i) + 1] = (byte)"0123456789abcdef"[raw[i] & 0xF];
+        }
+
+        return scratch[..32];
+    }
+
+    /// <summary>
+    /// A duration in milliseconds rounded to the microsecond (exactly, half up), as a JSON number (<c>12.5</c>,
+    /// <c>3</c>, <c>0.042</c>) — no double is formatted.
+    /// </summary>
+    internal static ReadOnlySpan<byte> Milliseconds(TimeSpan value, Span<byte> scratch)
+    {
+        var us = (value.Ticks + 5) / 10; // exact: half a microsecond rounds up
+        if (us < 0)
+        {
+            us = 0;
+        }
+
+        System.Buffers.Text.Utf8Formatter.TryFormat(us / 1000, scratch, out var n);
+        var frac = (int)(us % 1000);
+        if (frac != 0)
+        {
+            scratch[n++] = (byte)'.';
+            var digits = 3;
+            while (frac % 10 == 0)
+            {
+                frac /= 10;
+                digits--;
+            }
+
+            Digits(scratch.Slice(n, digits), frac);
+            n += digits;
+        }
+
+        return scratch[..n];
     }
 
     private static string MethodName(RoutingMethod method) => method == RoutingMethod.Direct ? "direct" : RoutingExplain.MethodName(method);
