@@ -61,4 +61,32 @@ public sealed class AccessLogFormatterTests
             Assert.Equal(expected, Encoding.UTF8.GetString(AccessLogFormatter.Milliseconds(s, scratch)));
         }
     }
+
+    [Theory]
+    [InlineData("openai/gpt-5")]
+    [InlineData("a\"b\\c\n\t\u0001 é 中 😀 </script>")]
+    [InlineData("")]
+    public void Json_StringValues_RoundTripThroughAJsonParser(string model)
+    {
+        foreach (var value in new[] { model, string.Concat(Enumerable.Repeat(model + "\u0002\"", 2000)) })
+        {
+            var r = new RequestRecord { Protocol = "openai_chat", RequestedModel = value, RequestId = value, Status = 200, Ended = Stopwatch.GetTimestamp() };
+            r.AddAttempt(new AttemptRecord(value, value, "failed", 503, value));
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(16);
+            AccessLogFormatter.Write(buffer, r, Switchyard.Core.Configuration.AccessLogFormat.Json);
+
+            var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
+            Assert.EndsWith("}\n", text, StringComparison.Ordinal);
+            Assert.Equal(1, text.Count(c => c == '\n'));
+            using var doc = System.Text.Json.JsonDocument.Parse(buffer.WrittenMemory);
+            var e = doc.RootElement;
+            Assert.Equal(value, e.GetProperty("requested_model").GetString());
+            Assert.Equal(value, e.GetProperty("request_id").GetString());
+            var attempt = Assert.Single(e.GetProperty("attempts").EnumerateArray().ToArray());
+            Assert.Equal((value, value, value, 503), (attempt.GetProperty("model").GetString(), attempt.GetProperty("endpoint").GetString(),
+                attempt.GetProperty("code").GetString(), attempt.GetProperty("status").GetInt32()));
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, e.GetProperty("trace_id").ValueKind);
+            Assert.Equal("unknown", e.GetProperty("cost_usd").GetString());
+        }
+    }
 }
