@@ -108,6 +108,7 @@ public sealed class AccessLogTests : IDisposable
         Assert.Equal((8, 377, 0, 320), (e.GetProperty("input_tokens").GetInt32(), e.GetProperty("output_tokens").GetInt32(),
             e.GetProperty("cached_input_tokens").GetInt32(), e.GetProperty("reasoning_tokens").GetInt32()));
         Assert.Equal(0.0001512m, e.GetProperty("cost_usd").GetDecimal());
+        Assert.Contains("\"cost_usd\":0.0001512,", line, StringComparison.Ordinal); // the header's text, no trailing zeros
         Assert.Equal("bundled", e.GetProperty("cost_source").GetString());
     }
 

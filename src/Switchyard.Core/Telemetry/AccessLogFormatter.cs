@@ -210,9 +210,10 @@ public static class AccessLogFormatter
             }
         }
 
+        /// <summary>A cost: the header's form (at most 10 places, no trailing zeros, no exponent).</summary>
         public void Decimal(decimal value)
         {
-            System.Buffers.Text.Utf8Formatter.TryFormat(value, _into[Length..], out var n);
+            value.TryFormat(_into[Length..], out var n, "0.##########", CultureInfo.InvariantCulture);
             Length += n;
         }
     }

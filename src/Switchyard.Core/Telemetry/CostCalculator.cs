@@ -12,7 +12,7 @@ namespace Switchyard.Core.Telemetry;
 /// </summary>
 public static class CostCalculator
 {
-    private const decimal Million = 1_000_000m;
+    private const decimal PerMillion = 0.000001m;
 
     /// <summary>The price of <paramref name="model"/>, or null when nothing prices it.</summary>
     /// <param name="model">The model that served (its entry, provider and upstream model id).</param>
@@ -55,7 +55,18 @@ public static class CostCalculator
         }
 
         var uncached = Math.Max(0, input - cached - written);
-        var usd = ((uncached * price.Input) + (cached * (price.CachedInput ?? 0)) + (written * (price.CacheWrite ?? 0)) + (output * price.Output)) / Million;
+        var perMillion = (uncached * price.Input) + (output * price.Output);
+        if (cached > 0)
+        {
+            perMillion += cached * price.CachedInput!.Value;
+        }
+
+        if (written > 0)
+        {
+            perMillion += written * price.CacheWrite!.Value;
+        }
+
+        var usd = perMillion * PerMillion; // exact, like a division by a million, and cheaper
         return new RequestCost(usd, price.Source);
     }
 
