@@ -184,8 +184,9 @@
         }
         const inflight = e.limits.concurrent ? e.in_flight + ' / ' + e.limits.concurrent.limit : String(e.in_flight);
         rows.push(el('tr', { 'data-endpoint': e.name, 'data-model': m.model, 'data-state': e.breaker.state },
-          el('td', { 'data-label': 'model' }, m.model, m.kind !== 'entry' ? el('div', { class: 'sub', text: m.kind + (m.strategy ? ' · ' + m.strategy : '') }) : null),
-          el('td', { 'data-label': 'endpoint' }, e.name, el('div', { class: 'sub', text: e.provider + '/' + e.model + ' · ' + key })),
+          el('td', { class: 'wrap', 'data-label': 'model' }, m.model, m.kind !== 'entry' ? el('div', { class: 'sub', text: m.kind + (m.strategy ? ' · ' + m.strategy : '') }) : null),
+          el('td', { class: 'wrap', 'data-label': 'endpoint' }, e.name !== m.model ? e.name : null,
+            el('div', { class: e.name !== m.model ? 'sub' : null, text: (e.provider + '/' + e.model === m.model ? '' : e.provider + '/' + e.model + ' · ') + key })),
           stateCell,
           el('td', { class: 'num', 'data-label': 'requests', text: fmt.n(e.requests) }),
           el('td', { class: 'num', 'data-label': 'error rate', text: e.requests ? fmt.pct(errRate) : '–' }),
