@@ -105,6 +105,21 @@ public sealed class AdminUiTests
     }
 
     [Fact]
+    public async Task NoAdminKey_DataOnlyForALoopbackHostName()
+    {
+        await using var up = await FakeUpstream.StartAsync(Reply.Fixture(Ok));
+        await using var gw = await TestGateway.StartAsync(Config(up.BaseUrl));
+        foreach (var (host, expected) in ((string, HttpStatusCode)[])[("evil.example", HttpStatusCode.Forbidden), ("localhost", HttpStatusCode.OK),
+                     ("127.0.0.1", HttpStatusCode.OK), ("[::1]", HttpStatusCode.OK)])
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, AdminUiEndpoints.ConfigPath);
+            request.Headers.Host = host + ":" + gw.BaseAddress.Port;
+            using var response = await gw.Client.SendAsync(request);
+            Assert.True(response.StatusCode == expected, $"Host {host}: {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
     public async Task RecentRequests_HoldEachFinishedRequest_WithTheAccessLogOff()
     {
         var fixture = JsonDocument.Parse(Fixtures.Bytes(Ok)).RootElement;

@@ -60,10 +60,29 @@ internal static class AdminUiEndpoints
             s => AdminSnapshot.Config(s.GetRequiredService<ConfigManager>().Current, s.GetRequiredService<ReloadHistory>()), AdminJsonContext.Default.ConfigDto));
     }
 
-    private static async Task<bool> AuthorizeAsync(HttpContext context)
+    /// <summary>
+    /// The admin API's rule, plus, while no key is set, a loopback <c>Host</c>: a page of another site whose name was
+    /// re-pointed at 127.0.0.1 (DNS rebinding) reaches the gateway from loopback, but under its own host name.
+    /// </summary>
+    internal static async Task<bool> AuthorizeAsync(HttpContext context)
     {
-        var config = context.RequestServices.GetRequiredService<ConfigManager>();
-        return await AdminEndpoints.AuthorizeAsync(context, config.Current.Config.Admin).ConfigureAwait(false);
+        var admin = context.RequestServices.GetRequiredService<ConfigManager>().Current.Config.Admin;
+        if (admin.ApiKey is null && !IsLoopbackHost(context.Request.Host.Host))
+        {
+            await GatewayPipeline.WriteErrorAsync(context, 403,
+                "without admin.api_key the admin page's data is served only to a loopback host name (localhost or an IP address); set admin.api_key to use another",
+                "permission_error", "admin_loopback_only").ConfigureAwait(false);
+            return false;
+        }
+
+        return await AdminEndpoints.AuthorizeAsync(context, admin).ConfigureAwait(false);
+    }
+
+    internal static bool IsLoopbackHost(string host)
+    {
+        var h = host.Trim('[', ']');
+        return h.Equals("localhost", StringComparison.OrdinalIgnoreCase) || h.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+            || System.Net.IPAddress.TryParse(h, out _);
     }
 
     private static async Task JsonAsync<T>(HttpContext context, Func<IServiceProvider, T> build, JsonTypeInfo<T> type)
