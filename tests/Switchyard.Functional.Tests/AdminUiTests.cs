@@ -105,7 +105,7 @@ public sealed class AdminUiTests
     }
 
     [Fact]
-    public async Task NoAdminKey_DataOnlyForALoopbackHostName()
+    public async Task NoAdminKey_DataOnlyForALoopbackHostNameAndTheGatewaysOwnOrigin()
     {
         await using var up = await FakeUpstream.StartAsync(Reply.Fixture(Ok));
         await using var gw = await TestGateway.StartAsync(Config(up.BaseUrl));
@@ -116,6 +116,16 @@ public sealed class AdminUiTests
             request.Headers.Host = host + ":" + gw.BaseAddress.Port;
             using var response = await gw.Client.SendAsync(request);
             Assert.True(response.StatusCode == expected, $"Host {host}: {(int)response.StatusCode}");
+        }
+
+        // Another site's page calling the gateway on 127.0.0.1 (readable if cors allowed every origin): refused.
+        foreach (var (origin, expected) in ((string, HttpStatusCode)[])[("http://evil.example", HttpStatusCode.Forbidden),
+                     ("null", HttpStatusCode.Forbidden), ($"http://127.0.0.1:{gw.BaseAddress.Port}", HttpStatusCode.OK)])
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, AdminUiEndpoints.RequestsPath);
+            request.Headers.Add("Origin", origin);
+            using var response = await gw.Client.SendAsync(request);
+            Assert.True(response.StatusCode == expected, $"Origin {origin}: {(int)response.StatusCode}");
         }
     }
 
