@@ -18,7 +18,7 @@ namespace Switchyard.Core.Pipeline;
 /// Route → (Admit, later) → Dispatch. Each stage is a small method or class; none reaches into another's internals.
 /// Errors are written in the client's own protocol.
 /// </summary>
-public sealed class GatewayPipeline(ConfigManager config, RoutingService routing, AttemptRunner runner, ILogger<GatewayPipeline> logger, AccessLog? accessLog = null)
+public sealed class GatewayPipeline(ConfigManager config, RoutingService routing, AttemptRunner runner, ILogger<GatewayPipeline> logger, AccessLog? accessLog = null, RequestHistory? history = null)
 {
     public long MaxBodyBytes { get; init; } = RequestBodyReader.DefaultMaxBytes;
 
@@ -48,7 +48,7 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
         {
             TrafficMetrics.RequestFinished(); // in flight: exact even when a bug or a vanished client throws
             // Record: the access log line (written off the request path), cost (and spend), and the usage debug line.
-            RecordStage.Finish(context, protocol, request, record, accessLog, request?.Snapshot ?? config.Current, logger);
+            RecordStage.Finish(context, protocol, request, record, accessLog, request?.Snapshot ?? config.Current, logger, history);
         }
     }
 

@@ -9,11 +9,11 @@ namespace Switchyard.Core.Pipeline;
 /// <summary>
 /// The Record stage (DESIGN.md §1.1): at the end of a request, everything that needs the HttpContext is copied into
 /// the <see cref="RequestRecord"/> (status, request id, trace id), the cost is computed once, and the record goes to
-/// the access log's queue. Nothing is formatted or written here.
+/// the access log's queue and to the admin page's history. Nothing is formatted or written here.
 /// </summary>
 internal static class RecordStage
 {
-    public static void Finish(HttpContext context, ClientProtocol protocol, GatewayRequest? request, RequestRecord record, AccessLog? accessLog, RuntimeSnapshot snapshot, ILogger logger)
+    public static void Finish(HttpContext context, ClientProtocol protocol, GatewayRequest? request, RequestRecord record, AccessLog? accessLog, RuntimeSnapshot snapshot, ILogger logger, RequestHistory? history = null)
     {
         record.Ended = Stopwatch.GetTimestamp();
         // A client that left before any answer gets none: 499 (nginx's "client closed request"), not the unsent 200.
@@ -36,15 +36,21 @@ internal static class RecordStage
         }
 
         var settings = snapshot.Config.AccessLog;
-        if (accessLog is null || !settings.Enabled)
+        var logged = accessLog is not null && settings.Enabled;
+        if (logged || history is not null)
         {
-            return;
+            record.Protocol = ProtocolName(protocol);
+            record.TraceId = TraceIdOf(context);
         }
 
-        record.Protocol = ProtocolName(protocol);
-        record.RequestId = context.TraceIdentifier;
-        record.TraceId = TraceIdOf(context);
-        accessLog.Write(record, settings);
+        if (logged)
+        {
+            record.RequestId = context.TraceIdentifier; // Kestrel makes this string on first read: only when logged
+            accessLog!.Write(record, settings);
+        }
+
+        // The admin page's ring and traffic counters (the record is final here: cost computed above).
+        history?.Add(record);
     }
 
     /// <summary>The access log's name of a client protocol.</summary>

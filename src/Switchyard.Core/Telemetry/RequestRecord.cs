@@ -42,6 +42,9 @@ public sealed class RequestRecord
     public long Ended { get; set; }
 
     public string? RequestId { get; set; }
+
+    /// <summary>The request's number in the admin page's <see cref="RequestHistory"/> (1, 2, …; 0 until recorded there).</summary>
+    public long Sequence { get; internal set; }
     public ActivityTraceId TraceId { get; set; }
     public string Protocol { get; set; } = "";
     public string? RequestedModel { get; set; }

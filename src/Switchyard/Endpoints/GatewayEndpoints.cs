@@ -24,6 +24,7 @@ public static class GatewayEndpoints
         app.MapGet("/healthz", HealthEndpoints.Liveness);
         app.MapGet("/readyz", HealthEndpoints.Readiness);
         app.MapAdmin();
+        app.MapAdminUi();
         app.MapMetrics();
 
         // Anything else gets an error in the OpenAI shape rather than an empty 404/405.

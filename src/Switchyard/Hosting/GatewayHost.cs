@@ -124,6 +124,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<GatewayPipeline>();
         builder.Services.AddSingleton<CountTokensHandler>();
         builder.Services.AddGatewayMetrics();
+        builder.Services.AddAdminUi();
 
         var app = builder.Build();
         app.MapSwitchyard();
