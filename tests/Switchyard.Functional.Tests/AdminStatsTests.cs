@@ -234,6 +234,28 @@ public sealed class AdminStatsTests
             Assert.True(await AdminEndpoints.AuthorizeAsync(local, AdminSettings.Default), loopback);
         }
 
+        // From loopback, but for another site's host name (DNS rebinding) or sent by another site's page: refused.
+        foreach (var (host, origin) in new[] { ("evil.example:8080", (string?)null), ("127.0.0.1:12000", "http://evil.example") })
+        {
+            var rebound = new DefaultHttpContext();
+            rebound.Response.Body = new MemoryStream();
+            rebound.Connection.RemoteIpAddress = IPAddress.Loopback;
+            rebound.Request.Host = new HostString(host);
+            if (origin is not null)
+            {
+                rebound.Request.Headers.Origin = origin;
+            }
+
+            Assert.False(await AdminEndpoints.AuthorizeAsync(rebound, AdminSettings.Default), host);
+            Assert.Equal(403, rebound.Response.StatusCode);
+        }
+
+        var own = new DefaultHttpContext();
+        own.Connection.RemoteIpAddress = IPAddress.Loopback;
+        own.Request.Host = new HostString("localhost:12000");
+        own.Request.Headers.Origin = "http://localhost:12000";
+        Assert.True(await AdminEndpoints.AuthorizeAsync(own, AdminSettings.Default));
+
         // A configured key is required even from loopback.
         var keyed = new DefaultHttpContext();
         keyed.Response.Body = new MemoryStream();

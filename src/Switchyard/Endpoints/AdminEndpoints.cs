@@ -50,7 +50,19 @@ internal static class AdminEndpoints
         {
             if (context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
             {
-                return true;
+                // Loopback, and asked for as loopback by no other site: a page whose host name was re-pointed at
+                // 127.0.0.1 (DNS rebinding) arrives from loopback under its own host name, and a page of another site
+                // calling 127.0.0.1 directly sends its own Origin (readable when cors allows every origin).
+                var host = context.Request.Host.Host; // empty only without a Host header (HTTP/1.0 tools; browsers always send one)
+                if ((string.IsNullOrEmpty(host) || AdminUiEndpoints.IsLoopbackHost(host)) && !AdminUiEndpoints.IsForeignOrigin(context.Request))
+                {
+                    return true;
+                }
+
+                await GatewayPipeline.WriteErrorAsync(context, 403,
+                    "without admin.api_key the admin API answers only requests to a loopback host name (localhost or an IP address) that no other site's page sent; set admin.api_key and send it as 'Authorization: Bearer <key>'",
+                    "permission_error", "admin_loopback_only").ConfigureAwait(false);
+                return false;
             }
 
             await GatewayPipeline.WriteErrorAsync(context, 403,

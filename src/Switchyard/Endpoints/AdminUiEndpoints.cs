@@ -60,27 +60,11 @@ internal static class AdminUiEndpoints
             s => AdminSnapshot.Config(s.GetRequiredService<ConfigManager>().Current, s.GetRequiredService<ReloadHistory>()), AdminJsonContext.Default.ConfigDto));
     }
 
-    /// <summary>
-    /// The admin API's rule, plus, while no key is set, two checks on where a browser request comes from: a loopback
-    /// <c>Host</c> (a page of another site whose name was re-pointed at 127.0.0.1 — DNS rebinding — reaches the
-    /// gateway from loopback, but under its own host name) and no <c>Origin</c> other than the gateway's own (a page
-    /// of another site calling 127.0.0.1 directly, readable when <c>cors</c> allows every origin).
-    /// </summary>
-    internal static async Task<bool> AuthorizeAsync(HttpContext context)
-    {
-        var admin = context.RequestServices.GetRequiredService<ConfigManager>().Current.Config.Admin;
-        if (admin.ApiKey is null && (!IsLoopbackHost(context.Request.Host.Host) || IsForeignOrigin(context.Request)))
-        {
-            await GatewayPipeline.WriteErrorAsync(context, 403,
-                "without admin.api_key the admin page's data is served only to the gateway's own page on a loopback host name (localhost or an IP address); set admin.api_key to use it otherwise",
-                "permission_error", "admin_loopback_only").ConfigureAwait(false);
-            return false;
-        }
+    /// <summary>The admin API's rule (<see cref="AdminEndpoints.AuthorizeAsync"/>), with the current config's key.</summary>
+    internal static Task<bool> AuthorizeAsync(HttpContext context)
+        => AdminEndpoints.AuthorizeAsync(context, context.RequestServices.GetRequiredService<ConfigManager>().Current.Config.Admin).AsTask();
 
-        return await AdminEndpoints.AuthorizeAsync(context, admin).ConfigureAwait(false);
-    }
-
-    private static bool IsForeignOrigin(HttpRequest request)
+    internal static bool IsForeignOrigin(HttpRequest request)
     {
         if (!request.Headers.TryGetValue("Origin", out var origin) || origin.Count == 0)
         {
