@@ -84,6 +84,11 @@ public static partial class ConfigWriter
             root.Add(AccessLogReader.Section, AccessLogReader.Write(y, config.AccessLog));
         }
 
+        if (config.Tracing.Present)
+        {
+            root.Add(TracingReader.Section, TracingReader.Write(y, config.Tracing));
+        }
+
         if (EndpointPolicyReader.WriteBreaker(y, EndpointPolicyReader.Section, config.CircuitBreaker) is { } breaker)
         {
             root.Add(EndpointPolicyReader.Section, breaker);

@@ -60,13 +60,16 @@ public sealed record GatewayConfig
     /// <summary>Top-level <c>access_log</c>: one line per request (on by default, JSON on stdout).</summary>
     public AccessLogSettings AccessLog { get; init; } = AccessLogSettings.Default;
 
+    /// <summary>Top-level <c>tracing</c> (Plano): OpenTelemetry spans over OTLP (off unless configured).</summary>
+    public TracingSettings Tracing { get; init; } = TracingSettings.None;
+
     /// <summary>Top-level <c>circuit_breaker</c> as written (null: the defaults); entries override it key by key.</summary>
     public CircuitBreakerConfig? CircuitBreaker { get; init; }
     /// <summary>Plano's top-level <c>ratelimits</c>: input-token buckets per model and request-header selector.</summary>
     public IReadOnlyList<RateLimitRuleConfig> RateLimits { get; init; } = [];
 
     /// <summary>
-    /// Sections kept as JSON: those used by later features (<c>tracing</c>, <c>state_storage</c>,
+    /// Sections kept as JSON: those used by later features (<c>state_storage</c>,
     /// shape-validated), Plano's agent/prompt sections, and under <c>overrides</c> / <c>routing</c> only the Plano keys
     /// Switchyard accepts but does not act on (the rest of those sections is read into <see cref="Router"/> and
     /// <see cref="Affinity"/>). The config writer re-emits all of them.

@@ -19,7 +19,7 @@ internal static class PlanoConfigReader
     [
         "version", "listeners", Providers, LegacyProviders, "model_aliases", RoutePreferenceReader.Section,
         MetricsSourceReader.Section, RoutingSectionReader.Section, OverridesReader.Section, ModelGroupReader.Section,
-        CorsReader.Section, AdminReader.Section, AccessLogReader.Section, EndpointPolicyReader.Section, RateLimitsReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
+        CorsReader.Section, AdminReader.Section, AccessLogReader.Section, TracingReader.Section, EndpointPolicyReader.Section, RateLimitsReader.Section, .. SectionShapes.Kept, .. SectionShapes.PlanoOnly,
     ];
 
     /// <summary>The config, or null when any error was reported.</summary>
@@ -36,6 +36,7 @@ internal static class PlanoConfigReader
         CircuitBreakerConfig? breaker = null;
         var admin = AdminSettings.Default;
         var accessLog = AccessLogSettings.Default;
+        var tracing = TracingSettings.None;
         List<RateLimitRuleConfig> rateLimits = [];
         var routingNodes = new Dictionary<string, (YamlNode Node, int Line)>(StringComparer.Ordinal);
         var sections = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
@@ -76,6 +77,9 @@ internal static class PlanoConfigReader
                     break;
                 case AccessLogReader.Section:
                     accessLog = AccessLogReader.Read(ctx, value, keyLine);
+                    break;
+                case TracingReader.Section:
+                    tracing = TracingReader.Read(ctx, value, keyLine);
                     break;
                 case EndpointPolicyReader.Section:
                     breaker = EndpointPolicyReader.ReadBreaker(ctx, value, key);
@@ -149,6 +153,7 @@ internal static class PlanoConfigReader
             CircuitBreaker = breaker,
             Admin = admin,
             AccessLog = accessLog,
+            Tracing = tracing,
             RateLimits = rateLimits,
             Sections = sections,
         };

@@ -11,7 +11,7 @@ namespace Switchyard.Core.Configuration;
 internal static class SectionShapes
 {
     /// <summary>Sections read by later Switchyard features.</summary>
-    public static readonly string[] Kept = ["tracing", "state_storage"];
+    public static readonly string[] Kept = ["state_storage"];
 
     /// <summary>Plano keys Switchyard accepts and keeps but does not act on (agents, prompt targets...).</summary>
     public static readonly string[] PlanoOnly =
@@ -23,7 +23,6 @@ internal static class SectionShapes
     /// </summary>
     public static string NoEffectYet(string section) => section switch
     {
-        "tracing" => "'tracing' has no effect yet: no traces are exported or sampled (its shape is checked and it is kept for the tracing feature)",
         "state_storage" => "'state_storage' has no effect yet: Responses conversation state (previous_response_id) is held in memory, per process, whatever it says",
         _ => $"'{section}' has no effect yet",
     };
@@ -35,9 +34,6 @@ internal static class SectionShapes
     {
         switch (section)
         {
-            case "tracing":
-                ctx.Mapping(node, section);
-                break;
             case "state_storage":
                 if (ctx.Mapping(node, section) is { } storage)
                 {

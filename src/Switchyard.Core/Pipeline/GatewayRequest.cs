@@ -49,6 +49,9 @@ public sealed class GatewayRequest
     /// <summary>What this request did (route, attempts, served model, timing), for the access log, metrics and cost.</summary>
     public Telemetry.RequestRecord Record { get; init; } = new();
 
+    /// <summary>The served attempt's span, ended by the Record stage once the cost is known (null unless traced).</summary>
+    internal System.Diagnostics.Activity? ServedSpan { get; set; }
+
     /// <summary>
     /// The request's cost in USD (<see cref="Telemetry.RequestCost.Usd"/> null = unknown): usage × the served model's
     /// price. Read it after dispatch (the usage is final then); computed once.

@@ -35,6 +35,8 @@ internal static class RecordStage
             TrafficMetrics.RecordSpend(request, (double)usd);
         }
 
+        GatewayTracing.RequestEnded(context, request, record, snapshot.Config.Tracing); // one HasListeners read when tracing is off
+
         var settings = snapshot.Config.AccessLog;
         var logged = accessLog is not null && settings.Enabled;
         if (logged || history is not null)

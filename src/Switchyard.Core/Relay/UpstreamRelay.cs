@@ -46,6 +46,8 @@ public sealed class RelayScope
     public required int MaxEventBytes { get; init; }
     public required int Attempts { get; init; }
     public required ILogger Logger { get; init; }
+    /// <summary>Also read the answer's <c>model</c> (for a traced attempt's <c>gen_ai.response.model</c>).</summary>
+    public bool CaptureModel { get; init; }
     public HttpContext Context => Request.HttpContext;
 }
 
@@ -64,7 +66,7 @@ public abstract class UpstreamRelay(RelayScope scope) : IDisposable
     protected RelayScope Scope { get; } = scope;
 
     /// <summary>The usage tap: reads usage from every event or body chunk as it is relayed (all protocols, both modes).</summary>
-    protected Translation.Passthrough.UsageTap Tap { get; } = new(scope.Call.Protocol, captureModel: false);
+    protected Translation.Passthrough.UsageTap Tap { get; } = new(scope.Call.Protocol, captureModel: scope.CaptureModel);
 
     /// <summary>Token usage seen in the answer (the tap's, or a decoded answer's), or null.</summary>
     public IrUsage? Usage
@@ -72,6 +74,9 @@ public abstract class UpstreamRelay(RelayScope scope) : IDisposable
         get => Tap.Usage ?? _decodedUsage;
         protected set => _decodedUsage = value;
     }
+
+    /// <summary>The answer's <c>model</c> as the upstream wrote it, when <see cref="RelayScope.CaptureModel"/> asked for it.</summary>
+    public string? Model => Tap.Model;
 
     /// <summary>Events (SSE events, or frames of a binary event stream) seen in the answer so far; 0 for a JSON body.</summary>
     public int Events => Tap.Events;

@@ -57,7 +57,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             {
                 var (kind, failure) = trail.Preflight(request, candidate) is { } tooLong
                     ? (AttemptKind.Skipped, tooLong)
-                    : await AttemptAsync(request, candidate, attempts + 1).ConfigureAwait(false);
+                    : await AttemptAsync(request, candidate, attempts + 1, rank: index + 1).ConfigureAwait(false);
                 Note(request, candidate, kind, failure);
                 if (kind == AttemptKind.Skipped && failure!.Action != FailureAction.ContextFallback)
                 {
@@ -121,7 +121,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         // Circuit breakers / bulkheads: every candidate was skipped by the gate, none tried: one attempt anyway.
         if (attempts == 0 && EndpointGate.LastResort(request, trail.Candidates, failures) is { } last)
         {
-            var (kind, failure) = await AttemptAsync(request, last.Candidate, 1, last.Pass).ConfigureAwait(false);
+            var (kind, failure) = await AttemptAsync(request, last.Candidate, 1, trail.Candidates.Count, last.Pass).ConfigureAwait(false);
             Note(request, last.Candidate, kind, failure);
             if (kind is AttemptKind.Committed or AttemptKind.ClientGone)
             {
@@ -142,7 +142,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
 
 
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(AttemptKind, AttemptFailure?)> AttemptAsync(GatewayRequest request, ResolvedModel candidate, int attemptNo, GatePass pass = GatePass.Normal)
+    private async ValueTask<(AttemptKind, AttemptFailure?)> AttemptAsync(GatewayRequest request, ResolvedModel candidate, int attemptNo, int rank, GatePass pass = GatePass.Normal)
     {
         var timeouts = UpstreamTimeouts.For(request.Listener, candidate.Entry);
         var build = UpstreamRequestFactory.TryCreate(request, candidate, timeouts.Connect, out var call, out var buildError);
@@ -189,6 +189,8 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         var firstChunkTicks = 0L;
         endpoint.Start();
         var outcome = (AttemptKind.ClientGone, (AttemptFailure?)null);
+        var span = GatewayTracing.StartAttempt(request, candidate, attemptNo, rank); // null unless tracing is on
+        GatewayTracing.Propagate(message, span, context);
         try
         {
             timers.ArmDeadline(request.IsStreaming ? timeouts.FirstByte : timeouts.Request);
@@ -213,6 +215,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
                 MaxEventBytes = request.Listener.MaxEventBytes,
                 Attempts = attemptNo,
                 Logger = logger,
+                CaptureModel = span is { IsAllDataRequested: true },
             });
             var peek = await relay.PeekAsync().ConfigureAwait(false);
             if (peek.Kind != PeekKind.Ready)
@@ -297,9 +300,10 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
                 }
             }
 
-            TrafficMetrics.AttemptEnded(request, candidate, sentTicks, firstChunkTicks,
-                outcome.Item1 == AttemptKind.Failed && outcome.Item2 is { } failed ? ErrorClassOf(failed) : request.Record.Cut is not null ? ErrorClass.StreamCut : null,
-                outcome.Item1 == AttemptKind.ClientGone, relay?.Events ?? 0);
+            var errorClass = outcome.Item1 == AttemptKind.Failed && outcome.Item2 is { } failed ? ErrorClassOf(failed) : request.Record.Cut is not null ? ErrorClass.StreamCut : (ErrorClass?)null;
+            TrafficMetrics.AttemptEnded(request, candidate, sentTicks, firstChunkTicks, errorClass, outcome.Item1 == AttemptKind.ClientGone, relay?.Events ?? 0);
+            GatewayTracing.AttemptEnded(span, request, outcome.Item1 == AttemptKind.Committed, response is null ? 0 : (int)response.StatusCode, errorClass,
+                outcome.Item2?.Code ?? request.Record.Cut, outcome.Item1 == AttemptKind.ClientGone, sentTicks, firstChunkTicks, relay?.Model);
 
             relay?.Dispose();
             response?.Dispose();

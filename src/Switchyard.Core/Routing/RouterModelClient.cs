@@ -83,6 +83,14 @@ public sealed class RouterModelClient(UpstreamHttp http) : IRouterModel
         }
 
         var body = RouterRequestBuilder.BuildFromMessages(router.ModelId, settings.Format, routes, messages, settings.ContextLength);
+        var span = GatewayTracing.StartRouter(router); // null unless tracing is on
+        var result = await CallAsync(router, settings, routes, body, credential, span, started, cancellationToken).ConfigureAwait(false);
+        GatewayTracing.RouterEnded(span, result);
+        return result;
+    }
+
+    private async Task<RouterCallResult> CallAsync(ResolvedModel router, RouterSettings settings, IReadOnlyList<RoutePreference> routes, byte[] body, string? credential, Activity? span, long started, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
         try
@@ -90,6 +98,7 @@ public sealed class RouterModelClient(UpstreamHttp http) : IRouterModel
             // The one upstream request builder: base_url rule, auth, the entry's headers and http_host, like dispatch.
             using var message = UpstreamRequestBuilder.Build(router, UpstreamProtocol.OpenAIChat, stream: false, UpstreamBody.Single(body), credential,
                 clientHeaders: null, connectTimeout: settings.Timeout);
+            GatewayTracing.Propagate(message, span, context: null);
             using var response = await http.For(router.Provider).SendAsync(message, timeout.Token).ConfigureAwait(false);
             var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
             byte[]? answer;

@@ -32,6 +32,8 @@ public sealed class GatewayHostOptions
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
     /// <summary>The clock for every policy (timeouts, breakers, limits, averages); tests pass a FakeTimeProvider. Null = the system clock.</summary>
     public TimeProvider? Time { get; init; }
+    /// <summary>Extra trace setup when tracing is on (tests add an in-memory exporter).</summary>
+    public Action<OpenTelemetry.Trace.TracerProviderBuilder>? ConfigureTracing { get; init; }
 }
 
 /// <summary>A running Switchyard: Kestrel listeners, the live config, and the request pipeline.</summary>
@@ -125,6 +127,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<CountTokensHandler>();
         builder.Services.AddGatewayMetrics();
         builder.Services.AddAdminUi();
+        var (tracing, sampler) = builder.Services.AddGatewayTracing(snapshot.Config.Tracing, env, options.ConfigureTracing);
 
         var app = builder.Build();
         app.MapSwitchyard();
@@ -133,6 +136,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         // The boot logger is disposed below; reload reports go to the host's configured logging.
         manager.UseLogger(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchyard.Config"));
         manager.Reloaded += s => LogSnapshot(logger, s);
+        TracingSetup.Watch(manager, tracing, sampler, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchyard.Tracing"));
         return (host, result);
     }
 

@@ -112,11 +112,10 @@ public class ConfigWriterTests
             half_life: 90s
         tracing:
           random_sampling: 100
-          label: "42"
-          on: "yes"
-          nothing: ~
-          empty: {}
-          list: []
+          opentracing_grpc_endpoint: http://otel-collector:4317
+          span_attributes:
+            header_prefixes: [x-tenant-]
+            static: {deployment: eu-1}
         state_storage:
           type: postgres
           connection_string: postgres://u:p$$w@db/x
@@ -157,7 +156,7 @@ public class ConfigWriterTests
         Assert.Contains("X-Empty: \"\"\n", yaml, StringComparison.Ordinal);
         Assert.Contains("X-Flag: \"true\"\n", yaml, StringComparison.Ordinal);
         Assert.Contains("connection_string: postgres://u:p$$w@db/x\n", yaml, StringComparison.Ordinal);
-        Assert.Contains("label: \"42\"\n", yaml, StringComparison.Ordinal);
+        Assert.Contains("opentracing_grpc_endpoint: http://otel-collector:4317\n", yaml, StringComparison.Ordinal);
         Assert.Contains("random_sampling: 100\n", yaml, StringComparison.Ordinal);
     }
 

@@ -9,21 +9,12 @@ public class SectionTests
     public void Parse_KeptSections_StoredAsJsonWithTypedScalars()
     {
         var config = LoadValid(MinimalProviders + "\n" + """
-            tracing:
-              random_sampling: 100
-              ratio: 0.5
-              enabled: true
-              label: "42"
             state_storage:
               type: postgres
               connection_string: postgres://x
             """);
 
-        Assert.Equal(["state_storage", "tracing"], config.Sections.Keys.Order());
-        Assert.Equal(100, config.Sections["tracing"]!["random_sampling"]!.GetValue<long>());
-        Assert.Equal(0.5, config.Sections["tracing"]!["ratio"]!.GetValue<double>());
-        Assert.True(config.Sections["tracing"]!["enabled"]!.GetValue<bool>());
-        Assert.Equal("42", config.Sections["tracing"]!["label"]!.GetValue<string>());
+        Assert.Equal(["state_storage"], config.Sections.Keys.Order());
         Assert.Equal("postgres://x", config.Sections["state_storage"]!["connection_string"]!.GetValue<string>());
     }
 
@@ -59,7 +50,6 @@ public class SectionTests
     }
 
     [Theory]
-    [InlineData("tracing:\n  random_sampling: 100", "tracing", "no traces are exported")]
     [InlineData("state_storage:\n  type: memory", "state_storage", "held in memory, per process")]
     public void Parse_SectionWithoutEffectYet_KeptWithWarningNamingIt(string section, string key, string effect)
     {

@@ -30,7 +30,7 @@ internal static class ModelListConfigReader
 
     private static readonly string[] TopLevelKeys =
     [
-        ModelList, "model_aliases", .. RouterSections, "litellm_settings", "listeners", "environment_variables", AdminReader.Section, AccessLogReader.Section, .. ProxySections, .. PlanoSections,
+        ModelList, "model_aliases", .. RouterSections, "litellm_settings", "listeners", "environment_variables", AdminReader.Section, AccessLogReader.Section, TracingReader.Section, .. ProxySections, .. PlanoSections,
     ];
 
     /// <summary>True when <paramref name="root"/> is written in this dialect.</summary>
@@ -99,6 +99,11 @@ internal static class ModelListConfigReader
         if (config is not null && sections.TryGetValue(AccessLogReader.Section, out var accessLog))
         {
             config = config with { AccessLog = AccessLogReader.Read(ctx, accessLog.Node, accessLog.Line) };
+        }
+
+        if (config is not null && sections.TryGetValue(TracingReader.Section, out var tracing))
+        {
+            config = config with { Tracing = TracingReader.Read(ctx, tracing.Node, tracing.Line) };
         }
 
         return ctx.ErrorCount == 0 ? config : null;
