@@ -59,12 +59,19 @@ public static class GatewayTracing
     }
 
     /// <summary>
-    /// W3C trace context on an upstream request: the span's (its id becomes the upstream's parent) when there is one,
-    /// else the caller's <c>traceparent</c>/<c>tracestate</c> as received (a proxy that does not trace passes them on).
+    /// W3C trace context on an upstream request: the span's (its id becomes the upstream's parent) when there is one;
+    /// with tracing on but this trace not sampled (no attempt span is created under an unsampled parent), the
+    /// server span's, flagged not sampled, so the upstream sees the trace id the access log has; with tracing off,
+    /// the caller's <c>traceparent</c>/<c>tracestate</c> as received (a proxy that does not trace passes them on).
     /// </summary>
     public static void Propagate(HttpRequestMessage message, Activity? span, HttpContext? context)
     {
         var headers = message.Headers;
+        if (span is null && Source.HasListeners())
+        {
+            span = Activity.Current;
+        }
+
         if (span is not null && span.IdFormat == ActivityIdFormat.W3C)
         {
             headers.Remove(TraceParent);

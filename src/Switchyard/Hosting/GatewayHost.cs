@@ -203,6 +203,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         _allocReport?.Dispose();
         AllocationReport.Print("stop");
         Config.Dispose();
+        TracingSetup.Flush(_app.Services); // before the container disposes the exporter's HTTP client
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -51,6 +51,9 @@ internal static partial class TracingSetup
         return (plan, ratio);
     }
 
+    /// <summary>Exports the spans still batched (at shutdown; bounded to 5 s). Nothing to do when tracing is off.</summary>
+    public static void Flush(IServiceProvider services) => services.GetService<TracerProvider>()?.ForceFlush(5000);
+
     /// <summary>Logs the plan at start, and on each reload what of the tracing section took effect.</summary>
     public static void Watch(ConfigManager manager, TracingPlan plan, ReloadableRatioSampler? sampler, ILogger logger)
     {

@@ -40,7 +40,9 @@ internal sealed class TestGateway : IAsyncDisposable
     /// <param name="traceEverything">Captures every category, framework and HttpClient included, at Trace.</param>
     /// <param name="env">Environment lookup for the config load (null = the process environment).</param>
     /// <param name="time">The gateway's clock (null = the system clock); policies that wait use it, so tests can move time.</param>
-    public static async Task<TestGateway> StartAsync(string yaml, ILoggerProvider? logs = null, bool traceEverything = false, Func<string, string?>? env = null, TimeProvider? time = null)
+    /// <param name="tracing">Extra trace setup when the config turns tracing on (an in-memory exporter).</param>
+    public static async Task<TestGateway> StartAsync(string yaml, ILoggerProvider? logs = null, bool traceEverything = false, Func<string, string?>? env = null, TimeProvider? time = null,
+        Action<OpenTelemetry.Trace.TracerProviderBuilder>? tracing = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "switchyard-func-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -63,6 +65,7 @@ internal sealed class TestGateway : IAsyncDisposable
             },
             Environment = env,
             Time = time,
+            ConfigureTracing = tracing,
         });
         Assert.True(host is not null, "the test config is invalid:\n" + string.Join("\n", result.Diagnostics) + "\n---\n" + yaml);
         using var cts = new CancellationTokenSource(WaitLimit);
