@@ -339,6 +339,40 @@ public sealed class TracingTests
         Assert.NotEqual($"00-{CallerTrace}-{CallerSpan}-00", sent); // a new parent id: the gateway's (unrecorded) server span
     }
 
+    [Fact]
+    public async Task Reload_SpanAttributesApplyAtOnce_TurningTracingOffSaysRestart()
+    {
+        await using var otlp = await OtlpReceiver.StartAsync();
+        await using var upstream = await FakeUpstream.StartAsync(Reply.Fixture("openai/envoy__chat-basic.0.json"));
+        var spans = new List<Activity>();
+        var logs = new CapturedLogs();
+        string Tracing(string sampling, string deployment) => $"  random_sampling: {sampling}\n  span_attributes:\n    static:\n      deployment: {deployment}";
+        await using var gw = await TestGateway.StartAsync(Config(upstream.BaseUrl, Tracing("100", "eu-1")), logs, env: Env(otlp), tracing: Capture(spans));
+        Assert.Contains(logs.Messages, m => m.StartsWith("Tracing: OTLP/HTTP to " + otlp.HttpBaseUrl + "/v1/traces", StringComparison.Ordinal));
+
+        var reloaded = gw.NextReloadAsync();
+        await gw.ReplaceConfigAsync(Config(upstream.BaseUrl, Tracing("50", "eu-2")));
+        await reloaded;
+        using (var response = await gw.PostChatAsync(Yaml.Chat("openai/gpt-4o-mini"), ("traceparent", CallerParent)))
+        {
+            await ResponseAssert.OkAsync(response);
+        }
+
+        Assert.Equal("eu-2", Tag(Server(await WaitForSpansAsync(spans, s => s.Any(a => a.Kind == ActivityKind.Server))), "deployment"));
+        Assert.DoesNotContain(logs.Messages, m => m.Contains("next restart", StringComparison.Ordinal)); // a new ratio needs no restart
+
+        reloaded = gw.NextReloadAsync();
+        await gw.ReplaceConfigAsync(Config(upstream.BaseUrl, Tracing("0", "eu-2")));
+        await reloaded;
+        var deadline = DateTime.UtcNow + TestGateway.WaitLimit;
+        while (!logs.Messages.Any(m => m.Contains("next restart", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Contains(logs.Messages, m => m.Contains("the exporter is built at start, so this takes effect at the next restart", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
