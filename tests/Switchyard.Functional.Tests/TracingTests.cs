@@ -150,6 +150,52 @@ public sealed class TracingTests
     }
 
     [Fact]
+    public async Task Stream_AttemptSpanEndsWithTheStream_TimeToFirstTokenAndUsage()
+    {
+        await using var otlp = await OtlpReceiver.StartAsync();
+        await using var upstream = await FakeUpstream.StartAsync(Reply.Fixture("openai/envoy__chat-streaming-detailed-usage.0.sse"));
+        var spans = new List<Activity>();
+        await using var gw = await TestGateway.StartAsync(Config(upstream.BaseUrl, "  random_sampling: 100"), env: Env(otlp), tracing: Capture(spans));
+
+        using var response = await gw.PostChatAsync(Yaml.Chat("openai/gpt-4o-mini", stream: true), ("traceparent", CallerParent));
+        await ResponseAssert.OkAsync(response);
+        var all = await WaitForSpansAsync(spans, s => s.Any(a => a.Kind == ActivityKind.Server));
+
+        var server = Server(all);
+        var attempt = Assert.Single(Attempts(all));
+        Assert.Equal(true, Tag(attempt, "switchyard.stream"));
+        Assert.InRange((double)Tag(attempt, "switchyard.time_to_first_token")!, 0, attempt.Duration.TotalSeconds);
+        Assert.InRange((double)Tag(server, "switchyard.time_to_first_token")!, 0, server.Duration.TotalSeconds);
+        Assert.Equal(12, Tag(attempt, "gen_ai.usage.input_tokens"));
+        Assert.Equal(100, Tag(attempt, "gen_ai.usage.output_tokens"));
+        Assert.Equal("gpt-5-nano-2025-08-07", Tag(attempt, "gen_ai.response.model"));
+        Assert.True(attempt.StartTimeUtc + attempt.Duration <= server.StartTimeUtc + server.Duration); // inside the server span
+        Assert.Equal(server.SpanId, attempt.ParentSpanId);
+    }
+
+    [Fact]
+    public async Task AnthropicClient_TranslatedToOpenAI_SpansCarryProtocolAndUsage()
+    {
+        await using var otlp = await OtlpReceiver.StartAsync();
+        await using var upstream = await FakeUpstream.StartAsync(Reply.Fixture("openai/envoy__chat-basic.0.json"));
+        var spans = new List<Activity>();
+        await using var gw = await TestGateway.StartAsync(Config(upstream.BaseUrl, "  random_sampling: 100"), env: Env(otlp), tracing: Capture(spans));
+
+        using var response = await gw.PostAsync("/v1/messages",
+            System.Text.Encoding.UTF8.GetBytes("{\"model\":\"openai/gpt-4o-mini\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+            [("traceparent", CallerParent)]);
+        await ResponseAssert.OkAsync(response);
+        var all = await WaitForSpansAsync(spans, s => s.Any(a => a.Kind == ActivityKind.Server));
+
+        var server = Server(all);
+        Assert.Equal("anthropic_messages", Tag(server, "switchyard.client.protocol"));
+        var attempt = Assert.Single(Attempts(all));
+        Assert.Equal(8, Tag(attempt, "gen_ai.usage.input_tokens"));
+        Assert.Equal(377, Tag(attempt, "gen_ai.usage.output_tokens"));
+        AssertTraceParent(upstream.Single().Header("traceparent"), attempt.TraceId, attempt.SpanId, sampled: true);
+    }
+
+    [Fact]
     public async Task Failover_TwoAttemptSpans_FirstMarkedError()
     {
         await using var otlp = await OtlpReceiver.StartAsync();
