@@ -362,6 +362,42 @@ public sealed class TracingTests
         Assert.Null(upstream.Requests[1].Header("traceparent"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CountTokens_UpstreamGetsTheTrace_TracedOrNot(bool traced)
+    {
+        await using var otlp = await OtlpReceiver.StartAsync();
+        await using var upstream = await FakeUpstream.StartAsync(Reply.Json(200, "{\"input_tokens\":42}"));
+        var spans = new List<Activity>();
+        var yaml = Yaml.Listener() + $"""
+            model_providers:
+              - model: anthropic/claude-sonnet-4-5
+                name: claude
+                access_key: sk-ant-test
+                base_url: {upstream.BaseUrl}
+            """ + (traced ? "\ntracing:\n  random_sampling: 100\n" : "");
+        // Untraced: no tracing section and no OTEL_* variable (OTEL_EXPORTER_OTLP_ENDPOINT alone would turn tracing on).
+        await using var gw = await TestGateway.StartAsync(yaml, env: traced ? Env(otlp) : _ => null, tracing: Capture(spans));
+
+        using var response = await gw.PostAsync("/v1/messages/count_tokens",
+            System.Text.Encoding.UTF8.GetBytes("{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"), [("traceparent", CallerParent)]);
+        await ResponseAssert.OkAsync(response);
+
+        var sent = upstream.Single().Header("traceparent");
+        if (traced)
+        {
+            var server = Server(await WaitForSpansAsync(spans, s => s.Any(a => a.Kind == ActivityKind.Server)));
+            Assert.Equal(CallerTrace, server.TraceId.ToHexString());
+            AssertTraceParent(sent, server.TraceId, server.SpanId, sampled: true);
+        }
+        else
+        {
+            Assert.False(GatewayTracing.Active);
+            Assert.Equal(CallerParent, sent);
+        }
+    }
+
     [Fact]
     public async Task CallerNotSampled_NoSpansExported_UpstreamGetsTheTraceUnsampled()
     {

@@ -76,6 +76,7 @@ public sealed class CountTokensHandler(ConfigManager config, UpstreamHttp http)
         var patched = Translation.Passthrough.JsonBodyPatcher.Splice(body, envelope, model.ModelId, model.QuotedModelId, includeUsage: false);
         using var message = UpstreamRequestBuilder.Build(model, UpstreamProtocol.AnthropicMessages, stream: false, patched, credential,
             context.Request.Headers, timeouts.Connect, "/count_tokens");
+        Telemetry.GatewayTracing.Propagate(message, span: null, context); // the server span's context when traced, else the caller's
         try
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
