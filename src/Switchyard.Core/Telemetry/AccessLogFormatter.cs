@@ -147,7 +147,7 @@ public static class AccessLogFormatter
         if (cost.Usd is { } usd)
         {
             w.Raw(",\"cost_usd\":"u8);
-            w.Decimal(decimal.Round(usd, 10));
+            w.Decimal(usd);
             w.Raw(",\"cost_source\":"u8);
             w.String(cost.Source);
         }
@@ -213,8 +213,7 @@ public static class AccessLogFormatter
         /// <summary>A cost: the header's form (at most 10 places, no trailing zeros, no exponent).</summary>
         public void Decimal(decimal value)
         {
-            value.TryFormat(_into[Length..], out var n, "0.##########", CultureInfo.InvariantCulture);
-            Length += n;
+            Length += RequestCost.FormatUtf8(value, _into[Length..]);
         }
     }
 

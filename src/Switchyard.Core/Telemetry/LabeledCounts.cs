@@ -61,3 +61,42 @@ internal readonly record struct AttemptLabels(string Model, string Provider, str
 
     public override int GetHashCode() => HashCode.Combine(LabeledCounts<AttemptLabels>.Hash(Model), LabeledCounts<AttemptLabels>.Hash(Provider), LabeledCounts<AttemptLabels>.Hash(Outcome));
 }
+
+/// <summary>
+/// Monotonic sums by one label value, for an observable counter of a floating-point amount (spend): a lock-free
+/// lookup plus a compare-and-swap add; read at scrape time.
+/// </summary>
+internal sealed class LabeledSums
+{
+    private readonly ConcurrentDictionary<string, StrongBox<double>> _sums = new(StringComparer.Ordinal);
+
+    public void Add(string label, double amount)
+    {
+        if (!_sums.TryGetValue(label, out var box))
+        {
+            box = _sums.GetOrAdd(label, static _ => new StrongBox<double>());
+        }
+
+        double seen, next;
+        do
+        {
+            seen = Volatile.Read(ref box.Value);
+            next = seen + amount;
+        }
+        while (Interlocked.CompareExchange(ref box.Value, next, seen) != seen);
+    }
+
+    /// <summary>The sum of <paramref name="label"/> (0 when never added to).</summary>
+    public double Get(string label) => _sums.TryGetValue(label, out var box) ? Volatile.Read(ref box.Value) : 0;
+
+    public IEnumerable<Measurement<double>> Measurements(string key)
+    {
+        var list = new List<Measurement<double>>(_sums.Count);
+        foreach (var (label, box) in _sums)
+        {
+            list.Add(new Measurement<double>(Volatile.Read(ref box.Value), new KeyValuePair<string, object?>(key, label)));
+        }
+
+        return list;
+    }
+}

@@ -11,6 +11,9 @@ public static class PricingTable
 {
     private static readonly (FrozenDictionary<string, ModelPrice> Prices, string AsOf, FrozenDictionary<string, string> Sources) Data = Load();
 
+    // Made once: getting a frozen dictionary's alternate lookup looks up a delegate each time.
+    private static readonly FrozenDictionary<string, ModelPrice>.AlternateLookup<ReadOnlySpan<char>> Lookup = Data.Prices.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>The date the bundled figures were taken (ISO 8601).</summary>
     public static string AsOf => Data.AsOf;
 
@@ -38,7 +41,7 @@ public static class PricingTable
         provider.AsSpan().CopyTo(key);
         key[provider.Length] = '/';
         modelId.AsSpan().CopyTo(key[(provider.Length + 1)..]);
-        return prices.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var price) ? price : null;
+        return Lookup.TryGetValue(key, out var price) ? price : null;
     }
 
     private static (FrozenDictionary<string, ModelPrice>, string, FrozenDictionary<string, string>) Load()

@@ -88,8 +88,11 @@ public static class TrafficMetrics
     private static readonly Counter<long> Reloads = Meter.CreateCounter<long>("switchyard.config.reloads", "{reload}",
         "Config reloads by result (ok, failed)");
 
-    private static readonly Counter<double> Spend = Meter.CreateCounter<double>("switchyard.spend.usd", "{USD}",
-        "Spend in US dollars of answered requests, by served model (requests whose price is unknown are not counted)");
+    private static readonly LabeledSums SpendSums = new();
+
+    private static readonly ObservableCounter<double> Spend = Meter.CreateObservableCounter("switchyard.spend.usd",
+        static () => SpendSums.Measurements("model"),
+        "{USD}", "Spend in US dollars of answered requests, by served model (requests whose price is unknown are not counted)");
 
     private static long _inFlight;
 
@@ -287,9 +290,9 @@ public static class TrafficMetrics
     /// </summary>
     public static void RecordSpend(GatewayRequest request, double costUsd)
     {
-        if (Spend.Enabled && request.ServedBy is { } served && costUsd >= 0)
+        if (request.ServedBy is { } served && costUsd >= 0)
         {
-            Spend.Add(costUsd, new KeyValuePair<string, object?>("model", ModelLabel(served)));
+            SpendSums.Add(ModelLabel(served), costUsd);
         }
     }
 

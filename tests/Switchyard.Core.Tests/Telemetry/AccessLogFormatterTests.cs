@@ -89,4 +89,20 @@ public sealed class AccessLogFormatterTests
             Assert.Equal("unknown", e.GetProperty("cost_usd").GetString());
         }
     }
+
+    [Fact]
+    public void CostText_IsTheCustomFormatsText()
+    {
+        var random = new Random(7);
+        var values = new List<decimal> { 0m, 1m, 10m, 0.5m, 0.0001512m, 0.00015120m, 123.4500m, 0.00000000004m, 0.00000000005m, 0.00000000015m, 7.99999999999m, 79228162514264337593543950335m, 0.0000000000000000000000000001m };
+        for (var i = 0; i < 5000; i++)
+        {
+            values.Add(new decimal(random.Next(), random.Next(0, 1000), 0, false, (byte)random.Next(0, 20)));
+        }
+
+        foreach (var v in values)
+        {
+            Assert.Equal(decimal.Round(v, 10).ToString("0.##########", CultureInfo.InvariantCulture), RequestCost.Format(v));
+        }
+    }
 }

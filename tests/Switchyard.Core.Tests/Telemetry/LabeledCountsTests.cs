@@ -40,4 +40,21 @@ public sealed class LabeledCountsTests
 
         Assert.All(labels, l => Assert.Equal(40_000, counts.Get(l)));
     }
+
+    [Fact]
+    public async Task Sums_AddEveryAmount_UnderContention()
+    {
+        var sums = new LabeledSums();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                sums.Add(i % 2 == 0 ? "a" : string.Concat("b", ""), 0.25);
+            }
+        })));
+
+        Assert.Equal(10_000, sums.Get("a")); // 4 × 10,000 × 0.25, exact in binary
+        Assert.Equal(10_000, sums.Get("b"));
+        Assert.Equal(2, sums.Measurements("model").Count());
+    }
 }
