@@ -157,6 +157,13 @@ internal sealed class TranslatingStreamRelay : UpstreamRelay
             {
                 if (_decoder.IsComplete)
                 {
+                    _decoder.End(_events);
+                    foreach (var ev in _events)
+                    {
+                        encoder.Encode(ev, output);
+                    }
+
+                    _events.Clear();
                     encoder.Complete(output);
                     await FlushAsync(writer, output, aborted).ConfigureAwait(false);
                     return RelayEnd.Complete;

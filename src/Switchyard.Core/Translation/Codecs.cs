@@ -82,6 +82,14 @@ public interface IUpstreamStreamDecoder
 
     /// <summary>True once the protocol's terminal event was seen (a stream ending before that was cut).</summary>
     bool IsComplete { get; }
+
+    /// <summary>
+    /// The upstream body ended and <see cref="IsComplete"/> is true: appends what the decoder held back until the end
+    /// (e.g. a Gemini finish reason, which can be followed by more content). Called once; not called for a cut stream.
+    /// </summary>
+    void End(List<IrStreamEvent> output)
+    {
+    }
 }
 
 /// <summary>A request that cannot be translated to the target protocol (e.g. an image URL where only inline data is accepted).</summary>

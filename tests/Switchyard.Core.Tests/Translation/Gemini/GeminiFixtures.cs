@@ -86,6 +86,12 @@ internal static class GeminiFixtures
             decoder.Decode(frame, events);
         }
 
+        // The body ended: the relay calls End when the stream is complete (a cut stream gets an error instead).
+        if (decoder.IsComplete)
+        {
+            decoder.End(events);
+        }
+
         return (events, decoder.IsComplete);
     }
 

@@ -79,13 +79,8 @@ public class GeminiStreamDecoderTests
         var expected = unary.Content.Where(p => p is not IrUnknownPart and not IrImagePart)
             .Select(p => !sameIds && p is IrToolCallPart c ? c with { Id = "" } : p).ToList();
         var actual = streamed.Content.Select(p => !sameIds && p is IrToolCallPart c ? c with { Id = "" } : p).ToList();
-        if (GeminiFixtures.Chunks(fixture).Count(c => c.TryGetProperty("candidates", out var cs) && cs[0].TryGetProperty("finishReason", out _)) > 1)
-        {
-            // Old API versions repeat finishReason on every chunk: the stream finishes at the first one and carries
-            // later text as further blocks, which the unary answer holds as one part.
-            actual = MergeText(actual);
-        }
-
+        // Also where old API versions repeat finishReason on every chunk: text after the first finishReason continues
+        // the same block, as the unary answer holds it in one part.
         GeminiStreamAssembly.AssertSameContent(expected, actual);
         Assert.Equal(unary.FinishReason, streamed.FinishReason);
         Assert.Equal(unary.Usage, streamed.Usage);
@@ -146,6 +141,7 @@ public class GeminiStreamDecoderTests
             decoder.Decode(new UpstreamFrame(null, Encoding.UTF8.GetBytes(chunk)), events);
         }
 
+        decoder.End(events);
         var streamed = GeminiStreamAssembly.Assemble(events);
         Assert.True(GeminiUpstreamCodec.Instance.TryDecodeResponse(Encoding.UTF8.GetBytes("[" + string.Join(",", chunks) + "]"), out var unary, out _));
 
@@ -173,15 +169,63 @@ public class GeminiStreamDecoderTests
         }
     }
 
-    [Fact]
-    public void Decode_LegacyStopOnEveryChunk_OneFinishAndAllTextKept()
+    /// <summary>Recorded streams (old API versions) whose every chunk carries <c>finishReason: STOP</c>, text following it.</summary>
+    public static TheoryData<string> FinishThenContentFixtures() =>
+    [
+        "gaijs__streaming-success-basic-reply-long.txt",
+        "gaijs__streaming-success-utf8.txt",
+        "gaijs__streaming-success-citations.txt",
+    ];
+
+    [Theory]
+    [MemberData(nameof(FinishThenContentFixtures))]
+    public void Decode_FinishReasonFollowedByContent_FinishOnceAtTheEndAndTextInOneBlock(string fixture)
     {
-        const string fixture = "gaijs__streaming-success-basic-reply-long.txt";
+        var chunks = GeminiFixtures.Chunks(fixture);
+        // The recording really has content after the first finishReason.
+        Assert.True(chunks.Count(c => c.GetProperty("candidates")[0].TryGetProperty("finishReason", out _)) > 1);
         var (events, complete) = GeminiFixtures.Stream(fixture);
 
         Assert.True(complete);
-        Assert.Single(events.OfType<IrFinish>());
-        Assert.Equal(new GeminiOracle(GeminiFixtures.Chunks(fixture)).Text, string.Concat(events.OfType<IrTextDelta>().Select(d => d.Text)));
+        var finish = Assert.Single(events.OfType<IrFinish>());
+        Assert.Same(finish, events[^1]);
+        Assert.Equal(IrFinishReason.Stop, finish.Reason);
+        Assert.Single(events.OfType<IrTextDelta>().Select(d => d.Index).Distinct());
+        Assert.Equal(new GeminiOracle(chunks).Text, string.Concat(events.OfType<IrTextDelta>().Select(d => d.Text)));
+    }
+
+    [Fact]
+    public void Decode_FinishReasonSeen_HeldBackUntilTheBodyEnds()
+    {
+        const string fixture = "gaijs__streaming-success-basic-reply-long.txt";
+        var decoder = GeminiUpstreamCodec.Instance.CreateStreamDecoder();
+        var events = new List<IrStreamEvent>();
+        foreach (var frame in GeminiFixtures.Frames(fixture))
+        {
+            decoder.Decode(frame, events);
+            Assert.True(decoder.IsComplete);
+            Assert.Empty(events.OfType<IrFinish>());
+            Assert.Empty(events.OfType<IrBlockStop>());
+        }
+
+        var before = events.Count;
+        decoder.End(events);
+        Assert.Collection(events.Skip(before),
+            e => Assert.IsType<IrBlockStop>(e),
+            e => Assert.Equal(IrFinishReason.Stop, Assert.IsType<IrFinish>(e).Reason));
+    }
+
+    [Fact]
+    public void Decode_UsageOnEveryChunkThenFinish_LastChunkUsageBeforeTheFinish()
+    {
+        const string fixture = "pydai__test_google_stream_usage_is_live_mid_stream.0.sse";
+        var last = GeminiFixtures.Chunks(fixture)[^1].GetProperty("usageMetadata");
+        var (events, _) = GeminiFixtures.Stream(fixture);
+
+        Assert.IsType<IrFinish>(events[^1]);
+        var usage = events.OfType<IrUsageUpdate>().Last().Usage;
+        Assert.Equal(last.GetProperty("promptTokenCount").GetInt32(), usage.InputTokens);
+        Assert.Equal(last.GetProperty("candidatesTokenCount").GetInt32() + last.GetProperty("thoughtsTokenCount").GetInt32(), usage.OutputTokens);
     }
 
     [Fact]
@@ -228,24 +272,6 @@ public class GeminiStreamDecoderTests
         decoder.Decode(new UpstreamFrame(null, Encoding.UTF8.GetBytes("{\"candidates\": [")), events);
 
         Assert.IsType<IrStreamError>(Assert.Single(events));
-    }
-
-    private static List<IrPart> MergeText(List<IrPart> parts)
-    {
-        var merged = new List<IrPart>();
-        foreach (var part in parts)
-        {
-            if (part is IrTextPart t && merged.Count > 0 && merged[^1] is IrTextPart last)
-            {
-                merged[^1] = new IrTextPart(last.Text + t.Text);
-            }
-            else
-            {
-                merged.Add(part);
-            }
-        }
-
-        return merged;
     }
 
     private static IrFinishReason? ExpectedFinish(GeminiOracle oracle) => oracle.Finish switch

@@ -133,6 +133,11 @@ internal static class UsageTapRecordings
             decoder.Decode(frame, events);
         }
 
+        if (decoder.IsComplete)
+        {
+            decoder.End(events); // as the relay does when the body ends
+        }
+
         IrUsage? usage = null;
         foreach (var ev in events)
         {

@@ -13,9 +13,11 @@ namespace Switchyard.Core.Translation.Upstream.Gemini;
 /// </summary>
 /// <remarks>
 /// Gemini has no terminal event: the stream is complete once a chunk carried a <c>finishReason</c> (or the prompt
-/// was blocked); one that ends before that was cut. <see cref="IrFinish"/> is sent once, at the first finishReason.
-/// Old API versions repeated <c>finishReason: STOP</c> on every chunk; content arriving after it is still
-/// forwarded (as new blocks) rather than dropped.
+/// was blocked); one that ends before that was cut. A finishReason does not end the IR stream, though: old API
+/// versions repeated <c>finishReason: STOP</c> on every chunk, text following it, and a chunk with more parts or
+/// usage may follow a finish. So the first finish reason is remembered, content after it continues the open block,
+/// and the open block's stop and the one <see cref="IrFinish"/> are sent by <see cref="End"/> when the body ends
+/// (usage goes out per chunk as before, so the last chunk's counts are the ones that stand).
 /// </remarks>
 internal sealed class GeminiStreamDecoder : IUpstreamStreamDecoder
 {
@@ -23,6 +25,8 @@ internal sealed class GeminiStreamDecoder : IUpstreamStreamDecoder
 
     private bool _started;
     private bool _finished;
+    private bool _ended;
+    private string? _finishRaw; // null with _finished: the prompt was blocked
     private int _nextIndex;
     private int _openIndex = -1;
     private Block _open;
@@ -31,6 +35,19 @@ internal sealed class GeminiStreamDecoder : IUpstreamStreamDecoder
     private string? _randomStem;
 
     public bool IsComplete => _finished;
+
+    public void End(List<IrStreamEvent> output)
+    {
+        if (!_finished || _ended)
+        {
+            return;
+        }
+
+        _ended = true;
+        CloseBlock(output);
+        // Mapped at the end: a functionCall after the STOP chunk still makes it a tool-call finish.
+        output.Add(new IrFinish(_finishRaw is null ? IrFinishReason.ContentFilter : GeminiWire.MapFinishReason(_finishRaw, _toolCalls > 0)));
+    }
 
     public void Decode(in UpstreamFrame frame, List<IrStreamEvent> output)
     {
@@ -113,12 +130,11 @@ internal sealed class GeminiStreamDecoder : IUpstreamStreamDecoder
             return;
         }
 
-        // Blocks close at every finishReason, also a repeated one, so content after the first finish is complete too.
-        CloseBlock(output);
+        // The first finish reason stands (a repeated STOP does not override it); End sends it once the body ended.
         if (!_finished)
         {
             _finished = true;
-            output.Add(new IrFinish(finish is null ? IrFinishReason.ContentFilter : GeminiWire.MapFinishReason(finish, _toolCalls > 0)));
+            _finishRaw = finish;
         }
     }
 
