@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
-import { MODELS, startStack } from './harness.mjs';
+import fs from 'node:fs';
+import { fixturePath, MODELS, readFixtureJson, readSseData, startStack } from './harness.mjs';
 import { anthropicStopReason, anthropicUsage, oracleFor } from './oracles.mjs';
 
 const TOOLS = [
@@ -64,6 +65,19 @@ const UPSTREAM_PATH = {
   gemini: (stream) => `/v1beta/models/gemini-2.5-flash:${stream ? 'streamGenerateContent' : 'generateContent'}`,
   bedrock: (stream) => `/model/${encodeURIComponent('anthropic.claude-3-7-sonnet-20250219-v1:0')}/${stream ? 'converse-stream' : 'converse'}`,
 };
+
+/** The id the upstream sent in the recording (OpenAI `id`, Gemini `responseId`); Bedrock Converse sends none. */
+function recordedId(kind, fixture) {
+  if (kind === 'bedrock') {
+    return undefined;
+  }
+  const first = fixture.endsWith('.json')
+    ? readFixtureJson(fixture)
+    : fixture.endsWith('.chunks.txt')
+      ? JSON.parse(fs.readFileSync(fixturePath(fixture), 'utf8').split('\n').find((l) => l.trim()))
+      : JSON.parse(readSseData(fixture)[0]);
+  return (kind === 'gemini' ? first.responseId : first.id) || undefined;
+}
 
 /** Checks an Anthropic Message against what the recording answered. */
 function assertMessageMatches(msg, oracle, kind) {
@@ -161,6 +175,13 @@ describe('@anthropic-ai/sdk via /v1/messages against translated upstreams', () =
       }
 
       assertMessageMatches(msg, oracle, kind);
+      // Anthropic-style id: msg_ + the upstream's id, or a fresh one of Anthropic's shape when it sent none.
+      const upstreamId = recordedId(kind, fixture);
+      if (upstreamId) {
+        assert.equal(msg.id, `msg_${upstreamId}`, 'message id is msg_ + the upstream id');
+      } else {
+        assert.match(msg.id, /^msg_01[1-9A-HJ-NP-Za-km-z]{22}$/, 'fresh message id of Anthropic shape');
+      }
 
       assert.equal(stack.upstream.requests.length, 1, 'exactly one upstream request');
       assert.equal(stack.upstream.queue.length, 0, 'the recording was served');
