@@ -58,7 +58,7 @@ public class AnthropicMessagesStreamEncoderTests
         Assert.Equal(6, acc.UsageInt("input_tokens"));
         Assert.Equal(4, acc.UsageInt("cache_read_input_tokens"));
         Assert.Equal(9, acc.UsageInt("output_tokens"));
-        Assert.Equal("chatcmpl-1", acc.Id);
+        Assert.Equal("msg_chatcmpl-1", acc.Id); // another vendor's id, msg_-prefixed (docs/translation.md)
     }
 
     [Fact]
