@@ -262,4 +262,60 @@ public sealed class ResponsesUpstreamSelectionTests : IAsyncLifetime
             .Single(e => e.TryGetProperty("error", out _)).GetProperty("error");
         Assert.StartsWith("You exceeded your current quota", error.GetProperty("message").GetString());
     }
+
+    /// <summary>Item 3: two turns of an Anthropic client; the encrypted reasoning of turn 1 goes back upstream on turn 2.</summary>
+    [Fact]
+    public async Task MessagesClient_TwoTurns_EncryptedReasoningGoesBackUpstream()
+    {
+        const string fixture = "openai-responses/vercel__openai-reasoning-encrypted-content.1.json";
+        var first = """{"model":"openai/o3-pro","max_tokens":2048,"thinking":{"type":"enabled","budget_tokens":1024},"messages":[{"role":"user","content":"What is (12 + 7) * 3 * 10?"}]}""";
+        var (upstream1, _, answer1) = await AskAsync("/v1/messages", first, fixture);
+        var sent1 = UpstreamJson(upstream1);
+        Assert.False(sent1.GetProperty("store").GetBoolean());
+        Assert.Equal("reasoning.encrypted_content", sent1.GetProperty("include")[0].GetString());
+        Assert.Equal("auto", sent1.GetProperty("reasoning").GetProperty("summary").GetString());
+
+        var content = JsonNode.Parse(answer1)!["content"]!;
+        var second = new JsonObject
+        {
+            ["model"] = "openai/o3-pro",
+            ["max_tokens"] = 2048,
+            ["thinking"] = new JsonObject { ["type"] = "enabled", ["budget_tokens"] = 1024 },
+            ["messages"] = new JsonArray(
+                new JsonObject { ["role"] = "user", ["content"] = "What is (12 + 7) * 3 * 10?" },
+                new JsonObject { ["role"] = "assistant", ["content"] = content.DeepClone() },
+                new JsonObject { ["role"] = "user", ["content"] = "And divided by 5?" }),
+        };
+        var (upstream2, _, _) = await AskAsync("/v1/messages", second.ToJsonString(), fixture);
+
+        var recorded = JsonDocument.Parse(Fixtures.Bytes(fixture)).RootElement.GetProperty("output")[0];
+        var reasoning = UpstreamJson(upstream2).GetProperty("input")[1];
+        Assert.Equal("reasoning", reasoning.GetProperty("type").GetString());
+        Assert.Equal(recorded.GetProperty("id").GetString(), reasoning.GetProperty("id").GetString());
+        Assert.Equal(recorded.GetProperty("encrypted_content").GetString(), reasoning.GetProperty("encrypted_content").GetString());
+    }
+
+    [Fact]
+    public async Task ChatClient_TwoTurns_ReasoningSignatureGoesBackUpstream()
+    {
+        const string fixture = "openai-responses/vercel__openai-reasoning-encrypted-content.1.json";
+        var (_, _, answer1) = await AskAsync("/v1/chat/completions",
+            """{"model":"openai/o3-pro","reasoning_effort":"high","messages":[{"role":"user","content":"What is (12 + 7) * 3 * 10?"}]}""", fixture);
+        var message = JsonNode.Parse(answer1)!["choices"]![0]!["message"]!;
+        Assert.NotNull(message["reasoning_signature"]);
+
+        var second = new JsonObject
+        {
+            ["model"] = "openai/o3-pro",
+            ["reasoning_effort"] = "high",
+            ["messages"] = new JsonArray(
+                new JsonObject { ["role"] = "user", ["content"] = "What is (12 + 7) * 3 * 10?" },
+                message.DeepClone(),
+                new JsonObject { ["role"] = "user", ["content"] = "And divided by 5?" }),
+        };
+        var (upstream2, _, _) = await AskAsync("/v1/chat/completions", second.ToJsonString(), fixture);
+        var recorded = JsonDocument.Parse(Fixtures.Bytes(fixture)).RootElement.GetProperty("output")[0];
+        var reasoning = UpstreamJson(upstream2).GetProperty("input")[1];
+        Assert.Equal(recorded.GetProperty("encrypted_content").GetString(), reasoning.GetProperty("encrypted_content").GetString());
+    }
 }

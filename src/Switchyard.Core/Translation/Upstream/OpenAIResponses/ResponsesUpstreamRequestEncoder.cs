@@ -152,6 +152,12 @@ internal static class ResponsesUpstreamRequestEncoder
                     WriteToolResult(writer, result);
                     wroteAny = true;
                     break;
+                case IrThinkingPart thinking when ResponsesReasoningSignature.TryUnwrap(thinking.Signature, out var id, out var encrypted):
+                    // OpenAI's own encrypted reasoning, carried by the client: the reasoning item goes back in place.
+                    Close(writer, ref open, ref wroteAny);
+                    WriteReasoningItem(writer, id, thinking.Text, encrypted);
+                    wroteAny = true;
+                    break;
                 case IrThinkingPart or IrRedactedThinkingPart:
                     // Reasoning of another provider cannot be verified by OpenAI (it would reject it): dropped.
                     break;
@@ -167,6 +173,29 @@ internal static class ResponsesUpstreamRequestEncoder
         }
 
         Close(writer, ref open, ref wroteAny);
+    }
+
+    private static void WriteReasoningItem(Utf8JsonWriter writer, string id, string summary, string encrypted)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "reasoning"u8);
+        if (id.Length > 0)
+        {
+            writer.WriteString("id"u8, id);
+        }
+
+        writer.WriteStartArray("summary"u8);
+        if (summary.Length > 0)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, "summary_text"u8);
+            writer.WriteString("text"u8, summary);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString("encrypted_content"u8, encrypted);
+        writer.WriteEndObject();
     }
 
     private static void Open(Utf8JsonWriter writer, string role, ref bool open)

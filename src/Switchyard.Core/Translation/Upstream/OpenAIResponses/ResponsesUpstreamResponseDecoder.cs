@@ -97,9 +97,10 @@ internal static class ResponsesUpstreamResponseDecoder
                 return true;
             case "reasoning":
                 var summary = Summary(item);
-                if (summary.Length > 0)
+                var signature = ResponsesReasoningSignature.Wrap(OpenAIChatJson.String(item, "id"), OpenAIChatJson.String(item, "encrypted_content"));
+                if (summary.Length > 0 || signature is not null)
                 {
-                    content.Add(new IrThinkingPart(summary));
+                    content.Add(new IrThinkingPart(summary) { Signature = signature });
                 }
 
                 return false;

@@ -209,6 +209,19 @@ internal sealed class ResponsesUpstreamStreamDecoder : IUpstreamStreamDecoder
             }
         }
 
+        if (item.Kind == ItemKind.Reasoning && OpenAIChatJson.TryGet(ev, "item", out var reasoning)
+            && ResponsesReasoningSignature.Wrap(OpenAIChatJson.String(reasoning, "id"), OpenAIChatJson.String(reasoning, "encrypted_content")) is { } signature)
+        {
+            // The encrypted reasoning travels as the thinking block's signature (a block of its own when no summary came).
+            if (item.Block < 0)
+            {
+                EnsureStarted(output);
+                item.Block = _nextBlock++;
+            }
+
+            output.Add(new IrThinkingSignature(item.Block, signature));
+        }
+
         if (item.Block >= 0)
         {
             item.Stopped = true;
