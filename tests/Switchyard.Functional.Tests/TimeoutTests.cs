@@ -99,13 +99,13 @@ public sealed class TimeoutTests
         await using var primary = await FakeUpstream.StartAsync(Reply.Sse().Pause(TimeSpan.FromMilliseconds(1800)).Chunk("late").Data(SseScript.ChunkJson("", "stop")).Done());
         await using var gw = await TestGateway.StartAsync(Yaml.Listener(timeout: "1s") + $"""
             model_providers:
-              - model: openai/o3-pro
+              - model: openai/o3
                 access_key: k
                 base_url: {primary.BaseUrl}
                 first_byte_timeout: 10s
             """);
 
-        using var response = await gw.PostChatAsync(Yaml.Chat("openai/o3-pro", stream: true));
+        using var response = await gw.PostChatAsync(Yaml.Chat("openai/o3", stream: true));
 
         await ResponseAssert.OkAsync(response);
         Assert.Contains("late", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

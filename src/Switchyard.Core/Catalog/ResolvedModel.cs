@@ -61,7 +61,7 @@ public sealed record ResolvedModel(string CanonicalName, ModelProviderConfig Ent
     }
 
     /// <summary>The protocol used for a client speaking <paramref name="clientNative"/>.</summary>
-    public UpstreamProtocol ProtocolFor(UpstreamProtocol clientNative) => Provider.ChooseProtocol(Entry, clientNative);
+    public UpstreamProtocol ProtocolFor(UpstreamProtocol clientNative) => Provider.ChooseProtocol(Entry, clientNative, ModelId);
 
     // Printed without the upstream URL (a base_url may carry user info or a query token); Entry redacts itself.
     private bool PrintMembers(System.Text.StringBuilder builder)

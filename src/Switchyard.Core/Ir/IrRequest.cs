@@ -54,4 +54,6 @@ public sealed class IrRequest
     public bool Stream { get; set; }
     /// <summary>End-user id (OpenAI <c>user</c>, Anthropic <c>metadata.user_id</c>).</summary>
     public string? User { get; set; }
+    /// <summary>OpenAI <c>store</c>: whether the client asked the upstream to keep the exchange (null when it did not say).</summary>
+    public bool? Store { get; set; }
 }

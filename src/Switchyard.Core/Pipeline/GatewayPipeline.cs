@@ -81,7 +81,7 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
 
         record.Decision = decision;
         GatewayLog.Resolved(logger, request.RequestedModel, decision.Candidates.Count > 0 ? decision.Candidates[0].CanonicalName : "-", decision.Candidates.Count);
-        RoutingExplain.SetHeaders(context.Response, decision, RoutingExplain.Wanted(context.Request.Headers));
+        RoutingExplain.SetHeaders(context.Response, decision, RoutingExplain.Wanted(context.Request.Headers), request.NativeUpstream);
 
         // Dispatch
         await runner.RunAsync(request, decision.ToPlan()).ConfigureAwait(false);

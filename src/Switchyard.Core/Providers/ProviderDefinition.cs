@@ -38,13 +38,16 @@ public abstract class ProviderDefinition
     /// <summary>The protocols a given entry speaks (an entry may select one of the vendor's APIs).</summary>
     public virtual IReadOnlyList<UpstreamProtocol> ProtocolsFor(ModelProviderConfig entry) => Protocols;
 
+    /// <summary>The protocols an entry speaks for one model id (OpenAI: Responses-only models speak only Responses).</summary>
+    public virtual IReadOnlyList<UpstreamProtocol> ProtocolsFor(ModelProviderConfig entry, string? modelId) => ProtocolsFor(entry);
+
     /// <summary>
     /// The protocol needing the least translation: the client's own when the vendor speaks it (pass-through),
     /// otherwise the vendor's preferred one.
     /// </summary>
-    public UpstreamProtocol ChooseProtocol(ModelProviderConfig entry, UpstreamProtocol clientNative)
+    public UpstreamProtocol ChooseProtocol(ModelProviderConfig entry, UpstreamProtocol clientNative, string? modelId = null)
     {
-        var protocols = ProtocolsFor(entry);
+        var protocols = ProtocolsFor(entry, modelId);
         for (var i = 0; i < protocols.Count; i++)
         {
             if (protocols[i] == clientNative)

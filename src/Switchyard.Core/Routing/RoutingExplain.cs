@@ -41,14 +41,16 @@ public static class RoutingExplain
         => headers.TryGetValue(ExplainHeader, out var v) && v.Count > 0 && v[0] is "1" or "true";
 
     /// <summary>Sets the routing headers on a response that has not started.</summary>
-    public static void SetHeaders(HttpResponse response, RoutingDecision decision, bool explain)
+    /// <param name="clientNative">The client's own upstream protocol: the explanation then says which API each candidate is reached over.</param>
+    public static void SetHeaders(HttpResponse response, RoutingDecision decision, bool explain, Providers.UpstreamProtocol? clientNative = null)
     {
         if (!decision.IsRouted)
         {
-            // A direct request has no routing headers; its explanation is worth giving when it has fallbacks.
-            if (explain && HasFallbacks(decision))
+            // A direct request has no routing headers; its explanation is worth giving when it has fallbacks or is
+            // translated to another API (issue 11: a Responses-only model asked for over chat).
+            if (explain && (HasFallbacks(decision) || UpstreamProtocols.Translated(decision, clientNative)))
             {
-                response.Headers[ExplainHeader] = Encoding.UTF8.GetString(ToJson(decision, traceId: null));
+                response.Headers[ExplainHeader] = Encoding.UTF8.GetString(ToJson(decision, traceId: null, clientNative: clientNative));
             }
 
             return;
@@ -69,7 +71,7 @@ public static class RoutingExplain
 
         if (explain)
         {
-            headers[ExplainHeader] = Encoding.UTF8.GetString(ToJson(decision, traceId: null));
+            headers[ExplainHeader] = Encoding.UTF8.GetString(ToJson(decision, traceId: null, clientNative: clientNative));
         }
     }
 
@@ -102,7 +104,7 @@ public static class RoutingExplain
     /// For the decision API (and <c>switchyard route --json</c>): when no route fits, <c>models</c> is
     /// <c>["none"]</c> as in Plano, meaning "use the model you asked for"; the explain header lists what was dispatched.
     /// </param>
-    public static byte[] ToJson(RoutingDecision decision, string? traceId, bool indented = false, bool decisionApi = false)
+    public static byte[] ToJson(RoutingDecision decision, string? traceId, bool indented = false, bool decisionApi = false, Providers.UpstreamProtocol? clientNative = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer, indented ? new JsonWriterOptions { Indented = true } : Compact))
@@ -206,6 +208,7 @@ public static class RoutingExplain
             w.WriteEndArray();
             WriteNullable(w, "note", decision.Note);
             WriteFallbacks(w, decision);
+            UpstreamProtocols.Write(w, decision, clientNative);
             w.WriteEndObject();
             w.WriteEndObject();
         }

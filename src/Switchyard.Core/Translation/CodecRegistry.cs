@@ -8,6 +8,7 @@ using Switchyard.Core.Translation.Upstream.AnthropicMessages;
 using Switchyard.Core.Translation.Upstream.BedrockConverse;
 using Switchyard.Core.Translation.Upstream.Gemini;
 using Switchyard.Core.Translation.Upstream.OpenAIChat;
+using Switchyard.Core.Translation.Upstream.OpenAIResponses;
 
 namespace Switchyard.Core.Translation;
 
@@ -30,7 +31,8 @@ public static class CodecRegistry
         UpstreamProtocol.Gemini => GeminiUpstreamCodec.Instance,
         UpstreamProtocol.BedrockConverse => BedrockConverseUpstreamCodec.Instance,
         UpstreamProtocol.OpenAIChat => OpenAIChatUpstreamCodec.Instance,
-        _ => null, // OpenAI Responses upstream: pass-through only (every vendor that speaks it also speaks chat)
+        UpstreamProtocol.OpenAIResponses => OpenAIResponsesUpstreamCodec.Instance,
+        _ => null,
     };
 
     /// <summary>Errors in the client protocol's own shape.</summary>

@@ -64,6 +64,9 @@ internal sealed class IrStreamAssembler
                 Block(th.Index, "thinking");
                 (_thinking.TryGetValue(th.Index, out var hb) ? hb : _thinking[th.Index] = new StringBuilder()).Append(th.Text);
                 break;
+            case IrThinkingSignature sig:
+                Block(sig.Index, "thinking"); // a signature alone makes a (text-less) thinking block: OpenAI's encrypted reasoning
+                break;
             case IrToolCallStart call:
                 Assert.Null(Finish);
                 Assert.False(_kinds.ContainsKey(call.Index), $"tool call block {call.Index} started twice");

@@ -49,9 +49,10 @@ internal static class OpenAIChatMessageDecoder
         // Output order in the IR is thinking, text, tool calls. DeepSeek/vLLM name the field reasoning_content;
         // Ollama, Groq and OpenRouter name it reasoning.
         var reasoning = OpenAIChatJson.String(message, "reasoning_content") ?? OpenAIChatJson.String(message, "reasoning");
-        if (!string.IsNullOrEmpty(reasoning))
+        var signatures = OpenAIChatJson.String(message, "reasoning_signature");
+        if (!string.IsNullOrEmpty(reasoning) || !string.IsNullOrEmpty(signatures))
         {
-            parts.Add(new IrThinkingPart(reasoning));
+            OpenAIChatReasoningSignature.AddThinking(parts, reasoning ?? "", signatures);
         }
 
         parts.AddRange(Content(message, position, textOnly: false));

@@ -90,6 +90,7 @@ internal static class OpenAIChatRequestDecoder
 
         request.Stream = OptionalBool(root, "stream") ?? false;
         request.User = OptionalString(root, "user");
+        request.Store = OptionalBool(root, "store");
         return request;
     }
 

@@ -45,7 +45,7 @@ internal static class OpenAIChatResponseEncoder
     /// </summary>
     private static bool WriteMessage(Utf8JsonWriter writer, List<IrPart> content)
     {
-        StringBuilder? text = null, thinking = null;
+        StringBuilder? text = null, thinking = null, signatures = null;
         var toolCalls = 0;
         foreach (var part in content)
         {
@@ -56,6 +56,7 @@ internal static class OpenAIChatResponseEncoder
                     break;
                 case IrThinkingPart th:
                     (thinking ??= new StringBuilder()).Append(th.Text);
+                    OpenAIChatReasoningSignature.Append(ref signatures, th.Signature);
                     break;
                 case IrToolCallPart:
                     toolCalls++;
@@ -81,6 +82,11 @@ internal static class OpenAIChatResponseEncoder
         if (thinking is not null)
         {
             writer.WriteString("reasoning_content"u8, thinking.ToString());
+        }
+
+        if (signatures is not null)
+        {
+            writer.WriteString(OpenAIChatReasoningSignature.Field, signatures.ToString());
         }
 
         if (toolCalls > 0)

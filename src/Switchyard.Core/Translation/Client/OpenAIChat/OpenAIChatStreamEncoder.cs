@@ -21,6 +21,7 @@ internal sealed class OpenAIChatStreamEncoder(string clientModel, bool includeUs
     private bool _started;
     private bool _finished;
     private bool _ended;
+    private bool _signatureWritten;
     private IrUsage? _usage;
 
     public void Encode(IrStreamEvent ev, IBufferWriter<byte> output)
@@ -40,6 +41,11 @@ internal sealed class OpenAIChatStreamEncoder(string clientModel, bool includeUs
                 break;
             case IrTextDelta text when text.Text.Length > 0:
                 WriteDelta(output, "content"u8, text.Text);
+                break;
+            case IrThinkingSignature signature when Upstream.OpenAIResponses.ResponsesReasoningSignature.Is(signature.Signature):
+                // OpenAI's encrypted reasoning, for the client to send back (docs/translation.md, reasoning_signature).
+                WriteDelta(output, OpenAIChatReasoningSignature.Field, _signatureWritten ? "\n" + signature.Signature : signature.Signature);
+                _signatureWritten = true;
                 break;
             case IrThinkingDelta thinking when thinking.Text.Length > 0:
                 WriteDelta(output, "reasoning_content"u8, thinking.Text);

@@ -57,7 +57,7 @@ internal static class AnthropicTurnWriter
     private static bool HasAnthropicForm(IrPart part) => part switch
     {
         IrTextPart text => text.Text.Length > 0,
-        IrThinkingPart thinking => !string.IsNullOrEmpty(thinking.Signature),
+        IrThinkingPart thinking => !string.IsNullOrEmpty(thinking.Signature) && !OpenAIResponses.ResponsesReasoningSignature.Is(thinking.Signature),
         IrUnknownPart unknown => unknown.Protocol == AnthropicBlockReader.Protocol,
         _ => true,
     };

@@ -157,6 +157,8 @@ internal static class BedrockConverseTurnEncoder
                 WriteToolResult(w, result);
                 CachePoint(w, result.CacheControl);
                 break;
+            case IrThinkingPart openai when OpenAIResponses.ResponsesReasoningSignature.Is(openai.Signature):
+                break; // OpenAI's encrypted reasoning: Bedrock cannot verify it (issue 11)
             case IrThinkingPart thinking:
                 w.WriteStartObject();
                 w.WriteStartObject("reasoningContent"u8);

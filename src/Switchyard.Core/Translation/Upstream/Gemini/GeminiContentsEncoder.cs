@@ -107,6 +107,8 @@ internal static class GeminiContentsEncoder
         {
             switch (part)
             {
+                case IrThinkingPart { Signature: { } openai } when OpenAIResponses.ResponsesReasoningSignature.Is(openai):
+                    break; // OpenAI's encrypted reasoning: Gemini cannot verify it (issue 11)
                 case IrThinkingPart { Signature: { } signature } thinking when thinking.Text.Length == 0:
                     if (pending is not null)
                     {
