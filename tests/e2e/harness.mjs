@@ -139,6 +139,7 @@ export function expectedStreamUsage(chunks) {
  * - `anthropic` POST /v1/messages
  * - `gemini`    POST /v1beta/models/<model>:generateContent | :streamGenerateContent
  * - `bedrock`   POST /model/<url-encoded id>/converse | /converse-stream
+ * - `openai-responses` POST /v1/responses
  */
 export function routeOf(method, pathname) {
   if (method !== 'POST') {
@@ -149,6 +150,9 @@ export function routeOf(method, pathname) {
   }
   if (pathname === '/v1/messages') {
     return { kind: 'anthropic', model: undefined, stream: undefined };
+  }
+  if (pathname === '/v1/responses') {
+    return { kind: 'openai-responses', model: undefined, stream: undefined };
   }
   let m = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(pathname);
   if (m) {
