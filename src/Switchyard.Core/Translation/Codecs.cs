@@ -15,6 +15,29 @@ public readonly record struct UpstreamFrame(string? EventType, ReadOnlyMemory<by
 {
     /// <summary>True for an event-stream message of type <c>exception</c> (or <c>error</c>).</summary>
     public bool IsException { get; init; }
+
+    /// <summary>
+    /// Parses an SSE event's JSON data (<paramref name="trimmed"/>: the data without surrounding whitespace). When it
+    /// is not JSON, <paramref name="error"/> says so: the text itself for an <c>event: error</c> (500), else a 502.
+    /// </summary>
+    internal bool TryParseJson(ReadOnlySpan<byte> trimmed, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out System.Text.Json.JsonDocument? document,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out Ir.IrError? error)
+    {
+        try
+        {
+            document = System.Text.Json.JsonDocument.Parse(Data);
+            error = null;
+            return true;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            document = null;
+            error = EventType == "error"
+                ? new Ir.IrError(500, "api_error", System.Text.Encoding.UTF8.GetString(trimmed))
+                : new Ir.IrError(502, "upstream_error", "the upstream sent a stream event that is not JSON");
+            return false;
+        }
+    }
 }
 
 /// <summary>

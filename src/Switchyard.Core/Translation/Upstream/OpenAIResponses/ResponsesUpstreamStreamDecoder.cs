@@ -37,16 +37,9 @@ internal sealed class ResponsesUpstreamStreamDecoder : IUpstreamStreamDecoder
             return;
         }
 
-        JsonDocument doc;
-        try
+        if (!frame.TryParseJson(data, out var doc, out var notJson))
         {
-            doc = JsonDocument.Parse(frame.Data);
-        }
-        catch (JsonException)
-        {
-            Fail(output, frame.EventType == "error"
-                ? new IrError(500, "api_error", Encoding.UTF8.GetString(data))
-                : new IrError(502, "upstream_error", "the upstream sent a stream event that is not JSON"));
+            Fail(output, notJson);
             return;
         }
 
