@@ -14,6 +14,11 @@ public sealed record ResolvedModel(string CanonicalName, ModelProviderConfig Ent
     private readonly Uri?[] _uris = new Uri?[10];
     private byte[]? _quotedModelId;
     private int _contextWindow = -1;
+    private Telemetry.ModelLabels? _metricLabels;
+
+    /// <summary>This model's metric label values, made once per snapshot model.</summary>
+    internal Telemetry.ModelLabels MetricLabels
+        => _metricLabels ??= new(Telemetry.TrafficMetrics.ModelLabel(this), Telemetry.TrafficMetrics.ProviderLabel(Provider.Prefix));
 
     /// <summary>The model id as a JSON string literal (quotes included), made once per snapshot model.</summary>
     public ReadOnlyMemory<byte> QuotedModelId => _quotedModelId ??= Translation.Passthrough.JsonBodyPatcher.QuotedModel(ModelId);

@@ -100,3 +100,38 @@ internal sealed class LabeledSums
         return list;
     }
 }
+
+/// <summary>
+/// A metric label value whose hash is computed once. The OpenTelemetry SDK finds a measurement's series by hashing
+/// every tag key and value on each <c>Record</c> (a string value costs a full randomized hash); this value's hash is a
+/// field read and its equality a reference check when the same instance is passed again, which it is: instances live
+/// on the candidate (<see cref="ModelLabels"/>) or in static tables. Exporters write it through <see cref="ToString"/>.
+/// </summary>
+public sealed class LabelValue : IEquatable<LabelValue>
+{
+    private readonly int _hash;
+
+    public LabelValue(string value)
+    {
+        Value = value;
+        _hash = string.GetHashCode(value, StringComparison.Ordinal);
+    }
+
+    public string Value { get; }
+
+    public bool Equals(LabelValue? other) => ReferenceEquals(this, other)
+        || (other is not null && other._hash == _hash && string.Equals(other.Value, Value, StringComparison.Ordinal));
+
+    public override bool Equals(object? obj) => obj is LabelValue other && Equals(other);
+
+    public override int GetHashCode() => _hash;
+
+    public override string ToString() => Value;
+}
+
+/// <summary>A candidate's metric labels (model and <c>gen_ai.provider.name</c>), made once per candidate.</summary>
+public sealed class ModelLabels(string model, string provider)
+{
+    public LabelValue Model { get; } = new(model);
+    public LabelValue Provider { get; } = new(provider);
+}

@@ -124,11 +124,23 @@ public static class TrafficMetrics
         _ => prefix,
     };
 
-    private static string ProtocolLabel(ClientProtocol protocol) => protocol switch
+    private static readonly LabelValue AnthropicMessagesLabel = new("anthropic_messages");
+    private static readonly LabelValue OpenAIResponsesLabel = new("openai_responses");
+    private static readonly LabelValue OpenAIChatLabel = new("openai_chat");
+    private static readonly LabelValue NoModel = new("");
+    private static readonly LabelValue ChatOperation = new("chat");
+    private static readonly LabelValue TokenInput = new("input");
+    private static readonly LabelValue TokenOutput = new("output");
+    private static readonly LabelValue TokenCachedInput = new("cached_input");
+    private static readonly LabelValue TokenCacheCreation = new("cache_creation_input");
+    private static readonly LabelValue TokenReasoning = new("reasoning");
+    private static readonly LabelValue[] ErrorTypeLabels = Array.ConvertAll(ErrorTypes, static t => new LabelValue(t));
+
+    private static LabelValue ProtocolLabel(ClientProtocol protocol) => protocol switch
     {
-        ClientProtocol.AnthropicMessages => "anthropic_messages",
-        ClientProtocol.OpenAIResponses => "openai_responses",
-        _ => "openai_chat",
+        ClientProtocol.AnthropicMessages => AnthropicMessagesLabel,
+        ClientProtocol.OpenAIResponses => OpenAIResponsesLabel,
+        _ => OpenAIChatLabel,
     };
 
     /// <summary>A client request enters the pipeline.</summary>
@@ -146,15 +158,15 @@ public static class TrafficMetrics
     {
         var elapsed = Stopwatch.GetElapsedTime(started);
         var protocolLabel = ProtocolLabel(protocol);
-        var model = request?.ServedBy is { } served ? ModelLabel(served) : "";
-        RequestCounts.Increment(new RequestLabels(protocolLabel, decision?.Route ?? "", model, status));
+        var served = request?.ServedBy;
+        RequestCounts.Increment(new RequestLabels(protocolLabel.Value, decision?.Route ?? "", served is null ? "" : ModelLabel(served), status));
 
         if (RequestDuration.Enabled)
         {
             RequestDuration.Record(elapsed.TotalSeconds, new TagList
             {
                 { "client.protocol", protocolLabel },
-                { "model", model },
+                { "model", served is null ? NoModel : served.MetricLabels.Model },
                 { "http.response.status_code", Status(status) },
             });
         }
@@ -175,18 +187,18 @@ public static class TrafficMetrics
     {
         var now = Stopwatch.GetTimestamp();
         request.UpstreamTicks += now - sent;
-        var model = ModelLabel(candidate);
-        var provider = ProviderLabel(candidate.Provider.Prefix);
-        var errorType = error is { } e ? ErrorType(e) : null;
-        AttemptCounts.Increment(new AttemptLabels(model, provider, errorType ?? (clientGone ? "client_gone" : "ok")));
+        var labels = candidate.MetricLabels;
+        var errorType = error is { } e ? ErrorTypeLabels[(int)e] : null;
+        AttemptCounts.Increment(new AttemptLabels(labels.Model.Value, labels.Provider.Value, errorType?.Value ?? (clientGone ? "client_gone" : "ok")));
 
         // The GenAI tags: the served entry is both the request and the response model (the upstream's own model
-        // string is not a label: under a wildcard it echoes whatever the client sent).
+        // string is not a label: under a wildcard it echoes whatever the client sent). Values are LabelValues: their
+        // hash is computed once, not on every Record.
         var tags = new TagList
         {
-            { "gen_ai.operation.name", "chat" },
-            { "gen_ai.provider.name", provider },
-            { "gen_ai.request.model", model },
+            { "gen_ai.operation.name", ChatOperation },
+            { "gen_ai.provider.name", labels.Provider },
+            { "gen_ai.request.model", labels.Model },
         };
         if (errorType is not null)
         {
@@ -194,7 +206,7 @@ public static class TrafficMetrics
         }
         else
         {
-            tags.Add("gen_ai.response.model", model);
+            tags.Add("gen_ai.response.model", labels.Model);
         }
 
         if (OperationDuration.Enabled)
@@ -217,16 +229,16 @@ public static class TrafficMetrics
 
         if (error is null && request.Usage is { } usage && TokenUsage.Enabled)
         {
-            Tokens(usage.InputTokens, "input", tags, 0);
-            Tokens(usage.OutputTokens, "output", tags, 0);
+            Tokens(usage.InputTokens, TokenInput, tags, 0);
+            Tokens(usage.OutputTokens, TokenOutput, tags, 0);
             // The detail types only when the answer had some: most answers have none, and a 0 there says nothing.
-            Tokens(usage.CachedInputTokens, "cached_input", tags, 1);
-            Tokens(usage.CacheWriteInputTokens, "cache_creation_input", tags, 1);
-            Tokens(usage.ReasoningTokens, "reasoning", tags, 1);
+            Tokens(usage.CachedInputTokens, TokenCachedInput, tags, 1);
+            Tokens(usage.CacheWriteInputTokens, TokenCacheCreation, tags, 1);
+            Tokens(usage.ReasoningTokens, TokenReasoning, tags, 1);
         }
     }
 
-    private static void Tokens(int? count, string type, TagList tags, int least)
+    private static void Tokens(int? count, LabelValue type, TagList tags, int least)
     {
         if (count is { } n && n >= least)
         {
