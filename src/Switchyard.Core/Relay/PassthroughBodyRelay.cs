@@ -19,7 +19,7 @@ internal sealed class PassthroughBodyRelay(RelayScope scope) : UpstreamRelay(sco
     public override async ValueTask<PeekResult> PeekAsync()
     {
         _firstLength = await Scope.Upstream.ReadAsync(_buffer, Scope.Timers.Token).ConfigureAwait(false);
-        if (_firstLength > 0 && Scope.Response.Content.Headers.ContentLength == _firstLength)
+        if (_firstLength > 0 && Scope.UpstreamContentLength == _firstLength)
         {
             // The whole answer came in one read: find its usage in one pass (no per-token reading).
             Tap.OnCompleteBody(_buffer.AsSpan(0, _firstLength));
@@ -36,7 +36,7 @@ internal sealed class PassthroughBodyRelay(RelayScope scope) : UpstreamRelay(sco
     public override async ValueTask<RelayEnd> RelayAsync()
     {
         var response = Scope.Response;
-        Commit((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), response.Content.Headers.ContentLength, copyUpstreamHeaders: true);
+        Commit((int)response.StatusCode, Scope.UpstreamContentType, Scope.UpstreamContentLength, copyUpstreamHeaders: true);
         var client = Scope.Context.Response.BodyWriter;
         var aborted = Scope.Context.RequestAborted;
         var end = RelayEnd.Complete;

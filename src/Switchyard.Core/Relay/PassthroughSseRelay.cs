@@ -67,7 +67,7 @@ internal sealed class PassthroughSseRelay : UpstreamRelay
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<RelayEnd> RelayAsync()
     {
-        Commit(200, Scope.Response.Content.Headers.ContentType?.ToString(), contentLength: null, copyUpstreamHeaders: true);
+        Commit(200, Scope.UpstreamContentType, contentLength: null, copyUpstreamHeaders: true);
         var client = Scope.Context.Response.BodyWriter;
         var aborted = Scope.Context.RequestAborted;
         RelayEnd end;

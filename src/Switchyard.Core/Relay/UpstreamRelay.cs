@@ -49,6 +49,54 @@ public sealed class RelayScope
     /// <summary>Also read the answer's <c>model</c> (for a traced attempt's <c>gen_ai.response.model</c>).</summary>
     public bool CaptureModel { get; init; }
     public HttpContext Context => Request.HttpContext;
+
+    private string? _contentType;
+    private long _contentLength = -2; // -2: not read yet; -1: absent or not a number
+
+    /// <summary>
+    /// The answer's <c>Content-Type</c> as the upstream sent it, or null. Read raw, once: the typed header getters of
+    /// <see cref="System.Net.Http.Headers.HttpContentHeaders"/> parse the value under a lock on every call.
+    /// </summary>
+    public string? UpstreamContentType
+    {
+        get
+        {
+            if (_contentType is null && Response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values) && values.Count > 0)
+            {
+                _contentType = values.ToString();
+            }
+
+            return _contentType;
+        }
+    }
+
+    /// <summary>The answer's <c>Content-Length</c>, or null when absent (read raw, once, like <see cref="UpstreamContentType"/>).</summary>
+    public long? UpstreamContentLength
+    {
+        get
+        {
+            if (_contentLength == -2)
+            {
+                _contentLength = Response.Content.Headers.NonValidated.TryGetValues("Content-Length", out var values) && values.Count == 1
+                    && long.TryParse(values.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                    ? n
+                    : -1;
+            }
+
+            return _contentLength >= 0 ? _contentLength : null;
+        }
+    }
+
+    /// <summary>True when the answer is an SSE stream (<c>text/event-stream</c>, parameters and case aside).</summary>
+    public bool IsEventStream
+    {
+        get
+        {
+            var type = UpstreamContentType.AsSpan();
+            var semicolon = type.IndexOf(';');
+            return (semicolon < 0 ? type : type[..semicolon]).Trim().Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);
+        }
+    }
 }
 
 /// <summary>
@@ -104,7 +152,7 @@ public abstract class UpstreamRelay(RelayScope scope) : IDisposable
             return scope.Request.IsStreaming ? new TranslatingStreamRelay(scope) : new TranslatingBodyRelay(scope);
         }
 
-        return scope.Response.Content.Headers.ContentType?.MediaType is "text/event-stream"
+        return scope.IsEventStream
             ? new PassthroughSseRelay(scope)
             : new PassthroughBodyRelay(scope);
     }
