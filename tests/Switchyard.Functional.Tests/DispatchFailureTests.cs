@@ -44,6 +44,23 @@ public sealed class DispatchFailureTests
     }
 
     [Fact]
+    public async Task ChatStream_EventStreamTypeWithParametersAndOtherCase_StillUnderThePeekRule()
+    {
+        // The relay reads Content-Type raw: "Text/Event-Stream; charset=utf-8" is an SSE stream (media types compare
+        // case-insensitively, parameters aside), so the early error event still fails over.
+        var sse = Encoding.UTF8.GetBytes(": keep-alive\n\ndata: {\"error\":{\"message\":\"upstream overloaded\",\"code\":503}}\n\n");
+        await using var primary = await FakeUpstream.StartAsync(Reply.Bytes(200, sse, "Text/Event-Stream; charset=utf-8"));
+        await using var backup = await FakeUpstream.StartAsync(Reply.Fixture("openai/envoy__chat-streaming.0.sse"));
+        await using var gw = await TestGateway.StartAsync(TwoCandidates(primary.BaseUrl, backup.BaseUrl));
+
+        using var response = await gw.PostChatAsync(Yaml.Chat("openai/gpt-4o-mini", stream: true));
+
+        await ResponseAssert.OkAsync(response);
+        Assert.Equal(Fixtures.Bytes("openai/envoy__chat-streaming.0.sse"), await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal("backup", ResponseAssert.Header(response, "x-switchyard-model"));
+    }
+
+    [Fact]
     public async Task ChatStream_KeepAlivesBeforeFirstData_ForwardedWithItAndNotAFailure()
     {
         var recorded = Fixtures.Bytes("openai/envoy__chat-streaming.0.sse");
