@@ -9,14 +9,15 @@
 # (the figure the issues' latency budgets are stated in).
 # Knobs: ROUNDS [3], DURATION [5] s per measurement, WARMUP [3] s, CONNS [64], LATENCY [0], RATE [1000],
 # CONFIG_A, CONFIG_B [none].
-# Everything is on 127.0.0.1.
+# Everything is on 127.0.0.1. The gateways' stdout (access log included) goes to logs/, not next to the config: the
+# gateway watches its config's directory, and a log written there would wake the watcher on every flush.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HARNESS=$ROOT/../shared/bench
 [[ $# -eq 2 && -x $1 && -x $2 ]] || { echo "usage: bench/abab.sh BIN_A BIN_B (executables)" >&2; exit 2; }
 "$HARNESS/setup.sh" >/dev/null
 : "${ROUNDS:=3}" "${DURATION:=5}" "${WARMUP:=3}" "${CONNS:=64}" "${LATENCY:=0}" "${RATE:=1000}"
-RUN=$ROOT/bench/results/abab-$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$RUN"
+RUN=$ROOT/bench/results/abab-$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$RUN/logs"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_port() { local i; for ((i = 0; i < $2 * 10; i++)); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 PIDS=(); cleanup() { for p in "${PIDS[@]:-}"; do [[ -n $p ]] && kill "$p" 2>/dev/null || true; done; }; trap cleanup EXIT
@@ -49,7 +50,7 @@ hz=$(getconf CLK_TCK)
 for ((r = 1; r <= ROUNDS; r++)); do
   for label in A B; do
     bin=$1; [[ $label == B ]] && bin=$2
-    taskset -c 0 env DOTNET_GCgen0size=400000 "$bin" serve --config "$RUN/ours-$label.yaml" --port "$GW_PORT" >"$RUN/gw-$label-$r.log" 2>&1 </dev/null &
+    taskset -c 0 env DOTNET_GCgen0size=400000 "$bin" serve --config "$RUN/ours-$label.yaml" --port "$GW_PORT" >"$RUN/logs/gw-$label-$r.log" 2>&1 </dev/null &
     gpid=$!; PIDS+=("$gpid"); wait_port "$GW_PORT" 30
     rps "$HARNESS/bodies/chat.json" "$WARMUP" >/dev/null; rps "$HARNESS/bodies/chat-stream.json" "$WARMUP" >/dev/null
     out=() lat_out=()
