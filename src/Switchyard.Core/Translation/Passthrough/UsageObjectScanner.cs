@@ -382,7 +382,19 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
         return -1;
     }
 
+    // Compact JSON has no space between tokens: the first test settles most calls without a loop.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipSpace(ReadOnlySpan<byte> json, int i)
+    {
+        if ((uint)i < (uint)json.Length && json[i] > (byte)' ')
+        {
+            return i;
+        }
+
+        return SkipSpaceSlow(json, i);
+    }
+
+    private static int SkipSpaceSlow(ReadOnlySpan<byte> json, int i)
     {
         while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
         {

@@ -197,6 +197,9 @@ public sealed class UsageObjectScannerTests
     [InlineData("""{"choices":[{"message":{"tool_calls":[{"function":{"arguments":"{\"usage\":{\"prompt_tokens\":9}}"}}]},"usage":{"prompt_tokens":99}}],"usage":{"prompt_tokens":5,"completion_tokens":2},"tail":{"usage":{"prompt_tokens":7}}}""")]
     [InlineData("""{"usage":{"prompt_tokens":5,"completion_tokens":2},"id":"x","choices":[]}""")]
     [InlineData("""{"id":"x","usage":{"prompt_tokens":5,"completion_tokens":2},"choices":[{"usage":{"prompt_tokens":1}}]}""")]
+    // Nine nested "usage" keys after the root one: the search from the end gives up and the scan from the start reads it.
+    [InlineData("""{"usage":{"prompt_tokens":5,"completion_tokens":2},"x":[{"usage":1},{"usage":2},{"usage":3},{"usage":4},{"usage":5},{"usage":6},{"usage":7},{"usage":8},{"usage":{"prompt_tokens":9}}]}""")]
+    [InlineData("""{"usage":{"prompt_tokens":5,"completion_tokens":2,,},"x":[{"usage":1},{"usage":2},{"usage":3},{"usage":4},{"usage":5},{"usage":6},{"usage":7},{"usage":8},{"usage":9}]}""")]
     // xAI's reasoning apart from the completion (folded in), DeepSeek's cache hits.
     [InlineData("""{"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":19,"completion_tokens_details":{"reasoning_tokens":4}}}""")]
     [InlineData("""{"usage":{"prompt_tokens":10,"completion_tokens":5,"prompt_cache_hit_tokens":6,"prompt_cache_miss_tokens":4}}""")]
@@ -247,6 +250,19 @@ public sealed class UsageObjectScannerTests
         {
             AssertSame(protocol, body);
         }
+    }
+
+    [Fact]
+    public void ScanFromTheStart_ReadsTheUsageInTheSamePass()
+    {
+        var body = """{"usage":{"prompt_tokens":5,"completion_tokens":2},"x":[{"usage":1},{"usage":2},{"usage":3},{"usage":4},{"usage":5},{"usage":6},{"usage":7},{"usage":8},{"usage":9}]}"""u8;
+        var scanner = new UsageObjectScanner(UpstreamProtocol.OpenAIChat);
+        Assert.False(TopLevelMember.TryFindFromEnd(body, "usage"u8, out _));
+        Assert.True(TopLevelMember.TryFind(body, "usage"u8, ref scanner, out var usage));
+        Assert.True(scanner.Parsed);
+        Assert.Equal("""{"prompt_tokens":5,"completion_tokens":2}""", Encoding.UTF8.GetString(usage));
+        Assert.Equal(5, scanner[0]);
+        Assert.Equal(2, scanner[1]);
     }
 
     [Fact]
