@@ -365,22 +365,31 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
     // for an escape, a control character or a non-ASCII byte: the reader's rules for those are left to the reader).
     private static int PlainStringEnd(ReadOnlySpan<byte> json, int from)
     {
-        for (var p = from; p < json.Length; p++)
+        var stop = PlainStringStop;
+        for (var p = from; (uint)p < (uint)json.Length; p++)
         {
             var b = json[p];
-            if (b == (byte)'"')
+            if (stop[b] != 0)
             {
-                return p;
-            }
-
-            if (b == (byte)'\\' || (uint)(b - 0x20) >= 0x5F)
-            {
-                return -1;
+                return b == (byte)'"' ? p : -1;
             }
         }
 
         return -1;
     }
+
+    // 1 for the bytes that end a plain string: the quote, the backslash, control characters, DEL and non-ASCII.
+    private static ReadOnlySpan<byte> PlainStringStop =>
+    [
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ];
 
     // Compact JSON has no space between tokens: the first test settles most calls without a loop.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
