@@ -13,12 +13,29 @@ internal static class TopLevelMember
     private static readonly SearchValues<byte> QuoteOrBackslash = SearchValues.Create("\"\\"u8);
     private static readonly SearchValues<byte> LiteralEnd = SearchValues.Create(",}] \t\r\n"u8);
 
+    /// <summary>Finds where a member's value ends, given where it starts: -1 when it cannot tell.</summary>
+    internal interface IValueEnd
+    {
+        int End(ReadOnlySpan<byte> json, int start);
+    }
+
     /// <summary>
     /// True when <paramref name="json"/> is an object whose top level could be scanned to its end or to
     /// <paramref name="name"/>; <paramref name="value"/> is then the member's value (empty when absent). False for
     /// anything else (an array root, a truncated or malformed body): the caller falls back to a full reader.
     /// </summary>
     public static bool TryFind(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        var structural = default(Structural);
+        return TryFind(json, name, ref structural, out value);
+    }
+
+    /// <summary>
+    /// <see cref="TryFind(ReadOnlySpan{byte}, ReadOnlySpan{byte}, out ReadOnlySpan{byte})"/> with the member's value
+    /// end found by <paramref name="valueEnd"/> (which may read the value on the way).
+    /// </summary>
+    public static bool TryFind<TValueEnd>(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name, scoped ref TValueEnd valueEnd, out ReadOnlySpan<byte> value)
+        where TValueEnd : struct, IValueEnd
     {
         value = default;
         var i = SkipSpace(json, json.StartsWith("\xEF\xBB\xBF"u8) ? 3 : 0);
@@ -54,13 +71,13 @@ internal static class TopLevelMember
                         if (json[(i + 1)..end].SequenceEqual(name))
                         {
                             var start = SkipSpace(json, colon + 1);
-                            var valueEnd = ValueEnd(json, start);
-                            if (valueEnd < 0)
+                            var stop = valueEnd.End(json, start);
+                            if (stop < 0)
                             {
                                 return false;
                             }
 
-                            value = json[start..valueEnd];
+                            value = json[start..stop];
                             return true;
                         }
 
@@ -101,6 +118,18 @@ internal static class TopLevelMember
     /// </summary>
     public static bool TryFindFromEnd(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
     {
+        var structural = default(Structural);
+        return TryFindFromEnd(json, name, ref structural, out value);
+    }
+
+    /// <summary>
+    /// <see cref="TryFindFromEnd(ReadOnlySpan{byte}, ReadOnlySpan{byte}, out ReadOnlySpan{byte})"/> with each candidate
+    /// value's end found by <paramref name="valueEnd"/> (which may read the value on the way; the value returned is
+    /// the one of its last call).
+    /// </summary>
+    public static bool TryFindFromEnd<TValueEnd>(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name, scoped ref TValueEnd valueEnd, out ReadOnlySpan<byte> value)
+        where TValueEnd : struct, IValueEnd
+    {
         value = default;
         var searchEnd = json.Length;
         var unclear = false;
@@ -132,7 +161,7 @@ internal static class TopLevelMember
             }
 
             var start = SkipSpace(json, colon + 1);
-            var end = ValueEnd(json, start);
+            var end = valueEnd.End(json, start);
             if (end < 0 || !ClosesRootAtEnd(json, end))
             {
                 unclear = true; // a nested member of that name, or a body this scan cannot vouch for
@@ -226,8 +255,8 @@ internal static class TopLevelMember
         return -1;
     }
 
-    // The index just past the value starting at `start`, or -1.
-    private static int ValueEnd(ReadOnlySpan<byte> json, int start)
+    /// <summary>The index just past the value starting at <paramref name="start"/>, or -1 (structure only, nothing validated).</summary>
+    internal static int ValueEnd(ReadOnlySpan<byte> json, int start)
     {
         if (start >= json.Length)
         {
@@ -285,5 +314,10 @@ internal static class TopLevelMember
         }
 
         return i;
+    }
+
+    private struct Structural : IValueEnd
+    {
+        public readonly int End(ReadOnlySpan<byte> json, int start) => ValueEnd(json, start);
     }
 }

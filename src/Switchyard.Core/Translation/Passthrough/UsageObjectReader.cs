@@ -86,6 +86,12 @@ internal static class UsageObjectReader
             }
         }
 
+        return ChatReport(prompt, completion, total, cached, cacheHit, reasoning);
+    }
+
+    /// <summary>The chat members as read (null: absent or not an int) in IR terms.</summary>
+    internal static UsageReport ChatReport(int? prompt, int? completion, int? total, int? cached, int? cacheHit, int? reasoning)
+    {
         cached ??= cacheHit;
         if (completion is { } o && prompt is { } i && reasoning is > 0 && total == i + o + reasoning)
         {
@@ -213,14 +219,17 @@ internal static class UsageObjectReader
             }
         }
 
-        return new UsageReport
-        {
-            Input = prompt is null && toolPrompt is null ? null : (prompt ?? 0) + (toolPrompt ?? 0),
-            Output = candidates is null && thoughts is null ? null : (candidates ?? 0) + (thoughts ?? 0),
-            Cached = cached,
-            Reasoning = thoughts,
-        };
+        return GeminiReport(prompt, toolPrompt, candidates, thoughts, cached);
     }
+
+    /// <summary>The Gemini members as read (null: absent or not an int) in IR terms.</summary>
+    internal static UsageReport GeminiReport(int? prompt, int? toolPrompt, int? candidates, int? thoughts, int? cached) => new()
+    {
+        Input = prompt is null && toolPrompt is null ? null : (prompt ?? 0) + (toolPrompt ?? 0),
+        Output = candidates is null && thoughts is null ? null : (candidates ?? 0) + (thoughts ?? 0),
+        Cached = cached,
+        Reasoning = thoughts,
+    };
 
     /// <summary>Bedrock Converse: inputTokens counts only the uncached input, so the IR input is the sum with cache reads and writes.</summary>
     public static UsageReport ReadBedrock(ref Utf8JsonReader reader)
@@ -250,14 +259,17 @@ internal static class UsageObjectReader
             }
         }
 
-        return new UsageReport
-        {
-            Input = input is null && cacheRead is null && cacheWrite is null ? null : (input ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0),
-            Output = output,
-            Cached = cacheRead,
-            CacheWrite = cacheWrite,
-        };
+        return BedrockReport(input, output, cacheRead, cacheWrite);
     }
+
+    /// <summary>The Bedrock members as read (null: absent or not an int) in IR terms.</summary>
+    internal static UsageReport BedrockReport(int? input, int? output, int? cacheRead, int? cacheWrite) => new()
+    {
+        Input = input is null && cacheRead is null && cacheWrite is null ? null : (input ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0),
+        Output = output,
+        Cached = cacheRead,
+        CacheWrite = cacheWrite,
+    };
 
     /// <summary>Moves from a property name past its value, whatever its kind.</summary>
     public static void SkipValue(ref Utf8JsonReader reader)

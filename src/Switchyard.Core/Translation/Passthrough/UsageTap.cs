@@ -287,11 +287,20 @@ public sealed partial class UsageTap(UpstreamProtocol protocol, bool captureMode
     /// </summary>
     public void OnCompleteBody(ReadOnlySpan<byte> body)
     {
-        if (!HasModelMember && (TopLevelMember.TryFindFromEnd(body, UsageMember, out var usage) || TopLevelMember.TryFind(body, UsageMember, out usage)))
+        // The usage object is read while its end is found (UsageObjectScanner); one it declines is read again below.
+        var scanner = new UsageObjectScanner(_protocol);
+        if (!HasModelMember && (TopLevelMember.TryFindFromEnd(body, UsageMember, ref scanner, out var usage) || TopLevelMember.TryFind(body, UsageMember, ref scanner, out usage)))
         {
             if (!usage.IsEmpty && usage[0] == (byte)'{')
             {
-                ApplyBodyUsage(usage);
+                if (scanner.Parsed)
+                {
+                    ApplyScannedUsage(scanner);
+                }
+                else
+                {
+                    ApplyBodyUsage(usage);
+                }
             }
 
             return;
@@ -346,6 +355,33 @@ public sealed partial class UsageTap(UpstreamProtocol protocol, bool captureMode
                 break;
             default:
                 Merge(UsageObjectReader.ReadChat(ref reader));
+                break;
+        }
+    }
+
+    /// <summary>Applies a usage object <see cref="UsageObjectScanner"/> read: what <see cref="ApplyBodyUsage"/> does for the same bytes.</summary>
+    internal void ApplyScannedUsage(in UsageObjectScanner s)
+    {
+        switch (_protocol)
+        {
+            case UpstreamProtocol.AnthropicMessages:
+                _anthropic.Input = s[0] ?? _anthropic.Input;
+                _anthropic.Output = s[1] ?? _anthropic.Output;
+                _anthropic.CacheRead = s[2] ?? _anthropic.CacheRead;
+                _anthropic.CacheCreation = s[3] ?? _anthropic.CacheCreation;
+                _changed = true;
+                break;
+            case UpstreamProtocol.OpenAIResponses:
+                Merge(new UsageReport { Input = s[0], Output = s[1], Cached = s[2], CacheWrite = s[3], Reasoning = s[4] });
+                break;
+            case UpstreamProtocol.Gemini:
+                Merge(UsageObjectReader.GeminiReport(s[0], s[1], s[2], s[3], s[4]));
+                break;
+            case UpstreamProtocol.BedrockConverse:
+                Merge(UsageObjectReader.BedrockReport(s[0], s[1], s[2], s[3]));
+                break;
+            default:
+                Merge(UsageObjectReader.ChatReport(s[0], s[1], s[2], s[3], s[4], s[5]));
                 break;
         }
     }

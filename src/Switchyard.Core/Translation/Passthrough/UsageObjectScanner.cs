@@ -1,0 +1,421 @@
+using System.Runtime.CompilerServices;
+using Switchyard.Core.Providers;
+
+namespace Switchyard.Core.Translation.Passthrough;
+
+/// <summary>
+/// Reads a top-level usage object of a whole non-streamed body in the same pass that finds its end (the value-end
+/// finder of <see cref="TopLevelMember"/>), instead of a structural walk to its end and then a second walk with a
+/// <see cref="System.Text.Json.Utf8JsonReader"/>. It is a strict scanner for a narrow, plain form of JSON: member
+/// names and string values of printable ASCII without escapes, wanted members as unsigned integers of at most nine
+/// digits (or <c>null</c>), each wanted member and details object at most once. For that form it records exactly what
+/// <see cref="UsageObjectReader"/> records for the same bytes. Anything else (an escape, a non-ASCII byte, a
+/// fraction or a huge number in a wanted member, a duplicate, malformed JSON, nesting over 16 levels) makes it
+/// decline: <see cref="Parsed"/> is false, the end is found by the structural walk as before, and the caller reads
+/// the object with the reader.
+/// </summary>
+internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.IValueEnd
+{
+    private const int MaxDepth = 16;
+    private const int Details = 16; // actions at or above this open a details object (action - Details is its id)
+
+    private readonly UpstreamProtocol _protocol = protocol;
+    private Slots _slots;
+    private int _seen;
+    private int _detailsSeen;
+
+    /// <summary>True when the last value given to <see cref="End"/> was a usage object read in full.</summary>
+    public bool Parsed { get; private set; }
+
+    /// <summary>The value of wanted member <paramref name="slot"/> (see the protocol's table below), or null when absent or null.</summary>
+    public readonly int? this[int slot] => _slots[slot];
+
+    /// <inheritdoc/>
+    public int End(ReadOnlySpan<byte> json, int start)
+    {
+        Parsed = false;
+        if (start < json.Length && json[start] == (byte)'{')
+        {
+            _slots = default;
+            _seen = 0;
+            _detailsSeen = 0;
+            var end = ScanObject(json, start, -1, 0);
+            if (end >= 0)
+            {
+                Parsed = true;
+                return end;
+            }
+        }
+
+        return TopLevelMember.ValueEnd(json, start);
+    }
+
+    // Slots per protocol (the order UsageTap.ApplyScannedUsage reads them in):
+    // chat: prompt_tokens, completion_tokens, total_tokens, prompt_tokens_details.cached_tokens, prompt_cache_hit_tokens,
+    //       completion_tokens_details.reasoning_tokens;
+    // Anthropic: input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens;
+    // Responses: input_tokens, output_tokens, input_tokens_details.cached_tokens, input_tokens_details.cache_write_tokens,
+    //       output_tokens_details.reasoning_tokens;
+    // Gemini: promptTokenCount, toolUsePromptTokenCount, candidatesTokenCount, thoughtsTokenCount, cachedContentTokenCount;
+    // Bedrock: inputTokens, outputTokens, cacheReadInputTokens, cacheWriteInputTokens.
+    private readonly int TopAction(ReadOnlySpan<byte> key) => _protocol switch
+    {
+        UpstreamProtocol.AnthropicMessages =>
+            key.SequenceEqual("input_tokens"u8) ? 0
+            : key.SequenceEqual("output_tokens"u8) ? 1
+            : key.SequenceEqual("cache_read_input_tokens"u8) ? 2
+            : key.SequenceEqual("cache_creation_input_tokens"u8) ? 3
+            : -1,
+        UpstreamProtocol.OpenAIResponses =>
+            key.SequenceEqual("input_tokens"u8) ? 0
+            : key.SequenceEqual("output_tokens"u8) ? 1
+            : key.SequenceEqual("input_tokens_details"u8) ? Details
+            : key.SequenceEqual("output_tokens_details"u8) ? Details + 1
+            : -1,
+        UpstreamProtocol.Gemini =>
+            key.SequenceEqual("promptTokenCount"u8) ? 0
+            : key.SequenceEqual("toolUsePromptTokenCount"u8) ? 1
+            : key.SequenceEqual("candidatesTokenCount"u8) ? 2
+            : key.SequenceEqual("thoughtsTokenCount"u8) ? 3
+            : key.SequenceEqual("cachedContentTokenCount"u8) ? 4
+            : -1,
+        UpstreamProtocol.BedrockConverse =>
+            key.SequenceEqual("inputTokens"u8) ? 0
+            : key.SequenceEqual("outputTokens"u8) ? 1
+            : key.SequenceEqual("cacheReadInputTokens"u8) ? 2
+            : key.SequenceEqual("cacheWriteInputTokens"u8) ? 3
+            : -1,
+        _ => ChatAction(key),
+    };
+
+    // Chat keys by length first: the benchmark's answer has six members and nine nested ones.
+    private static int ChatAction(ReadOnlySpan<byte> key) => key.Length switch
+    {
+        12 => key.SequenceEqual("total_tokens"u8) ? 2 : -1,
+        13 => key.SequenceEqual("prompt_tokens"u8) ? 0 : -1,
+        17 => key.SequenceEqual("completion_tokens"u8) ? 1 : -1,
+        21 => key.SequenceEqual("prompt_tokens_details"u8) ? Details : -1,
+        23 => key.SequenceEqual("prompt_cache_hit_tokens"u8) ? 4 : -1,
+        25 => key.SequenceEqual("completion_tokens_details"u8) ? Details + 1 : -1,
+        _ => -1,
+    };
+
+    private readonly int DetailAction(int details, ReadOnlySpan<byte> key) => (_protocol, details) switch
+    {
+        (UpstreamProtocol.OpenAIResponses, 0) =>
+            key.SequenceEqual("cached_tokens"u8) ? 2 : key.SequenceEqual("cache_write_tokens"u8) ? 3 : -1,
+        (UpstreamProtocol.OpenAIResponses, _) => key.SequenceEqual("reasoning_tokens"u8) ? 4 : -1,
+        (_, 0) => key.SequenceEqual("cached_tokens"u8) ? 3 : -1,
+        _ => key.SequenceEqual("reasoning_tokens"u8) ? 5 : -1,
+    };
+
+    // The index just past the object at `i`, or -1 when it is not in the plain form. `details` is the id of the details
+    // object being read (-1: the usage object itself at depth 0, or an object nobody wants below it).
+    private int ScanObject(ReadOnlySpan<byte> json, int i, int details, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return -1;
+        }
+
+        i = SkipSpace(json, i + 1);
+        if (i < json.Length && json[i] == (byte)'}')
+        {
+            return i + 1;
+        }
+
+        while (true)
+        {
+            if (i >= json.Length || json[i] != (byte)'"')
+            {
+                return -1;
+            }
+
+            var keyEnd = PlainStringEnd(json, i + 1);
+            if (keyEnd < 0)
+            {
+                return -1;
+            }
+
+            var key = json[(i + 1)..keyEnd];
+            i = SkipSpace(json, keyEnd + 1);
+            if (i >= json.Length || json[i] != (byte)':')
+            {
+                return -1;
+            }
+
+            i = SkipSpace(json, i + 1);
+            if (i >= json.Length)
+            {
+                return -1;
+            }
+
+            var action = depth == 0 ? TopAction(key) : details >= 0 ? DetailAction(details, key) : -1;
+            if (action < 0)
+            {
+                i = SkipValue(json, i, depth + 1);
+            }
+            else if (action < Details)
+            {
+                var bit = 1 << action;
+                if ((_seen & bit) != 0)
+                {
+                    return -1; // a repeated member: the reader's last-wins rules differ per protocol
+                }
+
+                _seen |= bit;
+                i = ReadInt(json, i, out _slots[action]);
+            }
+            else
+            {
+                var bit = 1 << (action - Details);
+                if ((_detailsSeen & bit) != 0)
+                {
+                    return -1;
+                }
+
+                _detailsSeen |= bit;
+                i = json[i] == (byte)'{' ? ScanObject(json, i, action - Details, depth + 1) : NullEnd(json, i);
+            }
+
+            if (i < 0)
+            {
+                return -1;
+            }
+
+            i = SkipSpace(json, i);
+            if (i >= json.Length)
+            {
+                return -1;
+            }
+
+            if (json[i] == (byte)',')
+            {
+                i = SkipSpace(json, i + 1);
+                continue;
+            }
+
+            return json[i] == (byte)'}' ? i + 1 : -1;
+        }
+    }
+
+    private int ScanArray(ReadOnlySpan<byte> json, int i, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return -1;
+        }
+
+        i = SkipSpace(json, i + 1);
+        if (i < json.Length && json[i] == (byte)']')
+        {
+            return i + 1;
+        }
+
+        while (true)
+        {
+            i = SkipValue(json, i, depth + 1);
+            if (i < 0)
+            {
+                return -1;
+            }
+
+            i = SkipSpace(json, i);
+            if (i >= json.Length)
+            {
+                return -1;
+            }
+
+            if (json[i] == (byte)',')
+            {
+                i = SkipSpace(json, i + 1);
+                continue;
+            }
+
+            return json[i] == (byte)']' ? i + 1 : -1;
+        }
+    }
+
+    // A value nobody wants, in the plain form: the index past it, or -1. What follows it is checked by the caller.
+    private int SkipValue(ReadOnlySpan<byte> json, int i, int depth)
+    {
+        if (i >= json.Length)
+        {
+            return -1;
+        }
+
+        switch (json[i])
+        {
+            case (byte)'"':
+                var end = PlainStringEnd(json, i + 1);
+                return end < 0 ? -1 : end + 1;
+            case (byte)'{':
+                return ScanObject(json, i, -1, depth);
+            case (byte)'[':
+                return ScanArray(json, i, depth);
+            case (byte)'t':
+                return json[i..].StartsWith("true"u8) ? i + 4 : -1;
+            case (byte)'f':
+                return json[i..].StartsWith("false"u8) ? i + 5 : -1;
+            case (byte)'n':
+                return NullEnd(json, i);
+            default:
+                return NumberEnd(json, i);
+        }
+    }
+
+    private static int NullEnd(ReadOnlySpan<byte> json, int i) => json[i..].StartsWith("null"u8) ? i + 4 : -1;
+
+    // A wanted member's value: an unsigned integer of 1-9 digits without a leading zero (exactly what TryGetInt32
+    // reads), or null. Anything else (a sign, a fraction, an exponent, a longer number, a string) declines.
+    private static int ReadInt(ReadOnlySpan<byte> json, int i, out int? value)
+    {
+        value = null;
+        if (json[i] == (byte)'n')
+        {
+            return NullEnd(json, i);
+        }
+
+        var n = 0;
+        var result = 0;
+        while (n <= 9 && i + n < json.Length && IsDigit(json[i + n]))
+        {
+            result = (result * 10) + (json[i + n] - '0'); // at most ten digits: declined below before it could matter
+            n++;
+        }
+
+        var next = i + n;
+        if (n == 0 || n > 9 || (n > 1 && json[i] == (byte)'0')
+            || (next < json.Length && json[next] is (byte)'.' or (byte)'e' or (byte)'E'))
+        {
+            return -1;
+        }
+
+        value = result;
+        return next;
+    }
+
+    // JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?; -1 when the bytes at `i` are not one.
+    private static int NumberEnd(ReadOnlySpan<byte> json, int i)
+    {
+        if (i < json.Length && json[i] == (byte)'-')
+        {
+            i++;
+        }
+
+        if (i >= json.Length || !IsDigit(json[i]))
+        {
+            return -1;
+        }
+
+        if (json[i] == (byte)'0')
+        {
+            i++;
+        }
+        else
+        {
+            i = Digits(json, i);
+        }
+
+        if (i < json.Length && json[i] == (byte)'.')
+        {
+            var after = Digits(json, i + 1);
+            if (after == i + 1)
+            {
+                return -1;
+            }
+
+            i = after;
+        }
+
+        if (i < json.Length && json[i] is (byte)'e' or (byte)'E')
+        {
+            i++;
+            if (i < json.Length && json[i] is (byte)'+' or (byte)'-')
+            {
+                i++;
+            }
+
+            var after = Digits(json, i);
+            if (after == i)
+            {
+                return -1;
+            }
+
+            i = after;
+        }
+
+        return i;
+    }
+
+    private static int Digits(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && IsDigit(json[i]))
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+
+    // The closing quote of a string of printable ASCII without escapes whose contents start at `from`, or -1 (also
+    // for an escape, a control character or a non-ASCII byte: the reader's rules for those are left to the reader).
+    private static int PlainStringEnd(ReadOnlySpan<byte> json, int from)
+    {
+        var stop = PlainStringStop;
+        for (var p = from; (uint)p < (uint)json.Length; p++)
+        {
+            var b = json[p];
+            if (stop[b] != 0)
+            {
+                return b == (byte)'"' ? p : -1;
+            }
+        }
+
+        return -1;
+    }
+
+    // 1 for the bytes that end a plain string: the quote, the backslash, control characters, DEL and non-ASCII.
+    private static ReadOnlySpan<byte> PlainStringStop =>
+    [
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ];
+
+    // Compact JSON has no space between tokens: the first test settles most calls without a loop.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipSpace(ReadOnlySpan<byte> json, int i)
+    {
+        if ((uint)i < (uint)json.Length && json[i] > (byte)' ')
+        {
+            return i;
+        }
+
+        return SkipSpaceSlow(json, i);
+    }
+
+    private static int SkipSpaceSlow(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    [InlineArray(6)]
+    private struct Slots
+    {
+        private int? _element;
+    }
+}
