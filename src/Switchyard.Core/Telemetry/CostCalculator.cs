@@ -158,21 +158,32 @@ public static class CostCalculator
             return false;
         }
 
-        var sum = Term(uncached, mi, scale - si) + Term(output, mo, scale - so);
+        // The sum in 32-bit limbs without 128-bit arithmetic (its multiply is a software routine in this build):
+        // each term t × 10^k (t < 2^63, 10^k < 2^30) as its low and high 32 bits times 10^k, summed apart.
+        ulong low = 0, high = 0;
+        Term(uncached, mi, scale - si, ref low, ref high);
+        Term(output, mo, scale - so, ref low, ref high);
         if (cached > 0)
         {
-            sum += Term(cached, mc, scale - sc);
+            Term(cached, mc, scale - sc, ref low, ref high);
         }
 
         if (written > 0)
         {
-            sum += Term(written, mw, scale - sw);
+            Term(written, mw, scale - sw, ref low, ref high);
         }
 
-        usd = new decimal((int)(uint)sum, (int)(uint)(sum >> 32), (int)(uint)(sum >> 64), isNegative: false, (byte)(scale + 6));
+        high += low >> 32; // < 2^63 + 2^32: no overflow
+        usd = new decimal((int)(uint)low, (int)(uint)high, (int)(uint)(high >> 32), isNegative: false, (byte)(scale + 6));
         return true;
 
-        static UInt128 Term(int tokens, ulong digits, int shift) => (UInt128)((ulong)tokens * digits) * Pow10[shift];
+        static void Term(int tokens, ulong digits, int shift, ref ulong low, ref ulong high)
+        {
+            var t = (ulong)tokens * digits; // < 2^31 × 2^32
+            var p = Pow10[shift];
+            low += (t & 0xFFFF_FFFF) * p; // four of these < 2^64
+            high += (t >> 32) * p; // four of these < 2^63
+        }
     }
 
     private static ReadOnlySpan<ulong> Pow10 => [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
