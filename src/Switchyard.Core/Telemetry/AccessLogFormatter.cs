@@ -200,33 +200,14 @@ public static class AccessLogFormatter
 
         public void Number(int? value)
         {
-            if (value is not { } v)
-            {
-                Raw("null"u8);
-            }
-            else if (v >= 0)
-            {
-                // Digits written from the right: the same text as the invariant formatter's for a non-negative int.
-                var length = 1;
-                for (var t = (uint)v; t >= 10; t /= 10)
-                {
-                    length++;
-                }
-
-                var into = _into.Slice(Length, length);
-                var u = (uint)v;
-                for (var i = length - 1; i >= 0; i--)
-                {
-                    into[i] = (byte)('0' + (u % 10));
-                    u /= 10;
-                }
-
-                Length += length;
-            }
-            else
+            if (value is { } v)
             {
                 System.Buffers.Text.Utf8Formatter.TryFormat(v, _into[Length..], out var n);
                 Length += n;
+            }
+            else
+            {
+                Raw("null"u8);
             }
         }
 

@@ -86,17 +86,6 @@ public static class CostCalculator
         }
 
         var uncached = Math.Max(0, input - cached - written);
-        if (TryExact(uncached, output, cached, written, price, out var exact))
-        {
-            return new RequestCost(exact, price.Source);
-        }
-
-        return ComputeGeneral(uncached, output, cached, written, price);
-    }
-
-    /// <summary>The decimal arithmetic of <see cref="Compute"/> (the reference <see cref="TryExact"/> is tested against).</summary>
-    internal static RequestCost ComputeGeneral(int uncached, int output, int cached, int written, ModelPrice price)
-    {
         var perMillion = (uncached * price.Input) + (output * price.Output);
         if (cached > 0)
         {
@@ -110,92 +99,6 @@ public static class CostCalculator
 
         var usd = perMillion * PerMillion; // exact, like a division by a million, and cheaper
         return new RequestCost(usd, price.Source);
-    }
-
-    /// <summary>
-    /// <see cref="ComputeGeneral"/>'s decimal, same digits and scale, by integer arithmetic — when it is exact there:
-    /// token counts not negative, prices not negative with digits that fit in 32 bits, scales within 9 of each other
-    /// and at most 22. Then every product (tokens × digits &lt; 2^63) and the aligned sum (&lt; 2^95) fit a decimal's 96
-    /// bits, so the decimal operations neither round nor rescale: each product keeps its price's scale, the sum the
-    /// largest, and the last multiplication adds 6. False otherwise (the caller takes the decimal path).
-    /// </summary>
-    internal static bool TryExact(int uncached, int output, int cached, int written, ModelPrice price, out decimal usd)
-    {
-        usd = default;
-        if (output < 0 || !Digits(price.Input, out var mi, out var si) || !Digits(price.Output, out var mo, out var so))
-        {
-            return false;
-        }
-
-        ulong mc = 0, mw = 0;
-        int sc = 0, sw = 0;
-        if (cached > 0 && !Digits(price.CachedInput!.Value, out mc, out sc))
-        {
-            return false;
-        }
-
-        if (written > 0 && !Digits(price.CacheWrite!.Value, out mw, out sw))
-        {
-            return false;
-        }
-
-        var scale = Math.Max(si, so);
-        var least = Math.Min(si, so);
-        if (cached > 0)
-        {
-            scale = Math.Max(scale, sc);
-            least = Math.Min(least, sc);
-        }
-
-        if (written > 0)
-        {
-            scale = Math.Max(scale, sw);
-            least = Math.Min(least, sw);
-        }
-
-        if (scale > 22 || scale - least > 9)
-        {
-            return false;
-        }
-
-        // The sum in 32-bit limbs without 128-bit arithmetic (its multiply is a software routine in this build):
-        // each term t × 10^k (t < 2^63, 10^k < 2^30) as its low and high 32 bits times 10^k, summed apart.
-        ulong low = 0, high = 0;
-        Term(uncached, mi, scale - si, ref low, ref high);
-        Term(output, mo, scale - so, ref low, ref high);
-        if (cached > 0)
-        {
-            Term(cached, mc, scale - sc, ref low, ref high);
-        }
-
-        if (written > 0)
-        {
-            Term(written, mw, scale - sw, ref low, ref high);
-        }
-
-        high += low >> 32; // < 2^63 + 2^32: no overflow
-        usd = new decimal((int)(uint)low, (int)(uint)high, (int)(uint)(high >> 32), isNegative: false, (byte)(scale + 6));
-        return true;
-
-        static void Term(int tokens, ulong digits, int shift, ref ulong low, ref ulong high)
-        {
-            var t = (ulong)tokens * digits; // < 2^31 × 2^32
-            var p = Pow10[shift];
-            low += (t & 0xFFFF_FFFF) * p; // four of these < 2^64
-            high += (t >> 32) * p; // four of these < 2^63
-        }
-    }
-
-    private static ReadOnlySpan<ulong> Pow10 => [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
-
-    // A non-negative decimal's digits when they fit in 32 bits, and its scale.
-    private static bool Digits(decimal value, out ulong digits, out int scale)
-    {
-        Span<int> bits = stackalloc int[4];
-        decimal.GetBits(value, bits);
-        digits = (uint)bits[0];
-        scale = value.Scale;
-        return bits[1] == 0 && bits[2] == 0 && bits[3] >= 0;
     }
 
     /// <summary>The cost of a request served by <paramref name="model"/> with <paramref name="usage"/>.</summary>
