@@ -227,7 +227,7 @@ public abstract class UpstreamRelay(RelayScope scope) : IDisposable
             // Only what is known before the headers go out: usage read before commit (a translated answer, or a
             // pass-through body that arrived in one read); otherwise "unknown" (docs/observability.md, "Cost").
             r.Headers[RelayHeaders.CostHeader] = Usage is { } usage
-                ? Telemetry.CostCalculator.For(Scope.Candidate, usage, Scope.Request.Record.CostSources).ToString()
+                ? Scope.Request.Record.CostBeforeCommit(Scope.Candidate, usage).ToString()
                 : "unknown";
         }
 

@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Json;
 using Switchyard.Core.Configuration;
@@ -16,10 +19,6 @@ namespace Switchyard.Core.Telemetry;
 public static class AccessLogFormatter
 {
     private static readonly System.Text.Encodings.Web.JavaScriptEncoder Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-
-    // Characters a JSON string holds as they are: printable ASCII except the quote and the backslash. Any other
-    // character sends the value through JsonEncodedText (escapes; non-ASCII as UTF-8), which is rare in these fields.
-    private static readonly SearchValues<char> Plain = SearchValues.Create(" !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
 
     /// <summary>Appends one line (newline included) for <paramref name="r"/> to <paramref name="output"/>.</summary>
     public static void Write(IBufferWriter<byte> output, RequestRecord r, AccessLogFormat format)
@@ -169,6 +168,8 @@ public static class AccessLogFormatter
 
         public int Length { get; private set; }
 
+        // Inlined: a literal's copy is then unrolled to a few moves instead of a call to the general copy.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Raw(scoped ReadOnlySpan<byte> utf8)
         {
             utf8.CopyTo(_into[Length..]);
@@ -184,14 +185,14 @@ public static class AccessLogFormatter
             }
 
             _into[Length++] = (byte)'"';
-            if (value.AsSpan().ContainsAnyExcept(Plain))
+            var plain = CopyPlain(value, _into[Length..]);
+            if (plain < 0)
             {
                 Raw(JsonEncodedText.Encode(value, Encoder).EncodedUtf8Bytes);
             }
             else
             {
-                System.Text.Ascii.FromUtf16(value, _into[Length..], out var n);
-                Length += n;
+                Length += plain;
             }
 
             _into[Length++] = (byte)'"';
@@ -217,26 +218,93 @@ public static class AccessLogFormatter
         }
     }
 
+    /// <summary>
+    /// Copies <paramref name="value"/> as ASCII into <paramref name="into"/> (at least as long) when every character
+    /// is one a JSON string holds as it is (printable ASCII except the quote and the backslash) and returns its
+    /// length; otherwise returns -1 (what was copied is left to be overwritten). Checks and narrows 8 characters at a
+    /// time — one pass instead of a search and then a transcoding copy.
+    /// </summary>
+    internal static int CopyPlain(ReadOnlySpan<char> value, Span<byte> into)
+    {
+        var n = value.Length;
+        if (into.Length < n)
+        {
+            return -1;
+        }
+
+        ref var src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(value));
+        ref var dst = ref MemoryMarshal.GetReference(into);
+        if (n >= 8 && Vector128.IsHardwareAccelerated)
+        {
+            // The last block overlaps the one before it when the length is not a multiple of 8.
+            var last = (nuint)(n - 8);
+            for (nuint i = 0; ; i += 8)
+            {
+                if (i > last)
+                {
+                    i = last;
+                }
+
+                var v = Vector128.LoadUnsafe(ref src, i);
+                var bad = Vector128.GreaterThan(v - Vector128.Create((ushort)0x20), Vector128.Create((ushort)(0x7E - 0x20)))
+                    | Vector128.Equals(v, Vector128.Create((ushort)'"'))
+                    | Vector128.Equals(v, Vector128.Create((ushort)'\\'));
+                if (bad != Vector128<ushort>.Zero)
+                {
+                    return -1;
+                }
+
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, i), Vector128.Narrow(v, v).AsUInt64().ToScalar());
+                if (i == last)
+                {
+                    return n;
+                }
+            }
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            var c = Unsafe.Add(ref src, i);
+            if (c - 0x20u > 0x7E - 0x20 || c == '"' || c == '\\')
+            {
+                return -1;
+            }
+
+            Unsafe.Add(ref dst, i) = (byte)c;
+        }
+
+        return n;
+    }
+
     /// <summary><c>yyyy-MM-ddTHH:mm:ss.fffZ</c> of a UTC time, as UTF-8 in <paramref name="scratch"/>.</summary>
     internal static ReadOnlySpan<byte> Timestamp(DateTime utc, Span<byte> scratch)
     {
         utc.Deconstruct(out var year, out var month, out var day); // the date decomposed once, not once per part
         var ms = (int)(utc.TimeOfDay.Ticks / TimeSpan.TicksPerMillisecond);
-        Digits(scratch[..4], year);
+        Two(scratch, 0, year / 100); // years are 1 to 9999
+        Two(scratch, 2, year % 100);
         scratch[4] = (byte)'-';
-        Digits(scratch.Slice(5, 2), month);
+        Two(scratch, 5, month);
         scratch[7] = (byte)'-';
-        Digits(scratch.Slice(8, 2), day);
+        Two(scratch, 8, day);
         scratch[10] = (byte)'T';
-        Digits(scratch.Slice(11, 2), ms / 3_600_000);
+        Two(scratch, 11, ms / 3_600_000);
         scratch[13] = (byte)':';
-        Digits(scratch.Slice(14, 2), ms / 60_000 % 60);
+        Two(scratch, 14, ms / 60_000 % 60);
         scratch[16] = (byte)':';
-        Digits(scratch.Slice(17, 2), ms / 1000 % 60);
+        Two(scratch, 17, ms / 1000 % 60);
         scratch[19] = (byte)'.';
-        Digits(scratch.Slice(20, 3), ms % 1000);
+        scratch[20] = (byte)('0' + (ms % 1000 / 100));
+        Two(scratch, 21, ms % 100);
         scratch[23] = (byte)'Z';
         return scratch[..24];
+    }
+
+    /// <summary>Two digits of <paramref name="value"/> (0 to 99) at <paramref name="at"/>.</summary>
+    private static void Two(Span<byte> into, int at, int value)
+    {
+        into[at + 1] = (byte)('0' + (value % 10));
+        into[at] = (byte)('0' + (value / 10));
     }
 
     private static void Digits(Span<byte> into, int value)

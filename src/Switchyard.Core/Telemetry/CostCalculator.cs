@@ -25,13 +25,44 @@ public static class CostCalculator
             return configured;
         }
 
-        var bundled = PricingTable.For(model.Provider.Prefix, model.ModelId);
+        var bundled = Bundled(model);
         if (live is { HasCost: true } && live.TryGetPrice(model, out var cost, out var source))
         {
             return new ModelPrice((decimal)cost.InputPerMillion, (decimal)cost.OutputPerMillion, bundled?.CachedInput, bundled?.CacheWrite, source);
         }
 
         return bundled;
+    }
+
+    // The bundled prices of recently priced models, by their provider prefix and model id (usually the very strings
+    // of a snapshot's model, so a hit is two reference compares instead of building the key and hashing it; a
+    // wildcard's per-request id compares by value). Direct-mapped on a cheap hash of the id; a slot is immutable and
+    // replaced whole, so readers on any thread see a consistent one. Holds strings only: keeps no snapshot alive.
+    private sealed class BundledSlot(string prefix, string modelId, ModelPrice? price)
+    {
+        public readonly string Prefix = prefix;
+        public readonly string ModelId = modelId;
+        public readonly ModelPrice? Price = price;
+    }
+
+    private static readonly BundledSlot?[] BundledSlots = new BundledSlot?[64];
+
+    /// <summary><see cref="PricingTable.For"/> of the model's provider and model id, remembered per model.</summary>
+    internal static ModelPrice? Bundled(ResolvedModel model)
+    {
+        var prefix = model.Provider.Prefix;
+        var modelId = model.ModelId;
+        var hash = modelId.Length == 0 ? 0 : (modelId.Length * 7) + (modelId[^1] * 13) + modelId[modelId.Length / 2];
+        ref var slot = ref BundledSlots[hash & (BundledSlots.Length - 1)];
+        var s = Volatile.Read(ref slot);
+        if (s is not null && string.Equals(s.ModelId, modelId) && string.Equals(s.Prefix, prefix))
+        {
+            return s.Price;
+        }
+
+        var price = PricingTable.For(prefix, modelId);
+        Volatile.Write(ref slot, new BundledSlot(prefix, modelId, price));
+        return price;
     }
 
     /// <summary>

@@ -104,7 +104,7 @@ public sealed class RequestHistory
 
         if (record.Cost.Usd is { } usd && usd > 0)
         {
-            Interlocked.Add(ref b.SpendNanoUsd, (long)Math.Min(usd * 1_000_000_000m, long.MaxValue / 4));
+            Interlocked.Add(ref b.SpendNanoUsd, RequestCost.NanoUsd(usd)); // truncated, capped at long.MaxValue / 4
         }
     }
 

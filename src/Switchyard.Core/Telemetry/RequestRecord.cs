@@ -25,6 +25,12 @@ public sealed class RequestRecord
     private bool _costDone;
     private RequestCost _cost;
 
+    // The cost computed for the header before commit (CostBeforeCommit) and what it was computed from.
+    private ResolvedModel? _committedModel;
+    private IrUsage? _committedUsage;
+    private Routing.Metrics.MetricsSources? _committedSources;
+    private RequestCost _committedCost;
+
     /// <summary>Creates the record of a request that started now.</summary>
     public RequestRecord()
     {
@@ -92,12 +98,33 @@ public sealed class RequestRecord
         {
             if (!_costDone)
             {
-                _cost = CostCalculator.For(Served, Usage, CostSources);
+                // The header's cost when it was computed from the same model, usage and sources (so the two agree and
+                // the price is looked up once); otherwise computed now.
+                _cost = Served is { } served && Usage is { } usage && ReferenceEquals(served, _committedModel)
+                    && ReferenceEquals(CostSources, _committedSources) && usage.Equals(_committedUsage)
+                    ? _committedCost
+                    : CostCalculator.For(Served, Usage, CostSources);
                 _costDone = true;
             }
 
             return _cost;
         }
+    }
+
+    /// <summary>
+    /// The cost of an answer from <paramref name="model"/> with <paramref name="usage"/> (usage known before the
+    /// answer is committed, for the cost header). Remembered: when the request ends with the same served model and
+    /// usage, <see cref="Cost"/> is this value.
+    /// </summary>
+    public RequestCost CostBeforeCommit(ResolvedModel model, IrUsage usage)
+    {
+        var sources = CostSources;
+        var cost = CostCalculator.For(model, usage, sources);
+        _committedModel = model;
+        _committedUsage = usage;
+        _committedSources = sources;
+        _committedCost = cost;
+        return cost;
     }
 
     /// <summary>Time to the committed answer's first byte, or null when nothing was committed.</summary>
