@@ -188,7 +188,7 @@ public static class AccessLogFormatter
             var plain = CopyPlain(value, _into[Length..]);
             if (plain < 0)
             {
-                Raw(JsonEncodedText.Encode(value, Encoder).EncodedUtf8Bytes);
+                Raw(JsonEncodedText.Encode(WellFormed(value), Encoder).EncodedUtf8Bytes);
             }
             else
             {
@@ -224,6 +224,46 @@ public static class AccessLogFormatter
     /// length; otherwise returns -1 (what was copied is left to be overwritten). Checks and narrows 8 characters at a
     /// time — one pass instead of a search and then a transcoding copy.
     /// </summary>
+    // A string a client chose can hold a lone surrogate (JSON's "\ud800" decodes to one), which is not valid UTF-16 and
+    // which JsonEncodedText refuses: the line would be lost. Each lone surrogate becomes U+FFFD, as UTF-8 encoding does.
+    internal static string WellFormed(string value)
+    {
+        var i = 0;
+        for (; i < value.Length; i++)
+        {
+            if (char.IsSurrogate(value[i]))
+            {
+                if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                {
+                    i++;
+                    continue;
+                }
+
+                break;
+            }
+        }
+
+        if (i == value.Length)
+        {
+            return value;
+        }
+
+        var chars = value.ToCharArray();
+        for (var j = i; j < chars.Length; j++)
+        {
+            if (char.IsHighSurrogate(chars[j]) && j + 1 < chars.Length && char.IsLowSurrogate(chars[j + 1]))
+            {
+                j++;
+            }
+            else if (char.IsSurrogate(chars[j]))
+            {
+                chars[j] = '\uFFFD';
+            }
+        }
+
+        return new string(chars);
+    }
+
     internal static int CopyPlain(ReadOnlySpan<char> value, Span<byte> into)
     {
         var n = value.Length;
