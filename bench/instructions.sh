@@ -2,8 +2,9 @@
 # Instructions per request: a figure this VM's noise cannot move. Each gateway binary given runs under callgrind
 # (valgrind's instruction counter; user-space instructions of every thread) against the shared nginx mock; after a
 # warm-up, counting is switched on for a window of non-streamed chat pass-through at a constant rate, and the count is
-# divided by the requests the window answered. Repeat runs of one binary agree to ~0.5 % on a quiet machine (a
-# loaded one adds a few %: periodic work is spread over the requests of the window, and spin-waits count).
+# divided by the requests the window answered. Repeat 20 s runs of one binary agree within 1-2 % on a quiet machine
+# (GC work falls unevenly into windows; a loaded machine adds a few %: periodic work is spread over the requests of
+# the window, and spin-waits count).
 #   bench/instructions.sh BIN [BIN…]        # NativeAOT binaries; e.g. two `dotnet publish -p:PublishAot=true` outputs
 #   TOP=40 bench/instructions.sh BIN        # also the 40 costliest functions (inclusive, instructions per request)
 # Knobs: DURATION [10] s counted, WARMUP [10] s, RATE [150] req/s (valgrind runs the gateway ~50x slower), BODY
