@@ -7,7 +7,7 @@
 # the window, and spin-waits count).
 #   bench/instructions.sh BIN [BIN…]        # NativeAOT binaries; e.g. two `dotnet publish -p:PublishAot=true` outputs
 #   TOP=40 bench/instructions.sh BIN        # also the 40 costliest functions (inclusive, instructions per request)
-# Knobs: DURATION [10] s counted, WARMUP [10] s, RATE [150] req/s (valgrind runs the gateway ~50x slower), BODY
+# Knobs: DURATION [20] s counted, WARMUP [10] s, RATE [150] req/s (valgrind runs the gateway ~50x slower), BODY
 # [chat.json], CONFIG (YAML appended to the harness config). Needs valgrind (apt-get install valgrind).
 # Each binary runs as a copy, its switchyard.dbg beside it decompressed (valgrind's reader gives up on the compressed
 # sections a NativeAOT publish writes); TOP's symbols come from that file.
@@ -17,7 +17,7 @@ HARNESS=$ROOT/../shared/bench
 command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)" >&2; exit 2; }
 [[ $# -ge 1 ]] || { echo "usage: bench/instructions.sh BIN [BIN…]" >&2; exit 2; }
 "$HARNESS/setup.sh" >/dev/null
-: "${DURATION:=10}" "${WARMUP:=10}" "${RATE:=150}" "${BODY:=chat.json}" "${TOP:=0}"
+: "${DURATION:=20}" "${WARMUP:=10}" "${RATE:=150}" "${BODY:=chat.json}" "${TOP:=0}"
 RUN=$ROOT/bench/results/instructions-$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$RUN/logs"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_port() { local i; for ((i = 0; i < $2 * 10; i++)); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
