@@ -70,13 +70,15 @@ public sealed class AccessLog : IAsyncDisposable, IDisposable
             return;
         }
 
-        if (_completed || Interlocked.Increment(ref _queued) > Capacity)
+        if (_completed)
         {
-            if (!_completed)
-            {
-                Interlocked.Decrement(ref _queued);
-            }
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
 
+        if (Interlocked.Increment(ref _queued) > Capacity)
+        {
+            Interlocked.Decrement(ref _queued);
             Interlocked.Increment(ref _dropped);
             return;
         }

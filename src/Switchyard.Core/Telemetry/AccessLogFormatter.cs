@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -16,7 +15,7 @@ namespace Switchyard.Core.Telemetry;
 /// text, no credentials: the record holds none. The JSON path runs once per request on the access log's writer, so
 /// it avoids the general-purpose writers' per-call work (≈ 4× faster than Utf8JsonWriter here; docs/performance.md).
 /// </summary>
-public static class AccessLogFormatter
+public static partial class AccessLogFormatter
 {
     private static readonly System.Text.Encodings.Web.JavaScriptEncoder Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
@@ -218,52 +217,36 @@ public static class AccessLogFormatter
         }
     }
 
+    // A string a client chose can hold a lone surrogate (JSON's "\ud800" decodes to one), which is not valid UTF-16 and
+    // which JsonEncodedText refuses: the line would be lost. Each lone surrogate becomes U+FFFD, as UTF-8 encoding does.
+    internal static string WellFormed(string value)
+    {
+        char[]? chars = null;
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (!char.IsSurrogate(value[i]))
+            {
+                continue;
+            }
+
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++; // a pair
+                continue;
+            }
+
+            (chars ??= value.ToCharArray())[i] = '\uFFFD';
+        }
+
+        return chars is null ? value : new string(chars);
+    }
+
     /// <summary>
     /// Copies <paramref name="value"/> as ASCII into <paramref name="into"/> (at least as long) when every character
     /// is one a JSON string holds as it is (printable ASCII except the quote and the backslash) and returns its
     /// length; otherwise returns -1 (what was copied is left to be overwritten). Checks and narrows 8 characters at a
     /// time — one pass instead of a search and then a transcoding copy.
     /// </summary>
-    // A string a client chose can hold a lone surrogate (JSON's "\ud800" decodes to one), which is not valid UTF-16 and
-    // which JsonEncodedText refuses: the line would be lost. Each lone surrogate becomes U+FFFD, as UTF-8 encoding does.
-    internal static string WellFormed(string value)
-    {
-        var i = 0;
-        for (; i < value.Length; i++)
-        {
-            if (char.IsSurrogate(value[i]))
-            {
-                if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-                {
-                    i++;
-                    continue;
-                }
-
-                break;
-            }
-        }
-
-        if (i == value.Length)
-        {
-            return value;
-        }
-
-        var chars = value.ToCharArray();
-        for (var j = i; j < chars.Length; j++)
-        {
-            if (char.IsHighSurrogate(chars[j]) && j + 1 < chars.Length && char.IsLowSurrogate(chars[j + 1]))
-            {
-                j++;
-            }
-            else if (char.IsSurrogate(chars[j]))
-            {
-                chars[j] = '\uFFFD';
-            }
-        }
-
-        return new string(chars);
-    }
-
     internal static int CopyPlain(ReadOnlySpan<char> value, Span<byte> into)
     {
         var n = value.Length;
@@ -402,72 +385,4 @@ public static class AccessLogFormatter
     }
 
     private static string MethodName(RoutingMethod method) => method == RoutingMethod.Direct ? "direct" : RoutingExplain.MethodName(method);
-
-    private static string Text(RequestRecord r)
-    {
-        var sb = new StringBuilder(256);
-        var inv = CultureInfo.InvariantCulture;
-        sb.Append(r.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", inv))
-            .Append(" request_id=").Append(r.RequestId ?? "-")
-            .Append(" trace_id=").Append(r.TraceId == default ? "-" : r.TraceId.ToHexString())
-            .Append(" protocol=").Append(r.Protocol)
-            .Append(" requested_model=").Append(Quote(r.RequestedModel))
-            .Append(" served_model=").Append(Quote(r.Served?.CanonicalName))
-            .Append(" endpoint=").Append(Quote(r.Served is { } s ? RequestRecord.EndpointOf(s) : null))
-            .Append(" route=").Append(Quote(r.Decision?.Route))
-            .Append(" routing_method=").Append(r.Decision is { } d ? MethodName(d.Method) : "-")
-            .Append(" stream=").Append(r.Stream ? "true" : "false")
-            .Append(" status=").Append(r.Status.ToString(inv))
-            .Append(" attempts=");
-        if (r.AttemptCount == 0)
-        {
-            sb.Append('-');
-        }
-
-        for (var i = 0; i < r.AttemptCount; i++)
-        {
-            var a = r.Attempt(i);
-            sb.Append(i == 0 ? "" : ",").Append(Quote(a.Model)).Append(':').Append(a.Outcome);
-            if (a.Status != 0)
-            {
-                sb.Append(':').Append(a.Status.ToString(inv));
-            }
-        }
-
-        if (r.Cut is { } cut)
-        {
-            sb.Append(" cut=").Append(cut);
-        }
-
-        sb.Append(" ttft_ms=").Append(r.TimeToFirstByte is { } t ? Math.Round(t.TotalMilliseconds, 3).ToString(inv) : "-")
-            .Append(" duration_ms=").Append(Math.Round(r.Duration.TotalMilliseconds, 3).ToString(inv))
-            .Append(" input_tokens=").Append(r.Usage?.InputTokens?.ToString(inv) ?? "-")
-            .Append(" output_tokens=").Append(r.Usage?.OutputTokens?.ToString(inv) ?? "-")
-            .Append(" cost_usd=").Append(r.Cost.ToString());
-        return sb.ToString();
-    }
-
-    // Model names are configured or client-chosen: quoted when they hold a space, quote or control character so a
-    // line always splits into the same fields.
-    private static string Quote(string? value)
-    {
-        if (value is null)
-        {
-            return "-";
-        }
-
-        foreach (var c in value)
-        {
-            if (c <= ' ' || c == '"' || c == '=' || c == ',' || c == '\\')
-            {
-                return JsonSerializer.Serialize(value, AccessLogJsonContext.Default.String);
-            }
-        }
-
-        return value;
-    }
 }
-
-/// <summary>Source-generated JSON for the text format's quoting (AOT: no reflection).</summary>
-[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
-internal sealed partial class AccessLogJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

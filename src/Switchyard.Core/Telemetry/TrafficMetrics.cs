@@ -124,9 +124,10 @@ public static class TrafficMetrics
         _ => prefix,
     };
 
-    private static readonly LabelValue AnthropicMessagesLabel = new("anthropic_messages");
-    private static readonly LabelValue OpenAIResponsesLabel = new("openai_responses");
-    private static readonly LabelValue OpenAIChatLabel = new("openai_chat");
+    // The client protocol's label is the access log's name for it.
+    private static readonly LabelValue AnthropicMessagesLabel = new(RecordStage.ProtocolName(ClientProtocol.AnthropicMessages));
+    private static readonly LabelValue OpenAIResponsesLabel = new(RecordStage.ProtocolName(ClientProtocol.OpenAIResponses));
+    private static readonly LabelValue OpenAIChatLabel = new(RecordStage.ProtocolName(ClientProtocol.OpenAIChat));
     private static readonly LabelValue NoModel = new("");
     private static readonly LabelValue ChatOperation = new("chat");
     private static readonly LabelValue TokenInput = new("input");
@@ -158,15 +159,15 @@ public static class TrafficMetrics
     {
         var elapsed = Stopwatch.GetElapsedTime(started);
         var protocolLabel = ProtocolLabel(protocol);
-        var served = request?.ServedBy;
-        RequestCounts.Increment(new RequestLabels(protocolLabel.Value, decision?.Route ?? "", served is null ? "" : ModelLabel(served), status));
+        var model = request?.ServedBy is { } served ? served.MetricLabels.Model : NoModel;
+        RequestCounts.Increment(new RequestLabels(protocolLabel.Value, decision?.Route ?? "", model.Value, status));
 
         if (RequestDuration.Enabled)
         {
             RequestDuration.Record(elapsed.TotalSeconds, new TagList
             {
                 { "client.protocol", protocolLabel },
-                { "model", served is null ? NoModel : served.MetricLabels.Model },
+                { "model", model },
                 { "http.response.status_code", Status(status) },
             });
         }

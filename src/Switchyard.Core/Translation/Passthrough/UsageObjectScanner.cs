@@ -178,24 +178,11 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
                 i = json[i] == (byte)'{' ? ScanObject(json, i, action - Details, depth + 1) : NullEnd(json, i);
             }
 
-            if (i < 0)
+            i = AfterItem(json, i, (byte)'}', out var more);
+            if (!more)
             {
-                return -1;
+                return i;
             }
-
-            i = SkipSpace(json, i);
-            if (i >= json.Length)
-            {
-                return -1;
-            }
-
-            if (json[i] == (byte)',')
-            {
-                i = SkipSpace(json, i + 1);
-                continue;
-            }
-
-            return json[i] == (byte)'}' ? i + 1 : -1;
         }
     }
 
@@ -214,26 +201,38 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
 
         while (true)
         {
-            i = SkipValue(json, i, depth + 1);
-            if (i < 0)
+            i = AfterItem(json, SkipValue(json, i, depth + 1), (byte)']', out var more);
+            if (!more)
             {
-                return -1;
+                return i;
             }
-
-            i = SkipSpace(json, i);
-            if (i >= json.Length)
-            {
-                return -1;
-            }
-
-            if (json[i] == (byte)',')
-            {
-                i = SkipSpace(json, i + 1);
-                continue;
-            }
-
-            return json[i] == (byte)']' ? i + 1 : -1;
         }
+    }
+
+    // After an object's member or an array's item ending at `i` (-1: it failed): the start of the next one (`more`),
+    // else the index just past the closing `close`, or -1.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int AfterItem(ReadOnlySpan<byte> json, int i, byte close, out bool more)
+    {
+        more = false;
+        if (i < 0)
+        {
+            return -1;
+        }
+
+        i = SkipSpace(json, i);
+        if (i >= json.Length)
+        {
+            return -1;
+        }
+
+        if (json[i] == (byte)',')
+        {
+            more = true;
+            return SkipSpace(json, i + 1);
+        }
+
+        return json[i] == close ? i + 1 : -1;
     }
 
     // A value nobody wants, in the plain form: the index past it, or -1. What follows it is checked by the caller.
