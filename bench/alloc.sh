@@ -8,7 +8,7 @@
 #   AOT=1 bench/alloc.sh                 # the NativeAOT binary instead
 #   KINDS="chat stream msgs msgs-stream chat-16k stream-16k" bench/alloc.sh   # *-16k: a 16 KiB conversation
 # Knobs: DURATION [5] s per window, WARMUP [5] s per kind, REPEAT [3], CONNS [8], SKIP_PUBLISH=1 (reuse the
-# last build), GC_ENV [DOTNET_GCgen0size=400000] (GC_ENV= runs with the runtime's default gen0 budget).
+# last build), CONFIG (YAML appended to the harness config), GC_ENV [DOTNET_GCgen0size=400000] (GC_ENV= runs with the runtime's default gen0 budget).
 # Ports are picked free by the OS; everything is on 127.0.0.1. Needs ../shared/bench (setup.sh installs nginx +
 # echo module, wrk, jq). Results: bench/results/alloc-<timestamp>/ (alloc.txt, logs).
 set -euo pipefail
@@ -67,6 +67,7 @@ wait_port "$MOCK_PORT" 10 "${PIDS[-1]}" || { echo "nginx mock did not start; see
 
 sed -e "s#127\.0\.0\.1:18080#127.0.0.1:$MOCK_PORT#g" -e "s#127\.0\.0\.1:18081#127.0.0.1:$MOCK_SLOW_PORT#g" \
     -e "s#^\([[:space:]]*\)port: 12000#\1port: $GW_PORT#" "$HARNESS/ours.yaml" >"$RUN/ours.yaml"
+[[ -z ${CONFIG:-} ]] || cat "$CONFIG" >>"$RUN/ours.yaml"   # e.g. a file with `access_log: {enabled: false}`
 # Same GC environment as bench/run.sh (the gen0 budget changes how often the GC runs, not what is allocated).
 # shellcheck disable=SC2086  # GC_ENV is a list of VAR=value words
 taskset -c "$GW_CPUS" timeout 1800 env SWITCHYARD_REPORT_ALLOC=1 $GC_ENV \

@@ -44,6 +44,8 @@ public sealed class AccessLog : IAsyncDisposable, IDisposable
     private long _written;
     private volatile bool _completed;
     private RotatingFile? _file;
+    private (RequestRecord Record, AccessLogSettings Settings) _carry; // writer thread only
+    private bool _hasCarry;
 
     /// <param name="logger">Where drops and write failures are reported.</param>
     /// <param name="stdout">The stdout writer (tests pass their own); default <see cref="Console.Out"/>, which the console logger also writes through line by line, so lines never interleave.</param>
@@ -141,17 +143,19 @@ public sealed class AccessLog : IAsyncDisposable, IDisposable
         }
     }
 
-    // Takes what is queued: one batch (one write) per settings object and per 64 KiB.
+    // Takes what is queued: one batch (one write) per settings object and per 64 KiB. Never TryPeek: a peek marks the
+    // queue's segment "preserved for observation", after which dequeued slots keep their items (and every record
+    // they reference) until the whole segment is dropped — segments grow to a million slots, so at saturation the log
+    // held tens of seconds of records alive and made every gen0 GC copy them (docs/performance.md). A record whose
+    // settings differ from the batch's is carried to the next batch instead.
     private void WriteBatches()
     {
-        while (_queue.TryPeek(out var first))
+        while (TakeNext(out var next))
         {
-            var batchSettings = first.Settings;
+            var batchSettings = next.Settings;
             var lines = 0;
-            while (lines < 4096 && _queue.TryPeek(out var next) && ReferenceEquals(next.Settings, batchSettings))
+            while (true)
             {
-                _queue.TryDequeue(out _);
-                Interlocked.Decrement(ref _queued);
                 lines++;
                 try
                 {
@@ -163,8 +167,15 @@ public sealed class AccessLog : IAsyncDisposable, IDisposable
                     AccessLogEvents.FormatFailed(_logger, ex);
                 }
 
-                if (_buffer.WrittenCount >= 64 * 1024)
+                if (lines >= 4096 || _buffer.WrittenCount >= 64 * 1024 || !TakeNext(out next))
                 {
+                    break;
+                }
+
+                if (!ReferenceEquals(next.Settings, batchSettings))
+                {
+                    _carry = next;
+                    _hasCarry = true;
                     break;
                 }
             }
@@ -179,6 +190,26 @@ public sealed class AccessLog : IAsyncDisposable, IDisposable
             AccessLogEvents.Dropped(_logger, dropped - _droppedReported, dropped);
             _droppedReported = dropped;
         }
+    }
+
+    // The record carried over from the last batch (its settings differed), else the queue's next one.
+    private bool TakeNext(out (RequestRecord Record, AccessLogSettings Settings) item)
+    {
+        if (_hasCarry)
+        {
+            item = _carry;
+            _carry = default;
+            _hasCarry = false;
+            return true;
+        }
+
+        if (_queue.TryDequeue(out item))
+        {
+            Interlocked.Decrement(ref _queued);
+            return true;
+        }
+
+        return false;
     }
 
     private void Flush(AccessLogSettings settings)

@@ -110,6 +110,69 @@ public sealed class AccessLogWriterTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task WrittenRecords_AreNotKeptAlive()
+    {
+        // A record is garbage once its line is written. The writer used to peek at the queue, which makes .NET's
+        // ConcurrentQueue keep every dequeued item of the segment (segments grow to a million slots): written
+        // records stayed reachable, and every gen0 GC copied them.
+        var stdout = new StringWriter();
+        var log = new AccessLog(stdout: () => stdout);
+        var records = WriteRecords(log, 40);
+        await log.FlushAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(40, log.Written);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.Equal(0, records.Count(r => r.IsAlive));
+        await log.DisposeAsync();
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference[] WriteRecords(AccessLog log, int count)
+    {
+        var refs = new WeakReference[count];
+        for (var i = 0; i < count; i++)
+        {
+            var record = Record();
+            refs[i] = new WeakReference(record);
+            log.Write(record, AccessLogSettings.Default);
+        }
+
+        return refs;
+    }
+
+    [Fact]
+    public async Task SettingsChangingFromRecordToRecord_EveryLineWrittenInOrder_InItsOwnFormat()
+    {
+        // A reload between requests gives records different settings; each batch is written under one settings
+        // object, and a record of another is carried to the next batch, not lost or reordered.
+        var stdout = new StringWriter();
+        var log = new AccessLog(stdout: () => stdout);
+        var json = AccessLogSettings.Default;
+        var text = AccessLogSettings.Default with { Format = AccessLogFormat.Text };
+        var formats = new List<AccessLogSettings>();
+        for (var i = 0; i < 300; i++)
+        {
+            var settings = i % 7 is 0 or 1 || i % 11 == 0 ? text : json;
+            formats.Add(settings);
+            log.Write(Record(200 + (i % 100)), settings);
+        }
+
+        await log.DisposeAsync();
+
+        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(300, lines.Length);
+        Assert.Equal(300, log.Written);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            Assert.Equal(ReferenceEquals(formats[i], json), lines[i].StartsWith('{'));
+            Assert.Contains((200 + (i % 100)).ToString(System.Globalization.CultureInfo.InvariantCulture), lines[i], StringComparison.Ordinal);
+        }
+    }
+
     private static string LineOf(RequestRecord r)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
