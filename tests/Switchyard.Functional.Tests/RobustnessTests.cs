@@ -54,6 +54,34 @@ public sealed class RobustnessTests
         }
     }
 
+    [Theory]
+    [InlineData("/v1/chat/completions", false)]
+    [InlineData("/v1/responses", false)]
+    [InlineData("/v1/messages", true)]
+    public async Task Post_ModelEscapingHalfASurrogatePair_400InTheClientsProtocol_Not500(string path, bool anthropic)
+    {
+        // "\ud800" has the form of an escape but decodes to half a character: reading the model used to throw past
+        // the body check, and the client got a 500 for its own malformed body.
+        await using var gw = await TestGateway.StartAsync(Config);
+
+        using var response = await gw.PostAsync(path, Encoding.UTF8.GetBytes("""{"model":"mock/\ud800","max_tokens":5,"input":"hi","messages":[{"role":"user","content":"hi"}]}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        if (anthropic)
+        {
+            var (type, message) = ReadAnthropicError(body);
+            Assert.Equal("invalid_request_error", type);
+            Assert.Contains("'model' is not a valid string", message, StringComparison.Ordinal);
+        }
+        else
+        {
+            var error = ErrorJson.Parse(body);
+            Assert.Equal("invalid_request_error", error.Type);
+            Assert.Equal("invalid_json", error.Code);
+        }
+    }
+
     [Fact]
     public async Task CountTokens_InvalidUtf8Body_400AnthropicInvalidRequestError()
     {

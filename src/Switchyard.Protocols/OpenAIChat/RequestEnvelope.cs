@@ -67,6 +67,20 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
             return false;
         }
 
+        // Most bodies are plain JSON a byte pass can read; anything it is not sure of goes to the JSON reader.
+        if (PlainEnvelopeScanner.TryScan(body, out envelope))
+        {
+            return true;
+        }
+
+        return TryScanWithReader(body, out envelope, out error, out errorCode);
+    }
+
+    /// <summary>The envelope read with <see cref="Utf8JsonReader"/> (the body is known to be UTF-8): every error message comes from here.</summary>
+    internal static bool TryScanWithReader(ReadOnlySpan<byte> body, out RequestEnvelope envelope, out string? error, out string? errorCode)
+    {
+        envelope = default;
+        error = null;
         errorCode = InvalidJsonCode;
         string? model = null;
         int modelStart = -1, modelLength = 0, objectStart = -1;
@@ -101,7 +115,11 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
                     {
-                        model = reader.GetString();
+                        if (!TryGetString(ref reader, out model, out error))
+                        {
+                            return false;
+                        }
+
                         modelStart = (int)reader.TokenStartIndex;
                         modelLength = (int)(reader.BytesConsumed - reader.TokenStartIndex);
                     }
@@ -194,6 +212,24 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
         }
 
         return offset;
+    }
+
+    // The reader checks an escape's form, not what it decodes to: "\ud800" (half a surrogate pair) passes Read and
+    // makes GetString throw InvalidOperationException, which is the client's fault like any other malformed body.
+    private static bool TryGetString(ref Utf8JsonReader reader, out string? value, out string? error)
+    {
+        try
+        {
+            value = reader.GetString();
+            error = null;
+            return true;
+        }
+        catch (InvalidOperationException ex)
+        {
+            value = null;
+            error = "'model' is not a valid string: " + ex.Message;
+            return false;
+        }
     }
 
     private static bool ReadIncludeUsage(ref Utf8JsonReader reader)

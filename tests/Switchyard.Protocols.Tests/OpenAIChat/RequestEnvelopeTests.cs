@@ -99,4 +99,15 @@ public class RequestEnvelopeTests
         Assert.False(RequestEnvelope.TryScan("{\"model\":"u8, out _, out _, out var code));
         Assert.Equal(RequestEnvelope.InvalidJsonCode, code);
     }
+
+    [Theory]
+    [InlineData("{\"model\":\"\\ud800\"}")]
+    [InlineData("{\"model\":\"a\\udc00b\"}")]
+    public void TryScan_ModelWithHalfASurrogatePair_IsAnInvalidJsonError_NotAnException(string json)
+    {
+        // The reader accepts the escape's form; decoding it threw InvalidOperationException past the scan (a 500).
+        Assert.False(RequestEnvelope.TryScan(Encoding.UTF8.GetBytes(json), out _, out var error, out var code));
+        Assert.Equal(RequestEnvelope.InvalidJsonCode, code);
+        Assert.StartsWith("'model' is not a valid string", error, StringComparison.Ordinal);
+    }
 }
