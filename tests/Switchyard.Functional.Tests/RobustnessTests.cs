@@ -82,6 +82,35 @@ public sealed class RobustnessTests
         }
     }
 
+    [Theory]
+    [InlineData("/v1/chat/completions", false)]
+    [InlineData("/v1/responses", false)]
+    [InlineData("/v1/messages", true)]
+    public async Task Post_TextEscapingHalfASurrogatePair_400InTheClientsProtocol_Not500(string path, bool anthropic)
+    {
+        // What JSON.stringify writes for a JS string sliced in the middle of an emoji. Every decoder (translation,
+        // the mock) threw on it: the client got a 500 and the access log said 200.
+        await using var gw = await TestGateway.StartAsync(Config);
+
+        using var response = await gw.PostAsync(path, Encoding.UTF8.GetBytes("""{"model":"mock/echo","max_tokens":5,"input":"cut \ud83d","messages":[{"role":"user","content":"cut \ud83d"}]}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        if (anthropic)
+        {
+            var (type, message) = ReadAnthropicError(body);
+            Assert.Equal("invalid_request_error", type);
+            Assert.Contains("unpaired surrogate (\\ud83d)", message, StringComparison.Ordinal);
+        }
+        else
+        {
+            var error = ErrorJson.Parse(body);
+            Assert.Equal("invalid_request_error", error.Type);
+            Assert.Equal("invalid_json", error.Code);
+            Assert.Contains("unpaired surrogate", error.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task CountTokens_InvalidUtf8Body_400AnthropicInvalidRequestError()
     {

@@ -12,8 +12,8 @@ namespace Switchyard.Protocols.OpenAIChat;
 /// <remarks>
 /// It only ever answers "this is the envelope" or "not sure": it accepts a body only when it is certain the reader
 /// would accept it with the same result, and gives up on everything else — malformed JSON of any kind (so every error
-/// message still comes from the reader), escapes in a top-level member name or in the model, <c>\u</c> escapes of
-/// surrogates, nesting deeper than <see cref="MaxDepth"/>, a <c>model</c> that is not a string or null, a
+/// message still comes from the reader), escapes in a top-level member name or in the model, half a surrogate pair escaped,
+/// nesting deeper than <see cref="MaxDepth"/>, a <c>model</c> that is not a string or null, a
 /// <c>stream</c> that is not a boolean or null, anything before the opening brace (a byte order mark included).
 /// The body is already known to be UTF-8, so bytes above 0x7F inside strings need no check here. Tested against the
 /// reader on recorded bodies and on generated and mutated ones (RequestEnvelopeEquivalenceTests).
@@ -414,8 +414,8 @@ internal static class PlainEnvelopeScanner
         return stop >= 0 && body[stop] == (byte)'"' ? stop + 1 : -1;
     }
 
-    // A string value: escapes checked as the reader checks them (\u escapes of surrogates left to it); the index
-    // past the closing quote, or -1.
+    // A string value: escapes checked as the reader checks them, and surrogates escaped only in whole pairs; the
+    // index past the closing quote, or -1.
     private static int StringEnd(ReadOnlySpan<byte> body, int i)
     {
         i++;
@@ -444,10 +444,21 @@ internal static class PlainEnvelopeScanner
                     i += 2;
                     break;
                 case (byte)'u':
-                    if (i + 6 > body.Length || !IsHex(body[i + 2]) || !IsHex(body[i + 3]) || !IsHex(body[i + 4]) || !IsHex(body[i + 5])
-                        || ((body[i + 2] | 0x20) == (byte)'d' && body[i + 3] >= (byte)'8'))
+                    if (!IsHexEscape(body, i))
                     {
                         return -1;
+                    }
+
+                    var unit = RequestEnvelope.Hex4(body.Slice(i + 2, 4));
+                    if (unit is >= 0xD800 and <= 0xDFFF)
+                    {
+                        // Half a pair is refused (RequestEnvelope.FirstUnpairedSurrogateEscape): only whole pairs here.
+                        if (unit > 0xDBFF || !IsHexEscape(body, i + 6) || RequestEnvelope.Hex4(body.Slice(i + 8, 4)) is < 0xDC00 or > 0xDFFF)
+                        {
+                            return -1;
+                        }
+
+                        i += 6;
                     }
 
                     i += 6;
@@ -519,6 +530,11 @@ internal static class PlainEnvelopeScanner
 
         return i;
     }
+
+    // \uXXXX at i.
+    private static bool IsHexEscape(ReadOnlySpan<byte> body, int i) =>
+        i + 6 <= body.Length && body[i] == (byte)'\\' && body[i + 1] == (byte)'u'
+        && IsHex(body[i + 2]) && IsHex(body[i + 3]) && IsHex(body[i + 4]) && IsHex(body[i + 5]);
 
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 

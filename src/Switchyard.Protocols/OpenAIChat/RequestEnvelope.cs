@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -183,6 +184,15 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
             return false;
         }
 
+        // The reader checks an escape's form, not that a \uD800-\uDFFF escape is half of a pair; every decoder after
+        // it (codecs, the mock) throws on half a pair when it reads the string. A string must encode whole characters.
+        var unpaired = FirstUnpairedSurrogateEscape(body);
+        if (unpaired >= 0)
+        {
+            error = $"the request body is not valid JSON text: an escaped unpaired surrogate ({Encoding.ASCII.GetString(body.Slice(unpaired, 6))}) at offset {unpaired}; a string must encode whole characters";
+            return false;
+        }
+
         errorCode = null;
         envelope = new RequestEnvelope(model, modelStart, modelLength, stream, objectStart) {
             IncludeUsage = includeUsage,
@@ -192,6 +202,62 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
             RoutingPreferencesEnd = prefsEnd,
         };
         return true;
+    }
+
+    /// <summary>
+    /// The offset of the first <c>\u</c> escape of a surrogate that is not half of a high-low pair, or -1. For bodies
+    /// the JSON reader accepted: every backslash in them starts a well-formed escape inside a string.
+    /// </summary>
+    internal static int FirstUnpairedSurrogateEscape(ReadOnlySpan<byte> body)
+    {
+        var i = body.IndexOf((byte)'\\');
+        while (i >= 0 && i + 1 < body.Length)
+        {
+            if (body[i + 1] != (byte)'u' || i + 6 > body.Length)
+            {
+                i += 2;
+            }
+            else
+            {
+                var unit = Hex4(body.Slice(i + 2, 4));
+                if (unit is >= 0xDC00 and <= 0xDFFF)
+                {
+                    return i; // a low half first
+                }
+
+                if (unit is >= 0xD800 and <= 0xDBFF)
+                {
+                    if (i + 12 > body.Length || body[i + 6] != (byte)'\\' || body[i + 7] != (byte)'u' || Hex4(body.Slice(i + 8, 4)) is < 0xDC00 or > 0xDFFF)
+                    {
+                        return i; // a high half not followed by a low one
+                    }
+
+                    i += 12;
+                }
+                else
+                {
+                    i += 6;
+                }
+            }
+
+            var next = i < body.Length ? body[i..].IndexOf((byte)'\\') : -1;
+            i = next < 0 ? -1 : i + next;
+        }
+
+        return -1;
+    }
+
+    /// <summary>Four hex digits (already checked by the reader or the caller) as a UTF-16 code unit.</summary>
+    internal static int Hex4(ReadOnlySpan<byte> hex)
+    {
+        var value = 0;
+        for (var k = 0; k < 4; k++)
+        {
+            var b = hex[k];
+            value = (value << 4) | (b <= (byte)'9' ? b - '0' : (b | 0x20) - 'a' + 10);
+        }
+
+        return value;
     }
 
     // Only on the error path: transcode in chunks until the decoder stops at the bad sequence.

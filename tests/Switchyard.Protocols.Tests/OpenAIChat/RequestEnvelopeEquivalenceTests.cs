@@ -74,6 +74,10 @@ public class RequestEnvelopeEquivalenceTests
     [InlineData("{\"mo\\u0064el\":\"x\"}")] // escaped member name
     [InlineData("{\"messages\":\"\\ud800\"}")] // a lone surrogate escape
     [InlineData("{\"messages\":\"\\uD83D\\uDE00\"}")]
+    [InlineData("{\"messages\":\"\\ud83d\\u0041\"}")]
+    [InlineData("{\"messages\":\"\\udc00\\ud800\"}")]
+    [InlineData("{\"messages\":\"\\ud83d\"}")]
+    [InlineData("{\"messages\":\"\\\\ud800\"}")]
     [InlineData("\uFEFF{\"model\":\"x\"}")] // byte order mark
     [InlineData("{\"model\":\"x\",}")]
     [InlineData("{\"a\":[1,]}")]
@@ -146,7 +150,7 @@ public class RequestEnvelopeEquivalenceTests
 
     private static readonly string[] Strings =
         ["gpt-4o-mini", "", "anthropic/claude-3-5-sonnet", "a\\\"b", "line\\nbreak", "tab\\tand\\\\slash\\/", "caf\u00e9",
-         "\u65e5\u672c\u8a9e", "\U0001F600", "\\u00e9", "\\u00E9\\u4e2d", "\\ud83d\\ude00", "\\ud800", "\\uDFFF", "\\b\\f\\r",
+         "\u65e5\u672c\u8a9e", "\U0001F600", "\\u00e9", "\\u00E9\\u4e2d", "\\ud83d\\ude00", "\\ud800", "\\uDFFF", "\\uD83D\\uDE00", "\\ud83d\\u0041", "\\\\ud800", "\\b\\f\\r",
          "mock/*", "  spaced  "];
 
     private static readonly string[] Numbers =

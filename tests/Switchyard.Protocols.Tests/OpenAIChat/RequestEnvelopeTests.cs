@@ -110,4 +110,25 @@ public class RequestEnvelopeTests
         Assert.Equal(RequestEnvelope.InvalidJsonCode, code);
         Assert.StartsWith("'model' is not a valid string", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{\"model\":\"m\",\"messages\":[{\"content\":\"cut \\ud83d\"}]}", 41)] // a JS string sliced mid-emoji
+    [InlineData("{\"model\":\"m\",\"messages\":[{\"content\":\"\\udc00\\ud800\"}]}", 37)]
+    [InlineData("{\"model\":\"m\",\"x\":\"\\\\\\ud800\\u0041\"}", 20)]
+    public void TryScan_HalfASurrogatePairEscapedAnywhere_IsAnInvalidJsonErrorWithItsOffset(string json, int offset)
+    {
+        Assert.False(RequestEnvelope.TryScan(Encoding.UTF8.GetBytes(json), out _, out var error, out var code));
+        Assert.Equal(RequestEnvelope.InvalidJsonCode, code);
+        Assert.Contains($"unpaired surrogate", error, StringComparison.Ordinal);
+        Assert.Contains($"at offset {offset};", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"model\":\"m\",\"messages\":[{\"content\":\"\\ud83d\\ude00 \\uD83D\\uDE00\"}]}")] // what json.dumps(ensure_ascii) writes
+    [InlineData("{\"model\":\"m\",\"x\":\"\\\\ud800\"}")] // an escaped backslash, then the text "ud800"
+    public void TryScan_WholePairsAndEscapedBackslashes_AreAccepted(string json)
+    {
+        Assert.True(RequestEnvelope.TryScan(Encoding.UTF8.GetBytes(json), out var env, out var error), error);
+        Assert.Equal("m", env.Model);
+    }
 }
