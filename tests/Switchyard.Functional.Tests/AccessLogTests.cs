@@ -260,4 +260,24 @@ public sealed class AccessLogTests : IDisposable
         Assert.Equal("client_gone", Assert.Single(e.GetProperty("attempts").EnumerateArray().ToArray()).GetProperty("outcome").GetString());
         Assert.Equal("unknown", e.GetProperty("cost_usd").GetString());
     }
+
+    [Fact]
+    public async Task GatewayFailureAfterTheStreamStarted_LoggedAsCutInternalError()
+    {
+        await using var gw = await TestGateway.StartAsync(Yaml.Listener() + $"""
+            access_log:
+              path: {LogPath}
+            model_providers:
+              - model: mock/echo
+            """);
+        var body = """{"model":"mock/echo","stream":true,"messages":[{"role":"user","content":"one two three four five"}]}""";
+
+        using var response = await gw.PostAsync("/v1/chat/completions", System.Text.Encoding.UTF8.GetBytes(body), [("x-mock-throw-after", "2")]);
+        await response.Content.ReadAsByteArrayAsync();
+
+        // The client got a 200 and then an error event: the line must not read as a complete answer.
+        var e = Parse(Assert.Single(await LinesAsync(1)));
+        Assert.Equal(200, e.GetProperty("status").GetInt32());
+        Assert.Equal("InternalError", e.GetProperty("cut").GetString());
+    }
 }

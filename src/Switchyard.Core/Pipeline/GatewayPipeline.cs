@@ -40,15 +40,21 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
         TrafficMetrics.RequestStarted();
         var record = new RequestRecord();
         GatewayRequest? request = null;
+        var threw = true;
         try
         {
             request = await DispatchAsync(context, protocol, record, started).ConfigureAwait(false);
+            threw = false;
         }
         finally
         {
             TrafficMetrics.RequestFinished(); // in flight: exact even when a bug or a vanished client throws
             // Record: the access log line (written off the request path), cost (and spend), and the usage debug line.
-            RecordStage.Finish(context, protocol, request, record, accessLog, request?.Snapshot ?? config.Current, logger, history);
+            RecordStage.Finish(context, protocol, request, record, accessLog, request?.Snapshot ?? config.Current, logger, history, threw);
+            if (threw)
+            {
+                TrafficMetrics.RequestEnded(protocol, record.Status, null, null, started); // a 500 from a bug counts too
+            }
         }
     }
 
@@ -60,6 +66,10 @@ public sealed class GatewayPipeline(ConfigManager config, RoutingService routing
             TrafficMetrics.RequestEnded(protocol, context.Response.StatusCode, null, null, started);
             return null;
         }
+
+        // Known from here even if something below throws (the record would otherwise lose the model asked for).
+        record.RequestedModel = request.RequestedModel;
+        record.Stream = request.IsStreaming;
 
         record.CostSources = routing.Figures is Routing.Metrics.MetricsSourceRegistry { Current: { HasCost: true } sources } ? sources : null;
 

@@ -13,11 +13,21 @@ namespace Switchyard.Core.Pipeline;
 /// </summary>
 internal static class RecordStage
 {
-    public static void Finish(HttpContext context, ClientProtocol protocol, GatewayRequest? request, RequestRecord record, AccessLog? accessLog, RuntimeSnapshot snapshot, ILogger logger, RequestHistory? history = null)
+    /// <param name="threw">The request's handler is ending with an exception (a gateway bug or a vanished client):
+    /// the last-resort handler answers it after this, so the record says what the client gets — a 500, or, once the
+    /// answer had started, a cut (<c>InternalError</c>) — not the status the response held when it threw.</param>
+    public static void Finish(HttpContext context, ClientProtocol protocol, GatewayRequest? request, RequestRecord record, AccessLog? accessLog, RuntimeSnapshot snapshot, ILogger logger, RequestHistory? history = null, bool threw = false)
     {
         record.Ended = Stopwatch.GetTimestamp();
+        var started = context.Response.HasStarted;
         // A client that left before any answer gets none: 499 (nginx's "client closed request"), not the unsent 200.
-        record.Status = !context.Response.HasStarted && context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
+        record.Status = !started && context.RequestAborted.IsCancellationRequested ? 499
+            : threw && !started ? StatusCodes.Status500InternalServerError
+            : context.Response.StatusCode;
+        if (threw && started && !context.RequestAborted.IsCancellationRequested)
+        {
+            record.Cut ??= "InternalError";
+        }
         if (request is not null)
         {
             record.RequestedModel = request.RequestedModel;
