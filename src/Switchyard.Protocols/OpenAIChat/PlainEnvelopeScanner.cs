@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Switchyard.Protocols.Json;
 
 namespace Switchyard.Protocols.OpenAIChat;
 
@@ -62,14 +63,8 @@ internal static class PlainEnvelopeScanner
                 }
 
                 var name = body[(nameStart + 1)..(nameEnd - 1)];
-                i = SkipWhitespace(body, nameEnd);
-                if (i >= body.Length || body[i] != (byte)':')
-                {
-                    return false;
-                }
-
-                i = SkipWhitespace(body, i + 1);
-                if (i >= body.Length)
+                i = ValueStart(body, nameEnd);
+                if (i < 0)
                 {
                     return false;
                 }
@@ -153,28 +148,15 @@ internal static class PlainEnvelopeScanner
                     }
                 }
 
-                // After a value: a comma and the next member, or the closing brace. Anything else (a literal or
-                // number running into other bytes, a trailing comma) is the reader's to report.
-                i = SkipWhitespace(body, i);
-                if (i >= body.Length)
+                i = NextMember(body, i, out var more);
+                if (i < 0)
                 {
                     return false;
                 }
 
-                if (body[i] == (byte)'}')
+                if (!more)
                 {
                     break;
-                }
-
-                if (body[i] != (byte)',')
-                {
-                    return false;
-                }
-
-                i = SkipWhitespace(body, i + 1);
-                if (i >= body.Length || body[i] != (byte)'"')
-                {
-                    return false;
                 }
             }
         }
@@ -201,12 +183,7 @@ internal static class PlainEnvelopeScanner
     {
         includeUsage = false;
         i = SkipWhitespace(body, i + 1);
-        if (i >= body.Length)
-        {
-            return -1;
-        }
-
-        if (body[i] == (byte)'}')
+        if (i < body.Length && body[i] == (byte)'}')
         {
             return i + 1;
         }
@@ -220,14 +197,8 @@ internal static class PlainEnvelopeScanner
             }
 
             var isIncludeUsage = body[(i + 1)..(nameEnd - 1)].SequenceEqual("include_usage"u8);
-            i = SkipWhitespace(body, nameEnd);
-            if (i >= body.Length || body[i] != (byte)':')
-            {
-                return -1;
-            }
-
-            i = SkipWhitespace(body, i + 1);
-            if (i >= body.Length)
+            i = ValueStart(body, nameEnd);
+            if (i < 0)
             {
                 return -1;
             }
@@ -238,31 +209,14 @@ internal static class PlainEnvelopeScanner
             }
 
             i = SkipValue(body, i, 2);
-            if (i < 0)
+            if (i < 0 || (i = NextMember(body, i, out var more)) < 0)
             {
                 return -1;
             }
 
-            i = SkipWhitespace(body, i);
-            if (i >= body.Length)
-            {
-                return -1;
-            }
-
-            if (body[i] == (byte)'}')
+            if (!more)
             {
                 return i + 1;
-            }
-
-            if (body[i] != (byte)',')
-            {
-                return -1;
-            }
-
-            i = SkipWhitespace(body, i + 1);
-            if (i >= body.Length || body[i] != (byte)'"')
-            {
-                return -1;
             }
         }
     }
@@ -285,13 +239,59 @@ internal static class PlainEnvelopeScanner
             case (byte)'n':
                 return body[i..].StartsWith("null"u8) ? i + 4 : -1;
             default:
-                return NumberEnd(body, i);
+                return JsonGrammar.NumberEnd(body, i);
         }
     }
 
     private static int SkipObject(ReadOnlySpan<byte> body, int i, int depth)
     {
         i = SkipWhitespace(body, i + 1);
+        if (i < body.Length && body[i] == (byte)'}')
+        {
+            return i + 1;
+        }
+
+        while (true)
+        {
+            if (i >= body.Length || body[i] != (byte)'"' || (i = StringEnd(body, i)) < 0 || (i = ValueStart(body, i)) < 0)
+            {
+                return -1;
+            }
+
+            i = SkipValue(body, i, depth + 1);
+            if (i < 0 || (i = NextMember(body, i, out var more)) < 0)
+            {
+                return -1;
+            }
+
+            if (!more)
+            {
+                return i + 1;
+            }
+        }
+    }
+
+    // After a member's name (nameEnd: past its closing quote): whitespace, the colon, whitespace; the index where
+    // the value starts, or -1.
+    private static int ValueStart(ReadOnlySpan<byte> body, int nameEnd)
+    {
+        var i = SkipWhitespace(body, nameEnd);
+        if (i >= body.Length || body[i] != (byte)':')
+        {
+            return -1;
+        }
+
+        i = SkipWhitespace(body, i + 1);
+        return i < body.Length ? i : -1;
+    }
+
+    // After a member's value: a comma and the next member's opening quote (more), or the closing brace (not more);
+    // the index of that quote or brace. Anything else (a literal or number running into other bytes, a trailing
+    // comma) is -1: the reader's to report.
+    private static int NextMember(ReadOnlySpan<byte> body, int i, out bool more)
+    {
+        more = false;
+        i = SkipWhitespace(body, i);
         if (i >= body.Length)
         {
             return -1;
@@ -299,62 +299,17 @@ internal static class PlainEnvelopeScanner
 
         if (body[i] == (byte)'}')
         {
-            return i + 1;
+            return i;
         }
 
-        while (true)
+        if (body[i] != (byte)',')
         {
-            if (body[i] != (byte)'"')
-            {
-                return -1;
-            }
-
-            i = StringEnd(body, i);
-            if (i < 0)
-            {
-                return -1;
-            }
-
-            i = SkipWhitespace(body, i);
-            if (i >= body.Length || body[i] != (byte)':')
-            {
-                return -1;
-            }
-
-            i = SkipWhitespace(body, i + 1);
-            if (i >= body.Length)
-            {
-                return -1;
-            }
-
-            i = SkipValue(body, i, depth + 1);
-            if (i < 0)
-            {
-                return -1;
-            }
-
-            i = SkipWhitespace(body, i);
-            if (i >= body.Length)
-            {
-                return -1;
-            }
-
-            if (body[i] == (byte)'}')
-            {
-                return i + 1;
-            }
-
-            if (body[i] != (byte)',')
-            {
-                return -1;
-            }
-
-            i = SkipWhitespace(body, i + 1);
-            if (i >= body.Length)
-            {
-                return -1;
-            }
+            return -1;
         }
+
+        i = SkipWhitespace(body, i + 1);
+        more = true;
+        return i < body.Length && body[i] == (byte)'"' ? i : -1;
     }
 
     private static int SkipArray(ReadOnlySpan<byte> body, int i, int depth)
@@ -405,7 +360,7 @@ internal static class PlainEnvelopeScanner
     // A string with no escapes (member names, the model); the index past its closing quote, or -1.
     private static int NameEnd(ReadOnlySpan<byte> body, int i)
     {
-        if (body[i] != (byte)'"')
+        if (i >= body.Length || body[i] != (byte)'"')
         {
             return -1;
         }
@@ -469,76 +424,10 @@ internal static class PlainEnvelopeScanner
         }
     }
 
-    // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? ; what follows is checked by the caller.
-    private static int NumberEnd(ReadOnlySpan<byte> body, int i)
-    {
-        if (body[i] == (byte)'-')
-        {
-            i++;
-        }
-
-        if (i >= body.Length || !IsDigit(body[i]))
-        {
-            return -1;
-        }
-
-        if (body[i] == (byte)'0')
-        {
-            i++;
-        }
-        else
-        {
-            i = Digits(body, i);
-        }
-
-        if (i < body.Length && body[i] == (byte)'.')
-        {
-            i++;
-            if (i >= body.Length || !IsDigit(body[i]))
-            {
-                return -1;
-            }
-
-            i = Digits(body, i);
-        }
-
-        if (i < body.Length && (body[i] | 0x20) == (byte)'e')
-        {
-            i++;
-            if (i < body.Length && body[i] is (byte)'+' or (byte)'-')
-            {
-                i++;
-            }
-
-            if (i >= body.Length || !IsDigit(body[i]))
-            {
-                return -1;
-            }
-
-            i = Digits(body, i);
-        }
-
-        return i;
-    }
-
-    private static int Digits(ReadOnlySpan<byte> body, int i)
-    {
-        while (i < body.Length && IsDigit(body[i]))
-        {
-            i++;
-        }
-
-        return i;
-    }
-
     // \uXXXX at i.
     private static bool IsHexEscape(ReadOnlySpan<byte> body, int i) =>
         i + 6 <= body.Length && body[i] == (byte)'\\' && body[i + 1] == (byte)'u'
-        && IsHex(body[i + 2]) && IsHex(body[i + 3]) && IsHex(body[i + 4]) && IsHex(body[i + 5]);
-
-    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
-
-    private static bool IsHex(byte b) => IsDigit(b) || (uint)((b | 0x20) - 'a') <= 5;
+        && JsonGrammar.IsHex(body[i + 2]) && JsonGrammar.IsHex(body[i + 3]) && JsonGrammar.IsHex(body[i + 4]) && JsonGrammar.IsHex(body[i + 5]);
 
     // The index of the next quote, backslash or control character from i on, or -1 (a vector search: ≈ 50
     // instructions a call, fewer than a byte loop over any string longer than a few bytes).

@@ -1,3 +1,4 @@
+using Switchyard.Protocols.Json;
 using System.Runtime.CompilerServices;
 using Switchyard.Core.Providers;
 
@@ -259,7 +260,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
             case (byte)'n':
                 return NullEnd(json, i);
             default:
-                return NumberEnd(json, i);
+                return JsonGrammar.NumberEnd(json, i);
         }
     }
 
@@ -277,7 +278,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
 
         var n = 0;
         var result = 0;
-        while (n <= 9 && i + n < json.Length && IsDigit(json[i + n]))
+        while (n <= 9 && i + n < json.Length && JsonGrammar.IsDigit(json[i + n]))
         {
             result = (result * 10) + (json[i + n] - '0'); // at most ten digits: declined below before it could matter
             n++;
@@ -293,72 +294,6 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
         value = result;
         return next;
     }
-
-    // JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?; -1 when the bytes at `i` are not one.
-    private static int NumberEnd(ReadOnlySpan<byte> json, int i)
-    {
-        if (i < json.Length && json[i] == (byte)'-')
-        {
-            i++;
-        }
-
-        if (i >= json.Length || !IsDigit(json[i]))
-        {
-            return -1;
-        }
-
-        if (json[i] == (byte)'0')
-        {
-            i++;
-        }
-        else
-        {
-            i = Digits(json, i);
-        }
-
-        if (i < json.Length && json[i] == (byte)'.')
-        {
-            var after = Digits(json, i + 1);
-            if (after == i + 1)
-            {
-                return -1;
-            }
-
-            i = after;
-        }
-
-        if (i < json.Length && json[i] is (byte)'e' or (byte)'E')
-        {
-            i++;
-            if (i < json.Length && json[i] is (byte)'+' or (byte)'-')
-            {
-                i++;
-            }
-
-            var after = Digits(json, i);
-            if (after == i)
-            {
-                return -1;
-            }
-
-            i = after;
-        }
-
-        return i;
-    }
-
-    private static int Digits(ReadOnlySpan<byte> json, int i)
-    {
-        while (i < json.Length && IsDigit(json[i]))
-        {
-            i++;
-        }
-
-        return i;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 
     // The closing quote of a string of printable ASCII without escapes whose contents start at `from`, or -1 (also
     // for an escape, a control character or a non-ASCII byte: the reader's rules for those are left to the reader).
