@@ -26,12 +26,12 @@ internal static class RecordStage
             : context.Response.StatusCode;
         if (threw && started && !context.RequestAborted.IsCancellationRequested)
         {
-            record.Cut ??= "InternalError";
+            record.Cut ??= RequestRecord.InternalErrorCut;
         }
+
+        // The model asked for and whether it streams are on the record since the body was read (DispatchAsync).
         if (request is not null)
         {
-            record.RequestedModel = request.RequestedModel;
-            record.Stream = request.IsStreaming;
             record.Usage = request.Usage;
             if (request.Usage is { } u)
             {

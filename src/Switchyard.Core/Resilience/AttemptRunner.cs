@@ -273,7 +273,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
         {
             // After commit: never a clean end. Streams get the protocol's error event; a JSON body is aborted.
             GatewayLog.AttemptCrashed(logger, candidate.CanonicalName, ex);
-            request.Record.Cut ??= "InternalError"; // the access log and the admin page show the answer as cut
+            request.Record.Cut ??= RequestRecord.InternalErrorCut; // the access log and the admin page show the answer as cut
             if (request.IsStreaming)
             {
                 await WriteQuietlyAsync(context, request.Errors.StreamErrorEvent($"the gateway failed while relaying the answer from '{candidate.CanonicalName}'", "internal_error")).ConfigureAwait(false);

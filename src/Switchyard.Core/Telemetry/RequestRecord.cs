@@ -64,6 +64,9 @@ public sealed class RequestRecord
     /// <summary>How a committed answer ended when not complete (a cut stream), or null.</summary>
     public string? Cut { get; set; }
 
+    /// <summary>The <see cref="Cut"/> of an answer that the gateway itself failed after it had started.</summary>
+    public const string InternalErrorCut = "InternalError";
+
     public IrUsage? Usage { get; set; }
 
     /// <summary>The cost sources of the request's snapshot, for <see cref="Cost"/>.</summary>

@@ -70,4 +70,38 @@ public static class JsonGrammar
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsHex(byte b) => IsDigit(b) || (uint)((b | 0x20) - 'a') <= 5;
+
+    /// <summary>A well-formed <c>\uXXXX</c> escape at <paramref name="i"/> (its backslash).</summary>
+    public static bool IsHexEscape(ReadOnlySpan<byte> json, int i) =>
+        i + 6 <= json.Length && json[i] == (byte)'\\' && json[i + 1] == (byte)'u'
+        && IsHex(json[i + 2]) && IsHex(json[i + 3]) && IsHex(json[i + 4]) && IsHex(json[i + 5]);
+
+    /// <summary>Four hex digits (already checked) as a UTF-16 code unit.</summary>
+    public static int Hex4(ReadOnlySpan<byte> hex)
+    {
+        var value = 0;
+        for (var k = 0; k < 4; k++)
+        {
+            var b = hex[k];
+            value = (value << 4) | (b <= (byte)'9' ? b - '0' : (b | 0x20) - 'a' + 10);
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// The length of the character escaped at <paramref name="i"/>, a well-formed <c>\uXXXX</c> escape: 6, or 12
+    /// for a surrogate pair written as two escapes; -1 for half a pair (a low half first, or a high half not followed
+    /// by a low one), which JSON text may not use to encode a character.
+    /// </summary>
+    public static int UnicodeEscapeLength(ReadOnlySpan<byte> json, int i)
+    {
+        var unit = Hex4(json.Slice(i + 2, 4));
+        if (unit is < 0xD800 or > 0xDFFF)
+        {
+            return 6;
+        }
+
+        return unit <= 0xDBFF && IsHexEscape(json, i + 6) && Hex4(json.Slice(i + 8, 4)) is >= 0xDC00 and <= 0xDFFF ? 12 : -1;
+    }
 }

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Switchyard.Protocols.Json;
 
@@ -22,17 +20,13 @@ namespace Switchyard.Protocols.OpenAIChat;
 internal static class PlainEnvelopeScanner
 {
     /// <summary>Nesting beyond this is left to the reader (which allows 256).</summary>
-    public const int MaxDepth = 64;
-
-    // What ends a run of plain string bytes: the closing quote, an escape, or a control character (not allowed raw).
-    private static readonly SearchValues<byte> StringStops = SearchValues.Create(
-        "\"\\\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"u8);
+    public const int MaxDepth = PlainJson.MaxDepth;
 
     /// <summary>True with the envelope when the body is certainly a well-formed JSON object; false = ask the reader.</summary>
     public static bool TryScan(ReadOnlySpan<byte> body, out RequestEnvelope envelope)
     {
         envelope = default;
-        var i = SkipWhitespace(body, 0);
+        var i = PlainJson.SkipWhitespace(body, 0);
         if (i >= body.Length || body[i] != (byte)'{')
         {
             return false;
@@ -44,7 +38,7 @@ internal static class PlainEnvelopeScanner
         bool stream = false, includeUsage = false, hasStreamOptions = false;
         int prefsStart = -1, prefsValue = -1, prefsEnd = -1;
 
-        i = SkipWhitespace(body, i + 1);
+        i = PlainJson.SkipWhitespace(body, i + 1);
         if (i >= body.Length)
         {
             return false;
@@ -56,14 +50,14 @@ internal static class PlainEnvelopeScanner
             {
                 // A member: "name" : value — names without escapes only (the reader compares unescaped names).
                 var nameStart = i;
-                var nameEnd = NameEnd(body, i);
+                var nameEnd = PlainJson.UnescapedStringEnd(body, i);
                 if (nameEnd < 0)
                 {
                     return false;
                 }
 
                 var name = body[(nameStart + 1)..(nameEnd - 1)];
-                i = ValueStart(body, nameEnd);
+                i = PlainJson.ValueStart(body, nameEnd);
                 if (i < 0)
                 {
                     return false;
@@ -73,7 +67,7 @@ internal static class PlainEnvelopeScanner
                 {
                     if (body[i] == (byte)'"')
                     {
-                        var end = NameEnd(body, i); // no escapes: the reader would unescape them
+                        var end = PlainJson.UnescapedStringEnd(body, i); // no escapes: the reader would unescape them
                         if (end < 0)
                         {
                             return false;
@@ -121,7 +115,7 @@ internal static class PlainEnvelopeScanner
                 {
                     hasStreamOptions = true;
                     includeUsage = false; // not an object: the reader skips it and reports false
-                    i = body[i] == (byte)'{' ? StreamOptions(body, i, out includeUsage) : SkipValue(body, i, 1);
+                    i = body[i] == (byte)'{' ? StreamOptions(body, i, out includeUsage) : PlainJson.SkipValue(body, i, 1);
                     if (i < 0)
                     {
                         return false;
@@ -131,7 +125,7 @@ internal static class PlainEnvelopeScanner
                 {
                     prefsStart = nameStart;
                     prefsValue = i;
-                    i = SkipValue(body, i, 1);
+                    i = PlainJson.SkipValue(body, i, 1);
                     if (i < 0)
                     {
                         return false;
@@ -141,14 +135,14 @@ internal static class PlainEnvelopeScanner
                 }
                 else
                 {
-                    i = SkipValue(body, i, 1);
+                    i = PlainJson.SkipValue(body, i, 1);
                     if (i < 0)
                     {
                         return false;
                     }
                 }
 
-                i = NextMember(body, i, out var more);
+                i = PlainJson.AfterValue(body, i, (byte)'}', out var more);
                 if (i < 0)
                 {
                     return false;
@@ -162,18 +156,12 @@ internal static class PlainEnvelopeScanner
         }
 
         // Only whitespace may follow the object.
-        if (SkipWhitespace(body, i + 1) != body.Length)
+        if (PlainJson.SkipWhitespace(body, i + 1) != body.Length)
         {
             return false;
         }
 
-        envelope = new RequestEnvelope(model, modelStart, modelLength, stream, objectStart) {
-            IncludeUsage = includeUsage,
-            HasStreamOptions = hasStreamOptions,
-            RoutingPreferencesStart = prefsStart,
-            RoutingPreferencesValueStart = prefsValue,
-            RoutingPreferencesEnd = prefsEnd,
-        };
+        envelope = RequestEnvelope.Of(model, modelStart, modelLength, stream, objectStart, includeUsage, hasStreamOptions, prefsStart, prefsValue, prefsEnd);
         return true;
     }
 
@@ -182,7 +170,7 @@ internal static class PlainEnvelopeScanner
     private static int StreamOptions(ReadOnlySpan<byte> body, int i, out bool includeUsage)
     {
         includeUsage = false;
-        i = SkipWhitespace(body, i + 1);
+        i = PlainJson.SkipWhitespace(body, i + 1);
         if (i < body.Length && body[i] == (byte)'}')
         {
             return i + 1;
@@ -190,14 +178,14 @@ internal static class PlainEnvelopeScanner
 
         while (true)
         {
-            var nameEnd = NameEnd(body, i);
+            var nameEnd = PlainJson.UnescapedStringEnd(body, i);
             if (nameEnd < 0)
             {
                 return -1;
             }
 
             var isIncludeUsage = body[(i + 1)..(nameEnd - 1)].SequenceEqual("include_usage"u8);
-            i = ValueStart(body, nameEnd);
+            i = PlainJson.ValueStart(body, nameEnd);
             if (i < 0)
             {
                 return -1;
@@ -208,8 +196,8 @@ internal static class PlainEnvelopeScanner
                 includeUsage = body[i..].StartsWith("true"u8);
             }
 
-            i = SkipValue(body, i, 2);
-            if (i < 0 || (i = NextMember(body, i, out var more)) < 0)
+            i = PlainJson.SkipValue(body, i, 2);
+            if (i < 0 || (i = PlainJson.AfterValue(body, i, (byte)'}', out var more)) < 0)
             {
                 return -1;
             }
@@ -219,237 +207,5 @@ internal static class PlainEnvelopeScanner
                 return i + 1;
             }
         }
-    }
-
-    // Any JSON value starting at i (depth = the value's nesting level); the index just past it, or -1.
-    private static int SkipValue(ReadOnlySpan<byte> body, int i, int depth)
-    {
-        switch (body[i])
-        {
-            case (byte)'"':
-                return StringEnd(body, i);
-            case (byte)'{':
-                return depth >= MaxDepth ? -1 : SkipObject(body, i, depth);
-            case (byte)'[':
-                return depth >= MaxDepth ? -1 : SkipArray(body, i, depth);
-            case (byte)'t':
-                return body[i..].StartsWith("true"u8) ? i + 4 : -1;
-            case (byte)'f':
-                return body[i..].StartsWith("false"u8) ? i + 5 : -1;
-            case (byte)'n':
-                return body[i..].StartsWith("null"u8) ? i + 4 : -1;
-            default:
-                return JsonGrammar.NumberEnd(body, i);
-        }
-    }
-
-    private static int SkipObject(ReadOnlySpan<byte> body, int i, int depth)
-    {
-        i = SkipWhitespace(body, i + 1);
-        if (i < body.Length && body[i] == (byte)'}')
-        {
-            return i + 1;
-        }
-
-        while (true)
-        {
-            if (i >= body.Length || body[i] != (byte)'"' || (i = StringEnd(body, i)) < 0 || (i = ValueStart(body, i)) < 0)
-            {
-                return -1;
-            }
-
-            i = SkipValue(body, i, depth + 1);
-            if (i < 0 || (i = NextMember(body, i, out var more)) < 0)
-            {
-                return -1;
-            }
-
-            if (!more)
-            {
-                return i + 1;
-            }
-        }
-    }
-
-    // After a member's name (nameEnd: past its closing quote): whitespace, the colon, whitespace; the index where
-    // the value starts, or -1.
-    private static int ValueStart(ReadOnlySpan<byte> body, int nameEnd)
-    {
-        var i = SkipWhitespace(body, nameEnd);
-        if (i >= body.Length || body[i] != (byte)':')
-        {
-            return -1;
-        }
-
-        i = SkipWhitespace(body, i + 1);
-        return i < body.Length ? i : -1;
-    }
-
-    // After a member's value: a comma and the next member's opening quote (more), or the closing brace (not more);
-    // the index of that quote or brace. Anything else (a literal or number running into other bytes, a trailing
-    // comma) is -1: the reader's to report.
-    private static int NextMember(ReadOnlySpan<byte> body, int i, out bool more)
-    {
-        more = false;
-        i = SkipWhitespace(body, i);
-        if (i >= body.Length)
-        {
-            return -1;
-        }
-
-        if (body[i] == (byte)'}')
-        {
-            return i;
-        }
-
-        if (body[i] != (byte)',')
-        {
-            return -1;
-        }
-
-        i = SkipWhitespace(body, i + 1);
-        more = true;
-        return i < body.Length && body[i] == (byte)'"' ? i : -1;
-    }
-
-    private static int SkipArray(ReadOnlySpan<byte> body, int i, int depth)
-    {
-        i = SkipWhitespace(body, i + 1);
-        if (i >= body.Length)
-        {
-            return -1;
-        }
-
-        if (body[i] == (byte)']')
-        {
-            return i + 1;
-        }
-
-        while (true)
-        {
-            i = SkipValue(body, i, depth + 1);
-            if (i < 0)
-            {
-                return -1;
-            }
-
-            i = SkipWhitespace(body, i);
-            if (i >= body.Length)
-            {
-                return -1;
-            }
-
-            if (body[i] == (byte)']')
-            {
-                return i + 1;
-            }
-
-            if (body[i] != (byte)',')
-            {
-                return -1;
-            }
-
-            i = SkipWhitespace(body, i + 1);
-            if (i >= body.Length || body[i] == (byte)']')
-            {
-                return -1; // a trailing comma
-            }
-        }
-    }
-
-    // A string with no escapes (member names, the model); the index past its closing quote, or -1.
-    private static int NameEnd(ReadOnlySpan<byte> body, int i)
-    {
-        if (i >= body.Length || body[i] != (byte)'"')
-        {
-            return -1;
-        }
-
-        var stop = NextStop(body, i + 1);
-        return stop >= 0 && body[stop] == (byte)'"' ? stop + 1 : -1;
-    }
-
-    // A string value: escapes checked as the reader checks them, and surrogates escaped only in whole pairs; the
-    // index past the closing quote, or -1.
-    private static int StringEnd(ReadOnlySpan<byte> body, int i)
-    {
-        i++;
-        while (true)
-        {
-            i = NextStop(body, i);
-            if (i < 0)
-            {
-                return -1;
-            }
-
-            var b = body[i];
-            if (b == (byte)'"')
-            {
-                return i + 1;
-            }
-
-            if (b != (byte)'\\' || i + 1 >= body.Length)
-            {
-                return -1; // a raw control character, or an escape at the end
-            }
-
-            switch (body[i + 1])
-            {
-                case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
-                    i += 2;
-                    break;
-                case (byte)'u':
-                    if (!IsHexEscape(body, i))
-                    {
-                        return -1;
-                    }
-
-                    var unit = RequestEnvelope.Hex4(body.Slice(i + 2, 4));
-                    if (unit is >= 0xD800 and <= 0xDFFF)
-                    {
-                        // Half a pair is refused (RequestEnvelope.FirstUnpairedSurrogateEscape): only whole pairs here.
-                        if (unit > 0xDBFF || !IsHexEscape(body, i + 6) || RequestEnvelope.Hex4(body.Slice(i + 8, 4)) is < 0xDC00 or > 0xDFFF)
-                        {
-                            return -1;
-                        }
-
-                        i += 6;
-                    }
-
-                    i += 6;
-                    break;
-                default:
-                    return -1;
-            }
-        }
-    }
-
-    // \uXXXX at i.
-    private static bool IsHexEscape(ReadOnlySpan<byte> body, int i) =>
-        i + 6 <= body.Length && body[i] == (byte)'\\' && body[i + 1] == (byte)'u'
-        && JsonGrammar.IsHex(body[i + 2]) && JsonGrammar.IsHex(body[i + 3]) && JsonGrammar.IsHex(body[i + 4]) && JsonGrammar.IsHex(body[i + 5]);
-
-    // The index of the next quote, backslash or control character from i on, or -1 (a vector search: ≈ 50
-    // instructions a call, fewer than a byte loop over any string longer than a few bytes).
-    private static int NextStop(ReadOnlySpan<byte> body, int i)
-    {
-        var stop = body[i..].IndexOfAny(StringStops);
-        return stop < 0 ? -1 : i + stop;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int SkipWhitespace(ReadOnlySpan<byte> body, int i)
-    {
-        if (i < body.Length && body[i] > (byte)' ')
-        {
-            return i; // the common case: no whitespace
-        }
-
-        while (i < body.Length && body[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
-        {
-            i++;
-        }
-
-        return i;
     }
 }

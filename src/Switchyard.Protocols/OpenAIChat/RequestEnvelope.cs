@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Switchyard.Protocols.Json;
 
 namespace Switchyard.Protocols.OpenAIChat;
 
@@ -194,15 +195,21 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
         }
 
         errorCode = null;
-        envelope = new RequestEnvelope(model, modelStart, modelLength, stream, objectStart) {
+        envelope = Of(model, modelStart, modelLength, stream, objectStart, includeUsage, hasStreamOptions, prefsStart, prefsValue, prefsEnd);
+        return true;
+    }
+
+    /// <summary>An envelope from what a scan found (the reader's and the one-pass scanner's alike).</summary>
+    internal static RequestEnvelope Of(string? model, int modelStart, int modelLength, bool stream, int objectStart,
+        bool includeUsage, bool hasStreamOptions, int prefsStart, int prefsValue, int prefsEnd) =>
+        new(model, modelStart, modelLength, stream, objectStart)
+        {
             IncludeUsage = includeUsage,
             HasStreamOptions = hasStreamOptions,
             RoutingPreferencesStart = prefsStart,
             RoutingPreferencesValueStart = prefsValue,
             RoutingPreferencesEnd = prefsEnd,
         };
-        return true;
-    }
 
     /// <summary>
     /// The offset of the first <c>\u</c> escape of a surrogate that is not half of a high-low pair, or -1. For bodies
@@ -219,25 +226,13 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
             }
             else
             {
-                var unit = Hex4(body.Slice(i + 2, 4));
-                if (unit is >= 0xDC00 and <= 0xDFFF)
+                var length = JsonGrammar.UnicodeEscapeLength(body, i);
+                if (length < 0)
                 {
-                    return i; // a low half first
+                    return i;
                 }
 
-                if (unit is >= 0xD800 and <= 0xDBFF)
-                {
-                    if (i + 12 > body.Length || body[i + 6] != (byte)'\\' || body[i + 7] != (byte)'u' || Hex4(body.Slice(i + 8, 4)) is < 0xDC00 or > 0xDFFF)
-                    {
-                        return i; // a high half not followed by a low one
-                    }
-
-                    i += 12;
-                }
-                else
-                {
-                    i += 6;
-                }
+                i += length;
             }
 
             var next = i < body.Length ? body[i..].IndexOf((byte)'\\') : -1;
@@ -245,19 +240,6 @@ public readonly record struct RequestEnvelope(string? Model, int ModelStart, int
         }
 
         return -1;
-    }
-
-    /// <summary>Four hex digits (already checked by the reader or the caller) as a UTF-16 code unit.</summary>
-    internal static int Hex4(ReadOnlySpan<byte> hex)
-    {
-        var value = 0;
-        for (var k = 0; k < 4; k++)
-        {
-            var b = hex[k];
-            value = (value << 4) | (b <= (byte)'9' ? b - '0' : (b | 0x20) - 'a' + 10);
-        }
-
-        return value;
     }
 
     // Only on the error path: transcode in chunks until the decoder stops at the bad sequence.
