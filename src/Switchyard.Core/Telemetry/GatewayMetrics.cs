@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Text;
 
 namespace Switchyard.Core.Telemetry;
 
 /// <summary>
 /// The gateway's metric instruments on one <see cref="Meter"/> named <c>Switchyard</c> (System.Diagnostics.Metrics,
-/// so any OpenTelemetry or <c>dotnet-counters</c> listener sees them; the Prometheus endpoint reads the same meter).
+/// so any OpenTelemetry or <c>dotnet-counters</c> listener sees them; the Prometheus endpoint reads the same meter),
+/// except the histograms, which the gateway keeps itself (<see cref="HistogramFamily"/>) and <c>/metrics</c> writes
+/// beside the meter's output (<see cref="WriteHistograms"/>).
 /// </summary>
 public static class GatewayMetrics
 {
@@ -22,10 +25,9 @@ public static class GatewayMetrics
     private static readonly Counter<long> RouterFailOpen = Meter.CreateCounter<long>(
         "switchyard.router.fail_open", unit: "{request}", description: "Router-model failures that failed open to the requested or default model");
 
-    /// <summary><c>switchyard.router.duration</c>: router-model call time in seconds, by <c>outcome</c>.</summary>
-    private static readonly Histogram<double> RouterDuration = Meter.CreateHistogram<double>(
-        "switchyard.router.duration", unit: "s", description: "Router-model call duration", tags: null,
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+    /// <summary><c>switchyard.router.duration</c>: router-model call time in seconds, by <c>outcome</c> (a gateway-side histogram, like the others).</summary>
+    private static readonly HistogramFamily RouterDuration = new("switchyard_router_duration_seconds", "seconds", "Router-model call duration",
+        [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], "outcome");
 
     public static void RecordDecision(string method, string? route)
     {
@@ -43,11 +45,19 @@ public static class GatewayMetrics
         }
     }
 
-    public static void RecordRouterDuration(TimeSpan duration, string outcome)
+    public static void RecordRouterDuration(TimeSpan duration, string outcome) => RouterDuration.Record(duration.TotalSeconds, new HistogramLabels(outcome));
+
+    /// <summary>
+    /// Writes the gateway's own histograms (<see cref="HistogramFamily"/>) for <c>/metrics</c>, in the Prometheus text
+    /// format 0.0.4 or OpenMetrics 1.0 (without <c># EOF</c>); the OpenTelemetry exporter writes the rest of the meter.
+    /// </summary>
+    public static void WriteHistograms(StringBuilder output, bool openMetrics)
     {
-        if (RouterDuration.Enabled)
+        foreach (var family in TrafficMetrics.Histograms)
         {
-            RouterDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
+            family.Write(output, openMetrics);
         }
+
+        RouterDuration.Write(output, openMetrics);
     }
 }

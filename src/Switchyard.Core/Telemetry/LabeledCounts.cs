@@ -16,14 +16,17 @@ internal sealed class LabeledCounts<TKey>
 {
     private readonly ConcurrentDictionary<TKey, StrongBox<long>> _counts = new();
 
-    public void Increment(in TKey labels)
+    public void Increment(in TKey labels) => Interlocked.Increment(ref Cell(labels).Value);
+
+    /// <summary>The count cell of <paramref name="labels"/>, made on first use: a caller that keeps it counts with one interlocked add.</summary>
+    public StrongBox<long> Cell(in TKey labels)
     {
         if (!_counts.TryGetValue(labels, out var box))
         {
             box = _counts.GetOrAdd(labels, static _ => new StrongBox<long>());
         }
 
-        Interlocked.Increment(ref box.Value);
+        return box;
     }
 
     /// <summary>The count of <paramref name="labels"/> (0 when never counted).</summary>
@@ -99,39 +102,4 @@ internal sealed class LabeledSums
 
         return list;
     }
-}
-
-/// <summary>
-/// A metric label value whose hash is computed once. The OpenTelemetry SDK finds a measurement's series by hashing
-/// every tag key and value on each <c>Record</c> (a string value costs a full randomized hash); this value's hash is a
-/// field read and its equality a reference check when the same instance is passed again, which it is: instances live
-/// on the candidate (<see cref="ModelLabels"/>) or in static tables. Exporters write it through <see cref="ToString"/>.
-/// </summary>
-public sealed class LabelValue : IEquatable<LabelValue>
-{
-    private readonly int _hash;
-
-    public LabelValue(string value)
-    {
-        Value = value;
-        _hash = string.GetHashCode(value, StringComparison.Ordinal);
-    }
-
-    public string Value { get; }
-
-    public bool Equals(LabelValue? other) => ReferenceEquals(this, other)
-        || (other is not null && other._hash == _hash && string.Equals(other.Value, Value, StringComparison.Ordinal));
-
-    public override bool Equals(object? obj) => obj is LabelValue other && Equals(other);
-
-    public override int GetHashCode() => _hash;
-
-    public override string ToString() => Value;
-}
-
-/// <summary>A candidate's metric labels (model and <c>gen_ai.provider.name</c>), made once per candidate.</summary>
-public sealed class ModelLabels(string model, string provider)
-{
-    public LabelValue Model { get; } = new(model);
-    public LabelValue Provider { get; } = new(provider);
 }

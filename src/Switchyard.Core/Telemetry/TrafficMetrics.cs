@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Endpoints;
 using Switchyard.Core.Ir;
@@ -14,34 +15,37 @@ namespace Switchyard.Core.Telemetry;
 /// OpenTelemetry GenAI client metrics for what the gateway sends upstream, and the gateway's own counters and
 /// histograms. Every label value is a configured name or a small fixed set (protocol, status, error class): a model
 /// asked for under a wildcard entry is labelled by the entry's name, never by the client's string; no key, prompt or
-/// caller id is ever a label. Recording costs a few hundred nanoseconds and no allocation of ours (tags are passed in
-/// a <see cref="TagList"/> on the stack; status codes are boxed once).
+/// caller id is ever a label. The histograms and the two counters every request moves are the gateway's own
+/// (<see cref="HistogramFamily"/>, <see cref="LabeledCounts{TKey}"/>); their series are found once and kept on the
+/// candidate's <see cref="ModelLabels"/>, so recording a request looks nothing up in the common case.
 /// </summary>
 public static class TrafficMetrics
 {
     // GenAI semantic conventions (gen-ai-metrics.md): names, units and advised buckets as specified.
     private static readonly double[] DurationBuckets = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
     private static readonly double[] ChunkBuckets = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5];
-    private static readonly long[] TokenBuckets = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+    private static readonly double[] TokenBuckets = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
     private static readonly double[] OverheadBuckets = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
     private static readonly Meter Meter = GatewayMetrics.Meter;
 
-    private static readonly Histogram<long> TokenUsage = Meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}",
-        "Tokens used per upstream answer, by gen_ai.token.type (input, output, cached_input, cache_creation_input, reasoning)",
-        tags: null, advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = TokenBuckets });
+    // The histograms are the gateway's own (HistogramFamily: a series is found once and kept, on the candidate's
+    // ModelLabels), written into /metrics beside the OpenTelemetry exporter's output under the names that exporter
+    // gives an instrument: gen_ai.client.operation.duration in seconds is gen_ai_client_operation_duration_seconds.
+    private static readonly string[] GenAiLabels = ["gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model", "gen_ai_response_model", "gen_ai_token_type"];
+    private static readonly string[] AttemptLabelNames = ["error_type", "gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model", "gen_ai_response_model"];
 
-    private static readonly Histogram<double> OperationDuration = Meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s",
-        "Upstream attempt duration, request sent to the answer's last byte (or the failure)",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+    private static readonly HistogramFamily TokenUsage = new("gen_ai_client_token_usage", null,
+        "Tokens used per upstream answer, by gen_ai.token.type (input, output, cached_input, cache_creation_input, reasoning)", TokenBuckets, GenAiLabels);
 
-    private static readonly Histogram<double> TimeToFirstChunk = Meter.CreateHistogram<double>("gen_ai.client.operation.time_to_first_chunk", "s",
-        "Streaming attempts: request sent to the first event with content",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+    private static readonly HistogramFamily OperationDuration = new("gen_ai_client_operation_duration_seconds", "seconds",
+        "Upstream attempt duration, request sent to the answer's last byte (or the failure)", DurationBuckets, AttemptLabelNames);
 
-    private static readonly Histogram<double> TimePerOutputChunk = Meter.CreateHistogram<double>("gen_ai.client.operation.time_per_output_chunk", "s",
-        "Streaming attempts: mean time between events after the first (one sample per completed stream)",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ChunkBuckets });
+    private static readonly HistogramFamily TimeToFirstChunk = new("gen_ai_client_operation_time_to_first_chunk_seconds", "seconds",
+        "Streaming attempts: request sent to the first event with content", DurationBuckets, AttemptLabelNames);
+
+    private static readonly HistogramFamily TimePerOutputChunk = new("gen_ai_client_operation_time_per_output_chunk_seconds", "seconds",
+        "Streaming attempts: mean time between events after the first (one sample per completed stream)", ChunkBuckets, AttemptLabelNames);
 
     // The two counters every request moves are counted here (a lock-free lookup keyed by the label values with a cheap
     // hash, then an interlocked add) and read by the exporter through observable counters at scrape time: an
@@ -59,13 +63,16 @@ public static class TrafficMetrics
         }),
         "{request}", "Client requests answered, by client protocol, route, served model and HTTP status");
 
-    private static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>("switchyard.request.duration", "s",
-        "Client request duration, body read to the last byte written",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+    private static readonly HistogramFamily RequestDuration = new("switchyard_request_duration_seconds", "seconds",
+        "Client request duration, body read to the last byte written", DurationBuckets, "client_protocol", "http_response_status_code", "model");
 
-    private static readonly Histogram<double> Overhead = Meter.CreateHistogram<double>("switchyard.gateway.overhead", "s",
-        "Time the gateway added to a request: its total duration minus the time spent in upstream attempts",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
+    private static readonly HistogramFamily Overhead = new("switchyard_gateway_overhead_seconds", "seconds",
+        "Time the gateway added to a request: its total duration minus the time spent in upstream attempts", OverheadBuckets, "client_protocol");
+
+    private static readonly HistogramSeries?[] OverheadByProtocol = new HistogramSeries?[3];
+
+    /// <summary>The histograms recorded here, in the order /metrics writes them.</summary>
+    internal static readonly HistogramFamily[] Histograms = [OperationDuration, TimeToFirstChunk, TimePerOutputChunk, TokenUsage, Overhead, RequestDuration];
 
     private static readonly ObservableCounter<long> Attempts = Meter.CreateObservableCounter("switchyard.attempts",
         static () => AttemptCounts.Measurements(static k => new TagList
@@ -124,24 +131,26 @@ public static class TrafficMetrics
         _ => prefix,
     };
 
-    // The client protocol's label is the access log's name for it.
-    private static readonly LabelValue AnthropicMessagesLabel = new(RecordStage.ProtocolName(ClientProtocol.AnthropicMessages));
-    private static readonly LabelValue OpenAIResponsesLabel = new(RecordStage.ProtocolName(ClientProtocol.OpenAIResponses));
-    private static readonly LabelValue OpenAIChatLabel = new(RecordStage.ProtocolName(ClientProtocol.OpenAIChat));
-    private static readonly LabelValue NoModel = new("");
-    private static readonly LabelValue ChatOperation = new("chat");
-    private static readonly LabelValue TokenInput = new("input");
-    private static readonly LabelValue TokenOutput = new("output");
-    private static readonly LabelValue TokenCachedInput = new("cached_input");
-    private static readonly LabelValue TokenCacheCreation = new("cache_creation_input");
-    private static readonly LabelValue TokenReasoning = new("reasoning");
-    private static readonly LabelValue[] ErrorTypeLabels = Array.ConvertAll(ErrorTypes, static t => new LabelValue(t));
+    // The client protocol's label is the access log's name for it; the index is its slot in the per-protocol caches.
+    private static readonly string[] ProtocolLabels =
+    [
+        RecordStage.ProtocolName(ClientProtocol.AnthropicMessages),
+        RecordStage.ProtocolName(ClientProtocol.OpenAIResponses),
+        RecordStage.ProtocolName(ClientProtocol.OpenAIChat),
+    ];
 
-    private static LabelValue ProtocolLabel(ClientProtocol protocol) => protocol switch
+    private static readonly string[] TokenTypes = ["input", "output", "cached_input", "cache_creation_input", "reasoning"];
+
+    private static readonly string[] StatusLabels = Array.ConvertAll(StatusCodes, static s => s.ToString()!);
+
+    /// <summary>How many error classes there are (the length of the per-class caches).</summary>
+    internal static int ErrorTypeCount => ErrorTypes.Length;
+
+    private static int ProtocolIndex(ClientProtocol protocol) => protocol switch
     {
-        ClientProtocol.AnthropicMessages => AnthropicMessagesLabel,
-        ClientProtocol.OpenAIResponses => OpenAIResponsesLabel,
-        _ => OpenAIChatLabel,
+        ClientProtocol.AnthropicMessages => 0,
+        ClientProtocol.OpenAIResponses => 1,
+        _ => 2,
     };
 
     /// <summary>A client request enters the pipeline.</summary>
@@ -158,24 +167,29 @@ public static class TrafficMetrics
     public static void RequestEnded(ClientProtocol protocol, int status, GatewayRequest? request, RoutingDecision? decision, long started)
     {
         var elapsed = Stopwatch.GetElapsedTime(started);
-        var protocolLabel = ProtocolLabel(protocol);
-        var model = request?.ServedBy is { } served ? served.MetricLabels.Model : NoModel;
-        RequestCounts.Increment(new RequestLabels(protocolLabel.Value, decision?.Route ?? "", model.Value, status));
-
-        if (RequestDuration.Enabled)
+        var protocolIndex = ProtocolIndex(protocol);
+        var protocolLabel = ProtocolLabels[protocolIndex];
+        var served = request?.ServedBy?.MetricLabels;
+        var route = decision?.Route ?? "";
+        if (served is not null && status == 200 && route.Length == 0)
         {
-            RequestDuration.Record(elapsed.TotalSeconds, new TagList
-            {
-                { "client.protocol", protocolLabel },
-                { "model", model },
-                { "http.response.status_code", Status(status) },
-            });
+            // The common case, kept on the served candidate: no lookup.
+            var series = served.Answered(protocolIndex, protocolLabel);
+            Interlocked.Increment(ref series.Count.Value);
+            series.Duration.Record(elapsed.TotalSeconds);
+        }
+        else
+        {
+            var model = served?.Model ?? "";
+            RequestCounts.Increment(new RequestLabels(protocolLabel, route, model, status));
+            RequestDurationSeries(protocolLabel, status, model).Record(elapsed.TotalSeconds);
         }
 
-        if (Overhead.Enabled && request is not null && request.UpstreamTicks > 0)
+        if (request is not null && request.UpstreamTicks > 0)
         {
             var overhead = elapsed - Stopwatch.GetElapsedTime(0, request.UpstreamTicks);
-            Overhead.Record(Math.Max(overhead.TotalSeconds, 0), new KeyValuePair<string, object?>("client.protocol", protocolLabel));
+            var series = OverheadByProtocol[protocolIndex] ??= Overhead.Series(new HistogramLabels(protocolLabel));
+            series.Record(Math.Max(overhead.TotalSeconds, 0));
         }
     }
 
@@ -189,64 +203,52 @@ public static class TrafficMetrics
         var now = Stopwatch.GetTimestamp();
         request.UpstreamTicks += now - sent;
         var labels = candidate.MetricLabels;
-        var errorType = error is { } e ? ErrorTypeLabels[(int)e] : null;
-        AttemptCounts.Increment(new AttemptLabels(labels.Model.Value, labels.Provider.Value, errorType?.Value ?? (clientGone ? "client_gone" : "ok")));
+        var series = error is { } e ? labels.Failed((int)e, ErrorTypes[(int)e]) : labels.Ok;
+        Interlocked.Increment(ref (error is null && clientGone ? series.ClientGone : series.Count).Value);
 
-        // The GenAI tags: the served entry is both the request and the response model (the upstream's own model
-        // string is not a label: under a wildcard it echoes whatever the client sent). Values are LabelValues: their
-        // hash is computed once, not on every Record.
-        var tags = new TagList
-        {
-            { "gen_ai.operation.name", ChatOperation },
-            { "gen_ai.provider.name", labels.Provider },
-            { "gen_ai.request.model", labels.Model },
-        };
-        if (errorType is not null)
-        {
-            tags.Add("error.type", errorType);
-        }
-        else
-        {
-            tags.Add("gen_ai.response.model", labels.Model);
-        }
-
-        if (OperationDuration.Enabled)
-        {
-            OperationDuration.Record(Stopwatch.GetElapsedTime(sent, now).TotalSeconds, tags);
-        }
-
+        series.Duration.Record(Stopwatch.GetElapsedTime(sent, now).TotalSeconds);
         if (firstChunk != 0)
         {
-            if (TimeToFirstChunk.Enabled)
+            series.FirstChunk.Record(Stopwatch.GetElapsedTime(sent, firstChunk).TotalSeconds);
+            if (events > 1 && error is null && !clientGone)
             {
-                TimeToFirstChunk.Record(Stopwatch.GetElapsedTime(sent, firstChunk).TotalSeconds, tags);
-            }
-
-            if (events > 1 && error is null && !clientGone && TimePerOutputChunk.Enabled)
-            {
-                TimePerOutputChunk.Record(Stopwatch.GetElapsedTime(firstChunk, now).TotalSeconds / (events - 1), tags);
+                series.PerChunk.Record(Stopwatch.GetElapsedTime(firstChunk, now).TotalSeconds / (events - 1));
             }
         }
 
-        if (error is null && request.Usage is { } usage && TokenUsage.Enabled)
+        if (error is null && request.Usage is { } usage)
         {
-            Tokens(usage.InputTokens, TokenInput, tags, 0);
-            Tokens(usage.OutputTokens, TokenOutput, tags, 0);
+            Tokens(labels, usage.InputTokens, 0, 0);
+            Tokens(labels, usage.OutputTokens, 1, 0);
             // The detail types only when the answer had some: most answers have none, and a 0 there says nothing.
-            Tokens(usage.CachedInputTokens, TokenCachedInput, tags, 1);
-            Tokens(usage.CacheWriteInputTokens, TokenCacheCreation, tags, 1);
-            Tokens(usage.ReasoningTokens, TokenReasoning, tags, 1);
+            Tokens(labels, usage.CachedInputTokens, 2, 1);
+            Tokens(labels, usage.CacheWriteInputTokens, 3, 1);
+            Tokens(labels, usage.ReasoningTokens, 4, 1);
         }
     }
 
-    private static void Tokens(int? count, LabelValue type, TagList tags, int least)
+    private static void Tokens(ModelLabels labels, int? count, int type, int least)
     {
         if (count is { } n && n >= least)
         {
-            tags.Add("gen_ai.token.type", type);
-            TokenUsage.Record(n, tags);
+            labels.Tokens(type, TokenTypes[type]).Record(n);
         }
     }
+
+    internal static HistogramSeries TokenUsageSeries(in HistogramLabels labels) => TokenUsage.Series(labels);
+
+    internal static HistogramSeries OperationDurationSeries(in HistogramLabels labels) => OperationDuration.Series(labels);
+
+    internal static HistogramSeries TimeToFirstChunkSeries(in HistogramLabels labels) => TimeToFirstChunk.Series(labels);
+
+    internal static HistogramSeries TimePerOutputChunkSeries(in HistogramLabels labels) => TimePerOutputChunk.Series(labels);
+
+    internal static HistogramSeries RequestDurationSeries(string protocol, int status, string model)
+        => RequestDuration.Series(new HistogramLabels(protocol, (uint)status < (uint)StatusLabels.Length ? StatusLabels[status] : status.ToString(System.Globalization.CultureInfo.InvariantCulture), model));
+
+    internal static StrongBox<long> AttemptCell(ModelLabels labels, string outcome) => AttemptCounts.Cell(new AttemptLabels(labels.Model, labels.Provider, outcome));
+
+    internal static StrongBox<long> RequestCell(in RequestLabels labels) => RequestCounts.Cell(labels);
 
     /// <summary>The dispatch loop moves from <paramref name="from"/> to <paramref name="to"/> because of <paramref name="reason"/>.</summary>
     internal static void Failover(ResolvedModel from, ResolvedModel to, AttemptFailure reason)

@@ -1,3 +1,4 @@
+using System.Text;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Switchyard.Core.Configuration;
@@ -38,8 +39,58 @@ internal static class MetricsEndpoint
             var config = context.RequestServices.GetRequiredService<ConfigManager>();
             if (await AdminEndpoints.AuthorizeAsync(context, config.Current.Config.Admin).ConfigureAwait(false))
             {
-                await next(context).ConfigureAwait(false);
+                await WithHistogramsAsync(context, next).ConfigureAwait(false);
             }
         }), optionsName: null);
     }
+
+    // The exporter writes the meter's instruments; the gateway's own histograms (GatewayMetrics.WriteHistograms) go in
+    // the same answer: after the exporter's families in the 0.0.4 text, before the closing "# EOF" in OpenMetrics.
+    private static async Task WithHistogramsAsync(HttpContext context, RequestDelegate next)
+    {
+        var response = context.Response;
+        var body = response.Body;
+        using var captured = new MemoryStream();
+        response.Body = captured;
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            response.Body = body;
+        }
+
+        var exported = captured.GetBuffer().AsMemory(0, (int)captured.Length);
+        if (response.StatusCode != StatusCodes.Status200OK)
+        {
+            await body.WriteAsync(exported, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var openMetrics = response.ContentType?.StartsWith(OpenMetricsType, StringComparison.OrdinalIgnoreCase) == true;
+        var histograms = new StringBuilder();
+        GatewayMetrics.WriteHistograms(histograms, openMetrics);
+        var added = Encoding.UTF8.GetBytes(histograms.ToString());
+        var head = exported;
+        var tail = ReadOnlyMemory<byte>.Empty;
+        if (openMetrics && exported.Span.EndsWith(Eof))
+        {
+            head = exported[..^Eof.Length];
+            tail = exported[^Eof.Length..];
+        }
+
+        if (!response.HasStarted)
+        {
+            response.ContentLength = exported.Length + added.Length;
+        }
+
+        await body.WriteAsync(head, context.RequestAborted).ConfigureAwait(false);
+        await body.WriteAsync(added, context.RequestAborted).ConfigureAwait(false);
+        await body.WriteAsync(tail, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private const string OpenMetricsType = "application/openmetrics-text";
+
+    private static ReadOnlySpan<byte> Eof => "# EOF\n"u8;
 }
