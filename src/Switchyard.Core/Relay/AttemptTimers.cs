@@ -16,9 +16,9 @@ public enum TimerFired { None, Deadline, Idle, Client }
 /// (<see cref="TimeProvider.CreateTimer"/>) is kept armed for no later than the earliest instant any clock could run
 /// out; when it fires, the callback looks at the recorded state and either cancels <see cref="Token"/> with the clock
 /// that really ran out, or re-arms for the next instant one could. An arm moves the timer only when its clock would run
-/// out before the timer fires — the first read of an attempt, unless <c>idle</c> was given to the constructor; never
-/// in steady state, as the timer is re-armed at most one idle period ahead. A verdict may therefore come up to a timer
-/// tick late, never early.
+/// out before the timer is due: the first read's, if the deadline is further away and <c>idle</c> was not given to the
+/// constructor; never in steady state, as the timer is re-armed at most one idle period ahead (while no read is
+/// pending, for one starting now). A verdict may come up to a timer tick (a millisecond) late, never early.
 /// </para>
 /// <para>
 /// Thread safety: the relay arms and disarms on one thread while the callback runs on a timer thread. An arm publishes

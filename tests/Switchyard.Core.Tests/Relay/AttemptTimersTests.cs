@@ -205,6 +205,24 @@ public class AttemptTimersTests
     }
 
     [Fact]
+    public void Dispose_AFireLandingWhileItRuns_NeitherCancelsNorThrows()
+    {
+        // The timer thread picks the fire up as the deadline passes, but runs it only once Dispose is under way.
+        var time = new CountingTimeProvider { HoldFires = true, FireOnDispose = true };
+        var timers = new AttemptTimers(time, CancellationToken.None);
+        timers.ArmDeadline(TimeSpan.FromSeconds(1));
+        var token = timers.Token;
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, time.Fires);
+        Assert.False(token.IsCancellationRequested);
+
+        timers.Dispose();
+
+        Assert.Equal(1, time.LateFires);
+        Assert.False(token.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task Dispose_RacingAFire_NoCancelAfterDisposeAndNoException()
     {
         for (var i = 0; i < 500; i++)
@@ -296,14 +314,37 @@ public class AttemptTimersTests
 
         public int Fires { get; private set; }
 
-        public void FireLate() => _callback!(_state);
+        public int LateFires { get; private set; }
+
+        /// <summary>Replays the callback when the attempt disposes the timer, after the timer itself is disposed.</summary>
+        public bool FireOnDispose { get; init; }
+
+        /// <summary>Counts fires without running the callback (a timer thread that has not got to it yet).</summary>
+        public bool HoldFires { get; init; }
+
+        public void FireLate()
+        {
+            LateFires++;
+            _callback!(_state);
+        }
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
             _callback = callback;
             _state = state;
             Arms++;
-            return new CountingTimer(this, base.CreateTimer(s => { Fires++; callback(s); }, state, dueTime, period));
+            return new CountingTimer(this, base.CreateTimer(
+                s =>
+                {
+                    Fires++;
+                    if (!HoldFires)
+                    {
+                        callback(s);
+                    }
+                },
+                state,
+                dueTime,
+                period));
         }
 
         private sealed class CountingTimer(CountingTimeProvider owner, ITimer inner) : ITimer
@@ -314,7 +355,14 @@ public class AttemptTimersTests
                 return inner.Change(dueTime, period);
             }
 
-            public void Dispose() => inner.Dispose();
+            public void Dispose()
+            {
+                inner.Dispose();
+                if (owner.FireOnDispose)
+                {
+                    owner.FireLate();
+                }
+            }
 
             public ValueTask DisposeAsync() => inner.DisposeAsync();
         }
