@@ -180,7 +180,7 @@ public sealed partial class AttemptRunner(UpstreamHttp http, RetryPolicy retry, 
             return (AttemptKind.Skipped, gated);
         }
 
-        using var timers = new AttemptTimers(time, aborted);
+        using var timers = new AttemptTimers(time, aborted, timeouts.StreamIdle);
         var message = call!.Message;
         HttpResponseMessage? response = null;
         UpstreamRelay? relay = null;
