@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Switchyard.Core.Translation.Passthrough;
 
@@ -218,38 +221,58 @@ internal static class TopLevelMember
         return i;
     }
 
-    // Index of the closing quote of a string whose contents start at `from`, or -1.
-    private static int StringEnd(ReadOnlySpan<byte> json, int from)
+    // Index of the closing quote of a string whose contents start at `from`, or -1. A backslash escapes the next byte
+    // (for \uXXXX the rest is plain hex). Most strings in an answer are short keys and values: sixteen bytes at a time
+    // while sixteen remain (never a read past the span), then byte by byte; past 64 bytes (long content) one
+    // vectorised search per escape.
+    internal static int StringEnd(ReadOnlySpan<byte> json, int from)
     {
         var p = from;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            while (p <= json.Length - Vector128<byte>.Count)
+            {
+                if (p - from >= 64)
+                {
+                    var rel = json[p..].IndexOfAny(QuoteOrBackslash);
+                    if (rel < 0)
+                    {
+                        return -1;
+                    }
+
+                    p += rel;
+                }
+                else
+                {
+                    var v = Vector128.Create(json.Slice(p, Vector128<byte>.Count));
+                    var hits = (Vector128.Equals(v, Vector128.Create((byte)'"')) | Vector128.Equals(v, Vector128.Create((byte)'\\'))).ExtractMostSignificantBits();
+                    if (hits == 0)
+                    {
+                        p += Vector128<byte>.Count;
+                        continue;
+                    }
+
+                    p += BitOperations.TrailingZeroCount(hits);
+                }
+
+                if (json[p] == (byte)'"')
+                {
+                    return p;
+                }
+
+                p += 2;
+            }
+        }
+
         while (p < json.Length)
         {
-            // Most strings in an answer are short keys: look a few bytes ahead before a vectorised search.
             var b = json[p];
             if (b == (byte)'"')
             {
                 return p;
             }
 
-            if (b == (byte)'\\')
-            {
-                p += 2; // a backslash escapes the next byte (for \uXXXX the rest is plain hex)
-                continue;
-            }
-
-            if (p - from < 16)
-            {
-                p++;
-                continue;
-            }
-
-            var rel = json[p..].IndexOfAny(QuoteOrBackslash);
-            if (rel < 0)
-            {
-                return -1;
-            }
-
-            p += rel;
+            p += b == (byte)'\\' ? 2 : 1;
         }
 
         return -1;
@@ -306,7 +329,12 @@ internal static class TopLevelMember
         return -1;
     }
 
+    // Compact JSON has no space between tokens: the first test settles most calls without a loop.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipSpace(ReadOnlySpan<byte> json, int i)
+        => (uint)i < (uint)json.Length && json[i] > (byte)' ' ? i : SkipSpaceSlow(json, i);
+
+    private static int SkipSpaceSlow(ReadOnlySpan<byte> json, int i)
     {
         while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
         {

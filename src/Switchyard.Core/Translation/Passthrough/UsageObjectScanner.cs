@@ -1,5 +1,7 @@
-using Switchyard.Protocols.Json;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Switchyard.Protocols.Json;
 using Switchyard.Core.Providers;
 
 namespace Switchyard.Core.Translation.Passthrough;
@@ -139,10 +141,14 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
             }
 
             var key = json[(i + 1)..keyEnd];
-            i = SkipSpace(json, keyEnd + 1);
-            if (i >= json.Length || json[i] != (byte)':')
+            i = keyEnd + 1;
+            if ((uint)i >= (uint)json.Length || json[i] != (byte)':')
             {
-                return -1;
+                i = SkipSpaceSlow(json, i); // compact JSON has the colon right after the key
+                if (i >= json.Length || json[i] != (byte)':')
+                {
+                    return -1;
+                }
             }
 
             i = SkipSpace(json, i + 1);
@@ -260,7 +266,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
             case (byte)'n':
                 return NullEnd(json, i);
             default:
-                return JsonGrammar.NumberEnd(json, i);
+                return NumberEnd(json, i);
         }
     }
 
@@ -271,36 +277,86 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
     private static int ReadInt(ReadOnlySpan<byte> json, int i, out int? value)
     {
         value = null;
-        if (json[i] == (byte)'n')
+        var digit = (uint)(json[i] - '0');
+        if (digit > 9)
         {
-            return NullEnd(json, i);
+            return json[i] == (byte)'n' ? NullEnd(json, i) : -1;
         }
 
-        var n = 0;
-        var result = 0;
-        while (n <= 9 && i + n < json.Length && JsonGrammar.IsDigit(json[i + n]))
+        var result = (int)digit;
+        var p = i + 1;
+        if (digit != 0)
         {
-            result = (result * 10) + (json[i + n] - '0'); // at most ten digits: declined below before it could matter
-            n++;
+            while ((uint)p < (uint)json.Length && (digit = (uint)(json[p] - '0')) <= 9)
+            {
+                if (p - i == 9)
+                {
+                    return -1; // a tenth digit
+                }
+
+                result = (result * 10) + (int)digit;
+                p++;
+            }
         }
 
-        var next = i + n;
-        if (n == 0 || n > 9 || (n > 1 && json[i] == (byte)'0')
-            || (next < json.Length && json[next] is (byte)'.' or (byte)'e' or (byte)'E'))
+        // What follows may not continue the number: a digit (after a leading zero), a fraction or an exponent.
+        if ((uint)p < (uint)json.Length && (JsonGrammar.IsDigit(json[p]) || json[p] == (byte)'.' || (json[p] | 0x20) == (byte)'e'))
         {
             return -1;
         }
 
         value = result;
-        return next;
+        return p;
+    }
+
+    // JsonGrammar.NumberEnd, with the common case of an unsigned integer without fraction or exponent taken here.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int NumberEnd(ReadOnlySpan<byte> json, int i)
+    {
+        var p = i;
+        if (json[i] == (byte)'0')
+        {
+            p++;
+        }
+        else
+        {
+            while ((uint)p < (uint)json.Length && JsonGrammar.IsDigit(json[p]))
+            {
+                p++;
+            }
+        }
+
+        if (p > i && ((uint)p >= (uint)json.Length || (json[p] != (byte)'.' && (json[p] | 0x20) != (byte)'e')))
+        {
+            return p;
+        }
+
+        return JsonGrammar.NumberEnd(json, i);
     }
 
     // The closing quote of a string of printable ASCII without escapes whose contents start at `from`, or -1 (also
     // for an escape, a control character or a non-ASCII byte: the reader's rules for those are left to the reader).
-    private static int PlainStringEnd(ReadOnlySpan<byte> json, int from)
+    // Sixteen bytes at a time while sixteen remain (never a read past the span), then byte by byte.
+    internal static int PlainStringEnd(ReadOnlySpan<byte> json, int from)
     {
+        var p = from;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            while (p <= json.Length - Vector128<byte>.Count)
+            {
+                var stops = PlainStops(Vector128.Create(json.Slice(p, Vector128<byte>.Count)));
+                if (stops != 0)
+                {
+                    p += BitOperations.TrailingZeroCount(stops);
+                    return json[p] == (byte)'"' ? p : -1;
+                }
+
+                p += Vector128<byte>.Count;
+            }
+        }
+
         var stop = PlainStringStop;
-        for (var p = from; (uint)p < (uint)json.Length; p++)
+        for (; (uint)p < (uint)json.Length; p++)
         {
             var b = json[p];
             if (stop[b] != 0)
@@ -311,6 +367,15 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
 
         return -1;
     }
+
+    // A bit per byte of `v` that ends a plain string (what PlainStringStop marks): below 0x20 or non-ASCII (both below
+    // 0x20 as signed bytes), DEL, the quote, the backslash.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint PlainStops(Vector128<byte> v)
+        => (Vector128.LessThan(v.AsSByte(), Vector128.Create((sbyte)0x20)).AsByte()
+            | Vector128.Equals(v, Vector128.Create((byte)0x7F))
+            | Vector128.Equals(v, Vector128.Create((byte)'"'))
+            | Vector128.Equals(v, Vector128.Create((byte)'\\'))).ExtractMostSignificantBits();
 
     // 1 for the bytes that end a plain string: the quote, the backslash, control characters, DEL and non-ASCII.
     private static ReadOnlySpan<byte> PlainStringStop =>
