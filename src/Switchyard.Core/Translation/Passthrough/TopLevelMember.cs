@@ -138,7 +138,7 @@ internal static class TopLevelMember
         var unclear = false;
         for (var tries = 0; tries < 8; tries++)
         {
-            var hit = json[..searchEnd].LastIndexOf(name);
+            var hit = LastIndexOf(json[..searchEnd], name);
             if (hit < 0)
             {
                 return !unclear; // every occurrence was shown not to be a key: the member is absent
@@ -176,6 +176,43 @@ internal static class TopLevelMember
         }
 
         return false;
+    }
+
+    // json.LastIndexOf(name): for a name of two bytes or more, its first and last bytes compared at sixteen candidate
+    // starts at a time from the end (never a read past the span), each start where both match then compared whole.
+    internal static int LastIndexOf(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
+    {
+        var last = name.Length - 1;
+        if (!Vector128.IsHardwareAccelerated || last < 1 || json.Length < last + Vector128<byte>.Count)
+        {
+            return json.LastIndexOf(name);
+        }
+
+        var first = Vector128.Create(name[0]);
+        var tail = Vector128.Create(name[last]);
+        var start = json.Length - last - Vector128<byte>.Count; // the block of starts start..start+15 reads up to the end
+        while (true)
+        {
+            var starts = (Vector128.Equals(Vector128.Create(json.Slice(start, Vector128<byte>.Count)), first)
+                & Vector128.Equals(Vector128.Create(json.Slice(start + last, Vector128<byte>.Count)), tail)).ExtractMostSignificantBits();
+            while (starts != 0)
+            {
+                var k = 31 - BitOperations.LeadingZeroCount(starts);
+                if (json.Slice(start + k, name.Length).SequenceEqual(name))
+                {
+                    return start + k;
+                }
+
+                starts ^= 1u << k;
+            }
+
+            if (start == 0)
+            {
+                return -1;
+            }
+
+            start = Math.Max(0, start - Vector128<byte>.Count); // the first block may overlap starts already ruled out
+        }
     }
 
     // True when the members after `from` (inside an object one level deep) close it and only whitespace follows: the

@@ -31,7 +31,11 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
     public bool Parsed { get; private set; }
 
     /// <summary>The value of wanted member <paramref name="slot"/> (see the protocol's table below), or null when absent or null.</summary>
-    public readonly int? this[int slot] => _slots[slot];
+    public readonly int? this[int slot]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _slots[slot];
+    }
 
     /// <inheritdoc/>
     public int End(ReadOnlySpan<byte> json, int start)
@@ -134,7 +138,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
                 return -1;
             }
 
-            var keyEnd = PlainStringEnd(json, i + 1);
+            var keyEnd = KeyEnd(json, i + 1);
             if (keyEnd < 0)
             {
                 return -1;
@@ -160,7 +164,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
             var action = depth == 0 ? TopAction(key) : details >= 0 ? DetailAction(details, key) : -1;
             if (action < 0)
             {
-                i = SkipValue(json, i, depth + 1);
+                i = JsonGrammar.IsDigit(json[i]) ? NumberEnd(json, i) : SkipValue(json, i, depth + 1);
             }
             else if (action < Details)
             {
@@ -185,12 +189,46 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
                 i = json[i] == (byte)'{' ? ScanObject(json, i, action - Details, depth + 1) : NullEnd(json, i);
             }
 
+            // Compact JSON: a comma or the closing brace right after the value.
+            if ((uint)i < (uint)json.Length)
+            {
+                if (json[i] == (byte)',')
+                {
+                    i = SkipSpace(json, i + 1);
+                    continue;
+                }
+
+                if (json[i] == (byte)'}')
+                {
+                    return i + 1;
+                }
+            }
+
             i = AfterItem(json, i, (byte)'}', out var more);
             if (!more)
             {
                 return i;
             }
         }
+    }
+
+    // PlainStringEnd for a member name: most are shorter than sixteen bytes, settled by one compare without a call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int KeyEnd(ReadOnlySpan<byte> json, int from)
+    {
+        if (Vector128.IsHardwareAccelerated && from <= json.Length - Vector128<byte>.Count)
+        {
+            var stops = PlainStops(Vector128.Create(json.Slice(from, Vector128<byte>.Count)));
+            if (stops == 0)
+            {
+                return PlainStringEnd(json, from + Vector128<byte>.Count);
+            }
+
+            var p = from + BitOperations.TrailingZeroCount(stops);
+            return json[p] == (byte)'"' ? p : -1;
+        }
+
+        return PlainStringEnd(json, from);
     }
 
     private int ScanArray(ReadOnlySpan<byte> json, int i, int depth)
@@ -274,6 +312,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
 
     // A wanted member's value: an unsigned integer of 1-9 digits without a leading zero (exactly what TryGetInt32
     // reads), or null. Anything else (a sign, a fraction, an exponent, a longer number, a string) declines.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ReadInt(ReadOnlySpan<byte> json, int i, out int? value)
     {
         value = null;
