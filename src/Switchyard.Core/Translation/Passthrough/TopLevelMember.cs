@@ -195,15 +195,13 @@ internal static class TopLevelMember
         {
             var starts = (Vector128.Equals(Vector128.Create(json.Slice(start, Vector128<byte>.Count)), first)
                 & Vector128.Equals(Vector128.Create(json.Slice(start + last, Vector128<byte>.Count)), tail)).ExtractMostSignificantBits();
-            while (starts != 0)
+            if (starts != 0)
             {
-                var k = 31 - BitOperations.LeadingZeroCount(starts);
-                if (json.Slice(start + k, name.Length).SequenceEqual(name))
+                var hit = LastWhole(json, name, start, starts);
+                if (hit >= 0)
                 {
-                    return start + k;
+                    return hit;
                 }
-
-                starts ^= 1u << k;
             }
 
             if (start == 0)
@@ -211,13 +209,33 @@ internal static class TopLevelMember
                 return -1;
             }
 
-            start = Math.Max(0, start - Vector128<byte>.Count); // the first block may overlap starts already ruled out
+            start = start > Vector128<byte>.Count ? start - Vector128<byte>.Count : 0; // may overlap starts ruled out
         }
+    }
+
+    // The last of the candidate starts (bit k: start + k) where the whole name is, or -1. Apart from the loop above,
+    // which then keeps its vectors in registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int LastWhole(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name, int start, uint starts)
+    {
+        while (starts != 0)
+        {
+            var k = 31 - BitOperations.LeadingZeroCount(starts);
+            if (json.Slice(start + k, name.Length).SequenceEqual(name))
+            {
+                return start + k;
+            }
+
+            starts ^= 1u << k;
+        }
+
+        return -1;
     }
 
     // True when the members after `from` (inside an object one level deep) close it and only whitespace follows: the
     // structural walk of ValueEnd (strings skipped, a backslash in one escaping the next byte), sixteen bytes at a time
-    // while sixteen remain: one compare finds the quotes, backslashes and brackets, and only those are looked at.
+    // (the last block ends at the span's end, its bytes already walked masked off; spans under sixteen bytes byte by
+    // byte): one compare finds the quotes, backslashes and brackets, and only those are looked at.
     internal static bool ClosesRootAtEnd(ReadOnlySpan<byte> json, int from)
     {
         var depth = 1;
@@ -225,14 +243,18 @@ internal static class TopLevelMember
         var p = from;
         if (Vector128.IsHardwareAccelerated)
         {
-            var escaped = 0u; // bit 0: the first byte of this block is escaped by a backslash that ended the last one
-            while (p <= json.Length - Vector128<byte>.Count)
+            var escaped = 0u; // 1: the byte at p is escaped by a backslash that ended the last block
+            while (p < json.Length && json.Length >= Vector128<byte>.Count)
             {
-                var v = Vector128.Create(json.Slice(p, Vector128<byte>.Count));
+                // The last block may start before p (never past the end): its bytes before p are masked off.
+                var start = Math.Min(p, json.Length - Vector128<byte>.Count);
+                var v = Vector128.Create(json.Slice(start, Vector128<byte>.Count));
                 var marks = (Vector128.Equals(v, Vector128.Create((byte)'"')) | Vector128.Equals(v, Vector128.Create((byte)'\\'))
                     | Vector128.Equals(v | Vector128.Create((byte)0x20), Vector128.Create((byte)'{'))
-                    | Vector128.Equals(v | Vector128.Create((byte)0x20), Vector128.Create((byte)'}'))).ExtractMostSignificantBits() & ~escaped;
+                    | Vector128.Equals(v | Vector128.Create((byte)0x20), Vector128.Create((byte)'}'))).ExtractMostSignificantBits()
+                    & (uint.MaxValue << (p - start)) & ~(escaped << (p - start));
                 escaped = 0;
+                p = start;
                 while (marks != 0)
                 {
                     var k = BitOperations.TrailingZeroCount(marks);

@@ -23,6 +23,8 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
     private const int Details = 16; // actions at or above this open a details object (action - Details is its id)
 
     private readonly UpstreamProtocol _protocol = protocol;
+    private readonly bool _chat = protocol is not (UpstreamProtocol.AnthropicMessages or UpstreamProtocol.OpenAIResponses
+        or UpstreamProtocol.Gemini or UpstreamProtocol.BedrockConverse); // TopAction's default: chat completions
     private Slots _slots;
     private int _seen;
     private int _detailsSeen;
@@ -96,6 +98,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
     };
 
     // Chat keys by length first: the benchmark's answer has six members and nine nested ones.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ChatAction(ReadOnlySpan<byte> key) => key.Length switch
     {
         12 => key.SequenceEqual("total_tokens"u8) ? 2 : -1,
@@ -161,7 +164,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
                 return -1;
             }
 
-            var action = depth == 0 ? TopAction(key) : details >= 0 ? DetailAction(details, key) : -1;
+            var action = depth == 0 ? (_chat ? ChatAction(key) : TopAction(key)) : details >= 0 ? DetailAction(details, key) : -1;
             if (action < 0)
             {
                 i = JsonGrammar.IsDigit(json[i]) ? NumberEnd(json, i) : SkipValue(json, i, depth + 1);
