@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Switchyard.Core.Translation.Passthrough;
@@ -179,7 +181,8 @@ internal static class TopLevelMember
     }
 
     // json.LastIndexOf(name): for a name of two bytes or more, its first and last bytes compared at sixteen candidate
-    // starts at a time from the end (never a read past the span), each start where both match then compared whole.
+    // starts at a time from the end, each start where both match then compared whole. The loads are unchecked but
+    // bounded: 0 <= start <= json.Length - last - 16, so both read inside the span.
     internal static int LastIndexOf(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
     {
         var last = name.Length - 1;
@@ -188,13 +191,26 @@ internal static class TopLevelMember
             return json.LastIndexOf(name);
         }
 
+        ref var origin = ref MemoryMarshal.GetReference(json);
         var first = Vector128.Create(name[0]);
         var tail = Vector128.Create(name[last]);
         var start = json.Length - last - Vector128<byte>.Count; // the block of starts start..start+15 reads up to the end
         while (true)
         {
-            var starts = (Vector128.Equals(Vector128.Create(json.Slice(start, Vector128<byte>.Count)), first)
-                & Vector128.Equals(Vector128.Create(json.Slice(start + last, Vector128<byte>.Count)), tail)).ExtractMostSignificantBits();
+            uint starts;
+            while (true)
+            {
+                Debug.Assert(start >= 0 && start + last + Vector128<byte>.Count <= json.Length);
+                starts = (Vector128.Equals(Vector128.LoadUnsafe(ref origin, (nuint)start), first)
+                    & Vector128.Equals(Vector128.LoadUnsafe(ref origin, (nuint)(start + last)), tail)).ExtractMostSignificantBits();
+                if (starts != 0 || start == 0)
+                {
+                    break;
+                }
+
+                start = start > Vector128<byte>.Count ? start - Vector128<byte>.Count : 0; // may overlap starts ruled out
+            }
+
             if (starts != 0)
             {
                 var hit = LastWhole(json, name, start, starts);
@@ -209,7 +225,7 @@ internal static class TopLevelMember
                 return -1;
             }
 
-            start = start > Vector128<byte>.Count ? start - Vector128<byte>.Count : 0; // may overlap starts ruled out
+            start = start > Vector128<byte>.Count ? start - Vector128<byte>.Count : 0;
         }
     }
 
@@ -234,8 +250,7 @@ internal static class TopLevelMember
 
     // True when the members after `from` (inside an object one level deep) close it and only whitespace follows: the
     // structural walk of ValueEnd (strings skipped, a backslash in one escaping the next byte), sixteen bytes at a time
-    // (the last block ends at the span's end, its bytes already walked masked off; spans under sixteen bytes byte by
-    // byte): one compare finds the quotes, backslashes and brackets, and only those are looked at.
+    // while sixteen remain: one compare finds the quotes, backslashes and brackets, and only those are looked at.
     internal static bool ClosesRootAtEnd(ReadOnlySpan<byte> json, int from)
     {
         var depth = 1;
@@ -243,18 +258,14 @@ internal static class TopLevelMember
         var p = from;
         if (Vector128.IsHardwareAccelerated)
         {
-            var escaped = 0u; // 1: the byte at p is escaped by a backslash that ended the last block
-            while (p < json.Length && json.Length >= Vector128<byte>.Count)
+            var escaped = 0u; // bit 0: the first byte of this block is escaped by a backslash that ended the last one
+            while (p <= json.Length - Vector128<byte>.Count)
             {
-                // The last block may start before p (never past the end): its bytes before p are masked off.
-                var start = Math.Min(p, json.Length - Vector128<byte>.Count);
-                var v = Vector128.Create(json.Slice(start, Vector128<byte>.Count));
+                var v = Vector128.Create(json.Slice(p, Vector128<byte>.Count));
                 var marks = (Vector128.Equals(v, Vector128.Create((byte)'"')) | Vector128.Equals(v, Vector128.Create((byte)'\\'))
                     | Vector128.Equals(v | Vector128.Create((byte)0x20), Vector128.Create((byte)'{'))
-                    | Vector128.Equals(v | Vector128.Create((byte)0x20), Vector128.Create((byte)'}'))).ExtractMostSignificantBits()
-                    & (uint.MaxValue << (p - start)) & ~(escaped << (p - start));
+                    | Vector128.Equals(v | Vector128.Create((byte)0x20), Vector128.Create((byte)'}'))).ExtractMostSignificantBits() & ~escaped;
                 escaped = 0;
-                p = start;
                 while (marks != 0)
                 {
                     var k = BitOperations.TrailingZeroCount(marks);
