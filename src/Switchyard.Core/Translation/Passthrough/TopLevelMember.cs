@@ -191,26 +191,10 @@ internal static class TopLevelMember
             return json.LastIndexOf(name);
         }
 
-        ref var origin = ref MemoryMarshal.GetReference(json);
-        var first = Vector128.Create(name[0]);
-        var tail = Vector128.Create(name[last]);
         var start = json.Length - last - Vector128<byte>.Count; // the block of starts start..start+15 reads up to the end
         while (true)
         {
-            uint starts;
-            while (true)
-            {
-                Debug.Assert(start >= 0 && start + last + Vector128<byte>.Count <= json.Length);
-                starts = (Vector128.Equals(Vector128.LoadUnsafe(ref origin, (nuint)start), first)
-                    & Vector128.Equals(Vector128.LoadUnsafe(ref origin, (nuint)(start + last)), tail)).ExtractMostSignificantBits();
-                if (starts != 0 || start == 0)
-                {
-                    break;
-                }
-
-                start = start > Vector128<byte>.Count ? start - Vector128<byte>.Count : 0; // may overlap starts ruled out
-            }
-
+            var starts = Candidates(ref MemoryMarshal.GetReference(json), json.Length, name[0], name[last], last, ref start);
             if (starts != 0)
             {
                 var hit = LastWhole(json, name, start, starts);
@@ -226,6 +210,30 @@ internal static class TopLevelMember
             }
 
             start = start > Vector128<byte>.Count ? start - Vector128<byte>.Count : 0;
+        }
+    }
+
+    // From the block of starts at `start` down: the first block with candidate starts (bit k: start + k, where the
+    // first and the last byte of the name match), `start` set to it; 0 at start 0. Apart from the call in the loop
+    // above, so that its vectors stay in registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static uint Candidates(ref byte origin, int length, byte firstByte, byte lastByte, int last, ref int start)
+    {
+        var first = Vector128.Create(firstByte);
+        var tail = Vector128.Create(lastByte);
+        var at = start;
+        while (true)
+        {
+            Debug.Assert(at >= 0 && at + last + Vector128<byte>.Count <= length);
+            var starts = (Vector128.Equals(Vector128.LoadUnsafe(ref origin, (nuint)at), first)
+                & Vector128.Equals(Vector128.LoadUnsafe(ref origin, (nuint)(at + last)), tail)).ExtractMostSignificantBits();
+            if (starts != 0 || at == 0)
+            {
+                start = at;
+                return starts;
+            }
+
+            at = at > Vector128<byte>.Count ? at - Vector128<byte>.Count : 0; // may overlap starts ruled out
         }
     }
 
