@@ -1,8 +1,6 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Switchyard.Core.Translation.Passthrough;
@@ -140,7 +138,7 @@ internal static class TopLevelMember
         var unclear = false;
         for (var tries = 0; tries < 8; tries++)
         {
-            var hit = LastIndexOf(json[..searchEnd], name);
+            var hit = json[..searchEnd].LastIndexOf(name);
             if (hit < 0)
             {
                 return !unclear; // every occurrence was shown not to be a key: the member is absent
@@ -178,82 +176,6 @@ internal static class TopLevelMember
         }
 
         return false;
-    }
-
-    // json.LastIndexOf(name): for a name of two bytes or more, its first and last bytes compared at sixteen candidate
-    // starts at a time from the end, each start where both match then compared whole. The loads are unchecked but
-    // bounded: 0 <= start <= json.Length - last - 16, so both read inside the span.
-    internal static int LastIndexOf(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
-    {
-        var last = name.Length - 1;
-        if (!Vector128.IsHardwareAccelerated || last < 1 || json.Length < last + Vector128<byte>.Count)
-        {
-            return json.LastIndexOf(name);
-        }
-
-        var start = json.Length - last - Vector128<byte>.Count; // the block of starts start..start+15 reads up to the end
-        while (true)
-        {
-            var starts = Candidates(ref MemoryMarshal.GetReference(json), json.Length, name[0], name[last], last, ref start);
-            if (starts != 0)
-            {
-                var hit = LastWhole(json, name, start, starts);
-                if (hit >= 0)
-                {
-                    return hit;
-                }
-            }
-
-            if (start == 0)
-            {
-                return -1;
-            }
-
-            start = start > Vector128<byte>.Count ? start - Vector128<byte>.Count : 0;
-        }
-    }
-
-    // From the block of starts at `start` down: the first block with candidate starts (bit k: start + k, where the
-    // first and the last byte of the name match), `start` set to it; 0 at start 0. Apart from the call in the loop
-    // above, so that its vectors stay in registers.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static uint Candidates(ref byte origin, int length, byte firstByte, byte lastByte, int last, ref int start)
-    {
-        var first = Vector128.Create(firstByte);
-        var tail = Vector128.Create(lastByte);
-        var at = start;
-        while (true)
-        {
-            Debug.Assert(at >= 0 && at + last + Vector128<byte>.Count <= length);
-            var starts = (Vector128.Equals(Vector128.LoadUnsafe(ref origin, (nuint)at), first)
-                & Vector128.Equals(Vector128.LoadUnsafe(ref origin, (nuint)(at + last)), tail)).ExtractMostSignificantBits();
-            if (starts != 0 || at == 0)
-            {
-                start = at;
-                return starts;
-            }
-
-            at = at > Vector128<byte>.Count ? at - Vector128<byte>.Count : 0; // may overlap starts ruled out
-        }
-    }
-
-    // The last of the candidate starts (bit k: start + k) where the whole name is, or -1. Apart from the loop above,
-    // which then keeps its vectors in registers.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int LastWhole(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name, int start, uint starts)
-    {
-        while (starts != 0)
-        {
-            var k = 31 - BitOperations.LeadingZeroCount(starts);
-            if (json.Slice(start + k, name.Length).SequenceEqual(name))
-            {
-                return start + k;
-            }
-
-            starts ^= 1u << k;
-        }
-
-        return -1;
     }
 
     // True when the members after `from` (inside an object one level deep) close it and only whitespace follows: the

@@ -6,8 +6,7 @@ namespace Switchyard.Core.Tests.Translation.Passthrough;
 /// <summary>
 /// The vectorised scans of the whole-body usage read (<see cref="TopLevelMember.StringEnd"/>, which skips escapes,
 /// <see cref="UsageObjectScanner.PlainStringEnd"/>, which stops at anything but plain printable ASCII, and
-/// <see cref="TopLevelMember.ClosesRootAtEnd"/>, the walk from a value's end to the root's, and
-/// <see cref="TopLevelMember.LastIndexOf"/>, the backward search for the member's name) against the byte-by-byte
+/// <see cref="TopLevelMember.ClosesRootAtEnd"/>, the walk from a value's end to the root's) against the byte-by-byte
 /// loops they replaced: every string start of every recording, and generated strings with a
 /// stop byte of every value at every offset, starting at every alignment, cut at every length (so the sixteen-byte
 /// steps meet the end of the span everywhere).
@@ -168,60 +167,6 @@ public sealed class StringEndTests
         }
 
         Assert.True(closes > 500, $"expected the generator to close the root often, found {closes}");
-    }
-
-    /// <summary>The backward search for the member name against the span's own, over every prefix of every body.</summary>
-    [Fact]
-    public void LastIndexOf_EveryPrefixOfTheRecordedBodies_SameAsTheSpanSearch()
-    {
-        var found = 0;
-        foreach (var r in All(Kind.Body))
-        {
-            var bytes = Bytes((string)r[0], (string)r[1]);
-            foreach (var name in new[] { "usage"u8.ToArray(), "usageMetadata"u8.ToArray(), "\"id\""u8.ToArray(), "ok"u8.ToArray() })
-            {
-                for (var end = bytes.Length; end >= 0; end -= end > 600 ? 97 : 1)
-                {
-                    var expected = bytes.AsSpan(0, end).LastIndexOf(name);
-                    Assert.Equal(expected, TopLevelMember.LastIndexOf(bytes.AsSpan(0, end), name));
-                    found += expected >= 0 ? 1 : 0;
-                }
-            }
-        }
-
-        Assert.True(found > 1000, $"expected the names in many prefixes, found {found}");
-    }
-
-    /// <summary>Near misses (first and last byte matching), overlapping and repeated names, at every position and length.</summary>
-    [Fact]
-    public void LastIndexOf_GeneratedText_SameAsTheSpanSearch()
-    {
-        var random = new Random(20261205);
-        string[] names = ["usage", "usageMetadata", "aa", "aba", "ab", "u"];
-        foreach (var name in names.Select(n => System.Text.Encoding.ASCII.GetBytes(n)))
-        {
-            for (var round = 0; round < 1500; round++)
-            {
-                var json = new byte[random.Next(0, 90)];
-                for (var k = 0; k < json.Length; k++)
-                {
-                    json[k] = random.Next(4) switch
-                    {
-                        0 => name[0],
-                        1 => name[^1],
-                        2 => name[random.Next(name.Length)],
-                        _ => (byte)'x',
-                    };
-                }
-
-                if (json.Length >= name.Length && random.Next(2) == 0)
-                {
-                    name.CopyTo(json, random.Next(json.Length - name.Length + 1));
-                }
-
-                Assert.Equal(json.AsSpan().LastIndexOf(name), TopLevelMember.LastIndexOf(json, name));
-            }
-        }
     }
 
     [Fact]
