@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Switchyard.Core.Translation.Passthrough;
 
@@ -175,33 +178,92 @@ internal static class TopLevelMember
         return false;
     }
 
-    // True when the members after `from` (inside an object one level deep) close it and only whitespace follows.
-    private static bool ClosesRootAtEnd(ReadOnlySpan<byte> json, int from)
+    // True when the members after `from` (inside an object one level deep) close it and only whitespace follows: the
+    // structural walk of ValueEnd (strings skipped, a backslash in one escaping the next byte), sixteen bytes at a time
+    // while sixteen remain: one compare finds the quotes, backslashes and brackets, and only those are looked at.
+    internal static bool ClosesRootAtEnd(ReadOnlySpan<byte> json, int from)
     {
         var depth = 1;
-        for (var i = from; i < json.Length; i++)
+        var inString = false;
+        var p = from;
+        if (Vector128.IsHardwareAccelerated)
         {
-            switch (json[i])
+            var escaped = 0u; // bit 0: the first byte of this block is escaped by a backslash that ended the last one
+            while (p <= json.Length - Vector128<byte>.Count)
             {
-                case (byte)'"':
-                    var end = StringEnd(json, i + 1);
-                    if (end < 0)
+                var v = Vector128.Create(json.Slice(p, Vector128<byte>.Count));
+                var marks = (Vector128.Equals(v, Vector128.Create((byte)'"')) | Vector128.Equals(v, Vector128.Create((byte)'\\'))
+                    | Vector128.Equals(v | Vector128.Create((byte)0x20), Vector128.Create((byte)'{'))
+                    | Vector128.Equals(v | Vector128.Create((byte)0x20), Vector128.Create((byte)'}'))).ExtractMostSignificantBits() & ~escaped;
+                escaped = 0;
+                while (marks != 0)
+                {
+                    var k = BitOperations.TrailingZeroCount(marks);
+                    marks &= marks - 1;
+                    var b = json[p + k];
+                    if (inString)
                     {
-                        return false;
+                        if (b == (byte)'"')
+                        {
+                            inString = false;
+                        }
+                        else if (b == (byte)'\\')
+                        {
+                            if (k == Vector128<byte>.Count - 1)
+                            {
+                                escaped = 1;
+                            }
+                            else
+                            {
+                                marks &= ~(1u << (k + 1));
+                            }
+                        }
                     }
-
-                    i = end;
-                    break;
-                case (byte)'{' or (byte)'[':
-                    depth++;
-                    break;
-                case (byte)'}' or (byte)']':
-                    if (--depth == 0)
+                    else if (b == (byte)'"')
                     {
-                        return json[i] == (byte)'}' && SkipSpace(json, i + 1) == json.Length;
+                        inString = true;
                     }
+                    else if (b is (byte)'{' or (byte)'[')
+                    {
+                        depth++;
+                    }
+                    else if (b is (byte)'}' or (byte)']' && --depth == 0)
+                    {
+                        return b == (byte)'}' && SkipSpace(json, p + k + 1) == json.Length;
+                    }
+                }
 
-                    break;
+                p += Vector128<byte>.Count;
+            }
+
+            p += (int)escaped;
+        }
+
+        for (; p < json.Length; p++)
+        {
+            var b = json[p];
+            if (inString)
+            {
+                if (b == (byte)'"')
+                {
+                    inString = false;
+                }
+                else if (b == (byte)'\\')
+                {
+                    p++;
+                }
+            }
+            else if (b == (byte)'"')
+            {
+                inString = true;
+            }
+            else if (b is (byte)'{' or (byte)'[')
+            {
+                depth++;
+            }
+            else if (b is (byte)'}' or (byte)']' && --depth == 0)
+            {
+                return b == (byte)'}' && SkipSpace(json, p + 1) == json.Length;
             }
         }
 
@@ -218,38 +280,58 @@ internal static class TopLevelMember
         return i;
     }
 
-    // Index of the closing quote of a string whose contents start at `from`, or -1.
-    private static int StringEnd(ReadOnlySpan<byte> json, int from)
+    // Index of the closing quote of a string whose contents start at `from`, or -1. A backslash escapes the next byte
+    // (for \uXXXX the rest is plain hex). Most strings in an answer are short keys and values: sixteen bytes at a time
+    // while sixteen remain (never a read past the span), then byte by byte; past 64 bytes (long content) one
+    // vectorised search per escape.
+    internal static int StringEnd(ReadOnlySpan<byte> json, int from)
     {
         var p = from;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            while (p <= json.Length - Vector128<byte>.Count)
+            {
+                if (p - from >= 64)
+                {
+                    var rel = json[p..].IndexOfAny(QuoteOrBackslash);
+                    if (rel < 0)
+                    {
+                        return -1;
+                    }
+
+                    p += rel;
+                }
+                else
+                {
+                    var v = Vector128.Create(json.Slice(p, Vector128<byte>.Count));
+                    var hits = (Vector128.Equals(v, Vector128.Create((byte)'"')) | Vector128.Equals(v, Vector128.Create((byte)'\\'))).ExtractMostSignificantBits();
+                    if (hits == 0)
+                    {
+                        p += Vector128<byte>.Count;
+                        continue;
+                    }
+
+                    p += BitOperations.TrailingZeroCount(hits);
+                }
+
+                if (json[p] == (byte)'"')
+                {
+                    return p;
+                }
+
+                p += 2;
+            }
+        }
+
         while (p < json.Length)
         {
-            // Most strings in an answer are short keys: look a few bytes ahead before a vectorised search.
             var b = json[p];
             if (b == (byte)'"')
             {
                 return p;
             }
 
-            if (b == (byte)'\\')
-            {
-                p += 2; // a backslash escapes the next byte (for \uXXXX the rest is plain hex)
-                continue;
-            }
-
-            if (p - from < 16)
-            {
-                p++;
-                continue;
-            }
-
-            var rel = json[p..].IndexOfAny(QuoteOrBackslash);
-            if (rel < 0)
-            {
-                return -1;
-            }
-
-            p += rel;
+            p += b == (byte)'\\' ? 2 : 1;
         }
 
         return -1;
@@ -306,7 +388,12 @@ internal static class TopLevelMember
         return -1;
     }
 
+    // Compact JSON has no space between tokens: the first test settles most calls without a loop.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipSpace(ReadOnlySpan<byte> json, int i)
+        => (uint)i < (uint)json.Length && json[i] > (byte)' ' ? i : SkipSpaceSlow(json, i);
+
+    private static int SkipSpaceSlow(ReadOnlySpan<byte> json, int i)
     {
         while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
         {

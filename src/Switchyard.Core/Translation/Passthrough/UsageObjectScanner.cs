@@ -1,5 +1,7 @@
-using Switchyard.Protocols.Json;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Switchyard.Protocols.Json;
 using Switchyard.Core.Providers;
 
 namespace Switchyard.Core.Translation.Passthrough;
@@ -21,6 +23,8 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
     private const int Details = 16; // actions at or above this open a details object (action - Details is its id)
 
     private readonly UpstreamProtocol _protocol = protocol;
+    private readonly bool _chat = protocol is not (UpstreamProtocol.AnthropicMessages or UpstreamProtocol.OpenAIResponses
+        or UpstreamProtocol.Gemini or UpstreamProtocol.BedrockConverse); // TopAction's default: chat completions
     private Slots _slots;
     private int _seen;
     private int _detailsSeen;
@@ -29,7 +33,11 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
     public bool Parsed { get; private set; }
 
     /// <summary>The value of wanted member <paramref name="slot"/> (see the protocol's table below), or null when absent or null.</summary>
-    public readonly int? this[int slot] => _slots[slot];
+    public readonly int? this[int slot]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _slots[slot];
+    }
 
     /// <inheritdoc/>
     public int End(ReadOnlySpan<byte> json, int start)
@@ -90,6 +98,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
     };
 
     // Chat keys by length first: the benchmark's answer has six members and nine nested ones.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ChatAction(ReadOnlySpan<byte> key) => key.Length switch
     {
         12 => key.SequenceEqual("total_tokens"u8) ? 2 : -1,
@@ -132,17 +141,21 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
                 return -1;
             }
 
-            var keyEnd = PlainStringEnd(json, i + 1);
+            var keyEnd = KeyEnd(json, i + 1);
             if (keyEnd < 0)
             {
                 return -1;
             }
 
             var key = json[(i + 1)..keyEnd];
-            i = SkipSpace(json, keyEnd + 1);
-            if (i >= json.Length || json[i] != (byte)':')
+            i = keyEnd + 1;
+            if ((uint)i >= (uint)json.Length || json[i] != (byte)':')
             {
-                return -1;
+                i = SkipSpaceSlow(json, i); // compact JSON has the colon right after the key
+                if (i >= json.Length || json[i] != (byte)':')
+                {
+                    return -1;
+                }
             }
 
             i = SkipSpace(json, i + 1);
@@ -151,10 +164,10 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
                 return -1;
             }
 
-            var action = depth == 0 ? TopAction(key) : details >= 0 ? DetailAction(details, key) : -1;
+            var action = depth == 0 ? (_chat ? ChatAction(key) : TopAction(key)) : details >= 0 ? DetailAction(details, key) : -1;
             if (action < 0)
             {
-                i = SkipValue(json, i, depth + 1);
+                i = JsonGrammar.IsDigit(json[i]) ? NumberEnd(json, i) : SkipValue(json, i, depth + 1);
             }
             else if (action < Details)
             {
@@ -179,12 +192,46 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
                 i = json[i] == (byte)'{' ? ScanObject(json, i, action - Details, depth + 1) : NullEnd(json, i);
             }
 
+            // Compact JSON: a comma or the closing brace right after the value.
+            if ((uint)i < (uint)json.Length)
+            {
+                if (json[i] == (byte)',')
+                {
+                    i = SkipSpace(json, i + 1);
+                    continue;
+                }
+
+                if (json[i] == (byte)'}')
+                {
+                    return i + 1;
+                }
+            }
+
             i = AfterItem(json, i, (byte)'}', out var more);
             if (!more)
             {
                 return i;
             }
         }
+    }
+
+    // PlainStringEnd for a member name: most are shorter than sixteen bytes, settled by one compare without a call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int KeyEnd(ReadOnlySpan<byte> json, int from)
+    {
+        if (Vector128.IsHardwareAccelerated && from <= json.Length - Vector128<byte>.Count)
+        {
+            var stops = PlainStops(Vector128.Create(json.Slice(from, Vector128<byte>.Count)));
+            if (stops == 0)
+            {
+                return PlainStringEnd(json, from + Vector128<byte>.Count);
+            }
+
+            var p = from + BitOperations.TrailingZeroCount(stops);
+            return json[p] == (byte)'"' ? p : -1;
+        }
+
+        return PlainStringEnd(json, from);
     }
 
     private int ScanArray(ReadOnlySpan<byte> json, int i, int depth)
@@ -260,7 +307,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
             case (byte)'n':
                 return NullEnd(json, i);
             default:
-                return JsonGrammar.NumberEnd(json, i);
+                return NumberEnd(json, i);
         }
     }
 
@@ -268,39 +315,90 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
 
     // A wanted member's value: an unsigned integer of 1-9 digits without a leading zero (exactly what TryGetInt32
     // reads), or null. Anything else (a sign, a fraction, an exponent, a longer number, a string) declines.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ReadInt(ReadOnlySpan<byte> json, int i, out int? value)
     {
         value = null;
-        if (json[i] == (byte)'n')
+        var digit = (uint)(json[i] - '0');
+        if (digit > 9)
         {
-            return NullEnd(json, i);
+            return json[i] == (byte)'n' ? NullEnd(json, i) : -1;
         }
 
-        var n = 0;
-        var result = 0;
-        while (n <= 9 && i + n < json.Length && JsonGrammar.IsDigit(json[i + n]))
+        var result = (int)digit;
+        var p = i + 1;
+        if (digit != 0)
         {
-            result = (result * 10) + (json[i + n] - '0'); // at most ten digits: declined below before it could matter
-            n++;
+            while ((uint)p < (uint)json.Length && (digit = (uint)(json[p] - '0')) <= 9)
+            {
+                if (p - i == 9)
+                {
+                    return -1; // a tenth digit
+                }
+
+                result = (result * 10) + (int)digit;
+                p++;
+            }
         }
 
-        var next = i + n;
-        if (n == 0 || n > 9 || (n > 1 && json[i] == (byte)'0')
-            || (next < json.Length && json[next] is (byte)'.' or (byte)'e' or (byte)'E'))
+        // What follows may not continue the number: a digit (after a leading zero), a fraction or an exponent.
+        if ((uint)p < (uint)json.Length && (JsonGrammar.IsDigit(json[p]) || json[p] == (byte)'.' || (json[p] | 0x20) == (byte)'e'))
         {
             return -1;
         }
 
         value = result;
-        return next;
+        return p;
+    }
+
+    // JsonGrammar.NumberEnd, with the common case of an unsigned integer without fraction or exponent taken here.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int NumberEnd(ReadOnlySpan<byte> json, int i)
+    {
+        var p = i;
+        if (json[i] == (byte)'0')
+        {
+            p++;
+        }
+        else
+        {
+            while ((uint)p < (uint)json.Length && JsonGrammar.IsDigit(json[p]))
+            {
+                p++;
+            }
+        }
+
+        if (p > i && ((uint)p >= (uint)json.Length || (json[p] != (byte)'.' && (json[p] | 0x20) != (byte)'e')))
+        {
+            return p;
+        }
+
+        return JsonGrammar.NumberEnd(json, i);
     }
 
     // The closing quote of a string of printable ASCII without escapes whose contents start at `from`, or -1 (also
     // for an escape, a control character or a non-ASCII byte: the reader's rules for those are left to the reader).
-    private static int PlainStringEnd(ReadOnlySpan<byte> json, int from)
+    // Sixteen bytes at a time while sixteen remain (never a read past the span), then byte by byte.
+    internal static int PlainStringEnd(ReadOnlySpan<byte> json, int from)
     {
+        var p = from;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            while (p <= json.Length - Vector128<byte>.Count)
+            {
+                var stops = PlainStops(Vector128.Create(json.Slice(p, Vector128<byte>.Count)));
+                if (stops != 0)
+                {
+                    p += BitOperations.TrailingZeroCount(stops);
+                    return json[p] == (byte)'"' ? p : -1;
+                }
+
+                p += Vector128<byte>.Count;
+            }
+        }
+
         var stop = PlainStringStop;
-        for (var p = from; (uint)p < (uint)json.Length; p++)
+        for (; (uint)p < (uint)json.Length; p++)
         {
             var b = json[p];
             if (stop[b] != 0)
@@ -311,6 +409,15 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
 
         return -1;
     }
+
+    // A bit per byte of `v` that ends a plain string (what PlainStringStop marks): below 0x20 or non-ASCII (both below
+    // 0x20 as signed bytes), DEL, the quote, the backslash.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint PlainStops(Vector128<byte> v)
+        => (Vector128.LessThan(v.AsSByte(), Vector128.Create((sbyte)0x20)).AsByte()
+            | Vector128.Equals(v, Vector128.Create((byte)0x7F))
+            | Vector128.Equals(v, Vector128.Create((byte)'"'))
+            | Vector128.Equals(v, Vector128.Create((byte)'\\'))).ExtractMostSignificantBits();
 
     // 1 for the bytes that end a plain string: the quote, the backslash, control characters, DEL and non-ASCII.
     private static ReadOnlySpan<byte> PlainStringStop =>

@@ -252,6 +252,49 @@ public sealed class UsageObjectScannerTests
         }
     }
 
+    /// <summary>
+    /// Numbers of every form as a wanted member (read as an integer or declined) and as a skipped one (its end found
+    /// without the general grammar when plain), mid-object and as the last bytes of the span.
+    /// </summary>
+    [Fact]
+    public void NumbersOfEveryForm_WantedOrSkipped_SameAsTheReader()
+    {
+        string[] numbers = ["0", "00", "01", "7", "10", "123456789", "999999999", "1000000000", "0123456789", "12345678901", "-0", "-5", "0.5", "5.", "5.0", "1e3", "1E3", "0e1", "0E+1", "1e", "5x", "0x", "-", "--1", "1.5e-3", "7 ", "null", "nul", "true"];
+        string[] wanted = ["prompt_tokens", "input_tokens", "promptTokenCount", "inputTokens"];
+        foreach (var number in numbers)
+        {
+            foreach (var key in wanted)
+            {
+                foreach (var json in new[] { "{\"" + key + "\":" + number + "}", "{\"" + key + "\":" + number + ",\"x\":1}", "{\"x\":" + number + ",\"" + key + "\":3}", "{\"x\":[" + number + "],\"" + key + "\":3}" })
+                {
+                    var bytes = Encoding.UTF8.GetBytes(json);
+                    foreach (var protocol in Protocols)
+                    {
+                        AssertSame(protocol, Encoding.UTF8.GetBytes("{\"usage\":" + json + "}"));
+                        AssertSame(protocol, Encoding.UTF8.GetBytes("{\"usageMetadata\":" + json + "}"));
+                        for (var cut = 1; cut <= bytes.Length; cut++)
+                        {
+                            ScannerAgreesWithReaderOrDeclines(protocol, bytes[..cut]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // The scanner's end is the structural one; a value it parsed reads the same as with the reader (a value it declines
+    // may be malformed: the reader's exception is the old path's, checked by AssertSame).
+    private static void ScannerAgreesWithReaderOrDeclines(UpstreamProtocol protocol, byte[] json)
+    {
+        var scanner = new UsageObjectScanner(protocol);
+        var end = scanner.End(json, 0);
+        Assert.Equal(TopLevelMember.ValueEnd(json, 0), end);
+        if (scanner.Parsed)
+        {
+            Assert.True(ScannerAgreesWithReader(protocol, json));
+        }
+    }
+
     [Fact]
     public void ScanFromTheStart_ReadsTheUsageInTheSamePass()
     {
