@@ -262,13 +262,7 @@ public sealed class HistogramSeries
         }
 
         Interlocked.Increment(ref _counts[i]);
-        double seen, next;
-        do
-        {
-            seen = Volatile.Read(ref _sum);
-            next = seen + value;
-        }
-        while (Interlocked.CompareExchange(ref _sum, next, seen) != seen);
+        AtomicDouble.Add(ref _sum, value);
     }
 
     /// <summary>Copies the per-bucket (not cumulative) counts, the last one being above every bound.</summary>

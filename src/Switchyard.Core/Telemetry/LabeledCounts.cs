@@ -80,13 +80,7 @@ internal sealed class LabeledSums
             box = _sums.GetOrAdd(label, static _ => new StrongBox<double>());
         }
 
-        double seen, next;
-        do
-        {
-            seen = Volatile.Read(ref box.Value);
-            next = seen + amount;
-        }
-        while (Interlocked.CompareExchange(ref box.Value, next, seen) != seen);
+        AtomicDouble.Add(ref box.Value, amount);
     }
 
     /// <summary>The sum of <paramref name="label"/> (0 when never added to).</summary>
@@ -101,5 +95,20 @@ internal sealed class LabeledSums
         }
 
         return list;
+    }
+}
+
+/// <summary>Lock-free addition to a shared <see cref="double"/> (a compare-and-swap loop; no interlocked add exists for doubles).</summary>
+internal static class AtomicDouble
+{
+    public static void Add(ref double target, double amount)
+    {
+        double seen, next;
+        do
+        {
+            seen = Volatile.Read(ref target);
+            next = seen + amount;
+        }
+        while (Interlocked.CompareExchange(ref target, next, seen) != seen);
     }
 }
