@@ -3,8 +3,8 @@
 #   bash scripts/aot-smoke.sh [BINARY]       # default: artifacts/aot/switchyard
 # Starts `switchyard serve` on the built-in quickstart (mock provider, no keys) on a port the OS picks
 # (--port 0; the port is read from the "listening on" log line), then checks /healthz, a non-streamed and a
-# streamed chat completion, an Anthropic /v1/messages call and `validate examples/plano-v04.yaml`, and stops the
-# server. Prints "PASS name" / "FAIL name: why" per check and "aot-smoke: N passed, N failed"; exits 1 on any
+# streamed chat completion, an Anthropic /v1/messages call, a real Prometheus scraping /metrics and
+# `validate examples/plano-v04.yaml`, and stops the server. Prints "PASS name" / "FAIL name: why" per check and "aot-smoke: N passed, N failed"; exits 1 on any
 # failure. Every wait is bounded; the server is stopped by PID on exit.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -82,6 +82,42 @@ if [[ $CODE == 200 ]] && grep -q '"type":"message"' <<<"$OUT" && grep -q '"text"
   pass "Anthropic /v1/messages"
 else
   fail "Anthropic /v1/messages" "HTTP $CODE: $(head -c 300 <<<"$OUT")"
+fi
+
+# A real Prometheus scrapes /metrics as it does in production (OpenMetrics first, Accept-Encoding: gzip) and must
+# find the three requests above in the gateway's own histograms and in the exporter's counters; promtool checks the
+# plain 0.0.4 text. .ci/run installs prometheus; without it this check fails rather than skips.
+if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+  fail "prometheus scrape" "prometheus/promtool not installed (apt-get install prometheus)"
+else
+  pport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  cat >"$WORK/prometheus.yml" <<YAML
+global: {scrape_interval: 1s, scrape_timeout: 1s}
+scrape_configs:
+  - job_name: switchyard
+    static_configs: [{targets: ["127.0.0.1:$port"]}]
+YAML
+  timeout 60 prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prometheus-data" \
+    --web.listen-address="127.0.0.1:$pport" >"$WORK/prometheus.log" 2>&1 </dev/null &
+  PROM_PID=$!
+  query() { curl -s -m 2 "http://127.0.0.1:$pport/api/v1/query" --data-urlencode "query=$1" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(sum(float(x["value"][1]) for x in r))' 2>/dev/null; }
+  attempts= requests= health=
+  deadline=$((SECONDS + 30))
+  while ((SECONDS < deadline)); do
+    attempts=$(query 'sum(gen_ai_client_operation_duration_seconds_count{gen_ai_request_model="mock/echo"})')
+    requests=$(query 'sum(switchyard_requests_total{model="mock/echo"})')
+    [[ $attempts == 3.0 && $requests == 3.0 ]] && break
+    sleep 0.5
+  done
+  health=$(curl -s -m 2 "http://127.0.0.1:$pport/api/v1/targets" | python3 -c 'import json,sys; t=json.load(sys.stdin)["data"]["activeTargets"][0]; print(t["health"], t["lastError"])' 2>/dev/null)
+  kill "$PROM_PID" 2>/dev/null; wait "$PROM_PID" 2>/dev/null
+  lint=$(curl -s -m 5 "$BASE/metrics" | promtool check metrics 2>&1); lrc=$?
+  if [[ $attempts == 3.0 && $requests == 3.0 && $lrc -eq 0 ]]; then
+    pass "prometheus scrape (histograms and counters found; promtool check metrics clean)"
+  else
+    fail "prometheus scrape" "attempt count '$attempts', request count '$requests' (want 3.0 each); target: $health; promtool (rc=$lrc): $(head -c 300 <<<"$lint")"
+    tail -5 "$WORK/prometheus.log" | sed 's/^/  | /'
+  fi
 fi
 
 stop_server

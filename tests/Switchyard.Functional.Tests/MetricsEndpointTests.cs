@@ -161,6 +161,49 @@ public sealed class MetricsEndpointTests
         Family(f, "switchyard_endpoint_breaker_state", "gauge");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Scrape_GzipAsPrometheusAsksForIt_TheWholeAnswerIsCompressed(bool openMetrics)
+    {
+        // Prometheus sends Accept-Encoding: gzip on every scrape. The exporter would compress its own part, after which
+        // the gateway's histograms could not be added (a real Prometheus reported "gzip: invalid header"): the whole
+        // answer must be one gzip stream that decodes to a valid exposition with both parts.
+        var model = Unique("gzip");
+        await using var up = await FakeUpstream.StartAsync(Reply.Fixture(Ok));
+        await using var gw = await TestGateway.StartAsync(Yaml.Listener() + $"""
+            model_providers:
+              - name: {model}
+                model: openai/gpt-4o-mini
+                access_key: sk-a
+                base_url: {up.BaseUrl}
+            """);
+        using (var r = await gw.PostChatAsync(Yaml.Chat(model)))
+        {
+            await ResponseAssert.OkAsync(r);
+        }
+
+        await ScrapeUntilAsync(gw, f => Value(f, "gen_ai_client_operation_duration_seconds", "gen_ai_client_operation_duration_seconds_count", ("gen_ai_request_model", model)) == 1, "the attempt");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, MetricsEndpoint.Path);
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        if (openMetrics)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3");
+        }
+
+        using var response = await gw.Client.SendAsync(request); // the test client does not decompress: the raw bytes
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
+        var raw = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(raw.Length, response.Content.Headers.ContentLength);
+        using var gunzip = new System.IO.Compression.GZipStream(new MemoryStream(raw), System.IO.Compression.CompressionMode.Decompress);
+        var text = await new StreamReader(gunzip).ReadToEndAsync();
+        var f = PrometheusText.Parse(text, openMetrics);
+        Assert.Equal(1, Family(f, openMetrics ? "switchyard_requests" : "switchyard_requests_total", "counter").Where("switchyard_requests_total", ("model", model)).Single().Value);
+        Assert.Equal(1, Family(f, "gen_ai_client_operation_duration_seconds", "histogram").Where("gen_ai_client_operation_duration_seconds_count", ("gen_ai_request_model", model)).Single().Value);
+    }
+
     [Fact]
     public async Task Scrape_InFlight_CountsWhileTheUpstreamHolds()
     {

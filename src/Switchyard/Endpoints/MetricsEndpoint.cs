@@ -1,4 +1,6 @@
+using System.IO.Compression;
 using System.Text;
+using Microsoft.Extensions.Primitives;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Switchyard.Core.Configuration;
@@ -45,9 +47,13 @@ internal static class MetricsEndpoint
     }
 
     // The exporter writes the meter's instruments; the gateway's own histograms (GatewayMetrics.WriteHistograms) go in
-    // the same answer: after the exporter's families in the 0.0.4 text, before the closing "# EOF" in OpenMetrics.
+    // the same answer: after the exporter's families in the 0.0.4 text, before the closing "# EOF" in OpenMetrics. The
+    // exporter would gzip its answer for a scraper that accepts it (Prometheus does), and nothing can be appended to
+    // that: it is asked for plain text, and the whole answer is compressed here instead.
     private static async Task WithHistogramsAsync(HttpContext context, RequestDelegate next)
     {
+        var gzip = context.Request.GetTypedHeaders().AcceptEncoding.Any(static e => e.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) && e.Quality is not 0);
+        context.Request.Headers.AcceptEncoding = StringValues.Empty;
         var response = context.Response;
         var body = response.Body;
         using var captured = new MemoryStream();
@@ -62,8 +68,9 @@ internal static class MetricsEndpoint
         }
 
         var exported = captured.GetBuffer().AsMemory(0, (int)captured.Length);
-        if (response.StatusCode != StatusCodes.Status200OK)
+        if (response.StatusCode != StatusCodes.Status200OK || response.HasStarted || response.Headers.ContentEncoding.Count > 0)
         {
+            // Not a scrape answer (or one already encoded: not the case with the exporter as asked above): as it is.
             await body.WriteAsync(exported, context.RequestAborted).ConfigureAwait(false);
             return;
         }
@@ -71,7 +78,6 @@ internal static class MetricsEndpoint
         var openMetrics = response.ContentType?.StartsWith(OpenMetricsType, StringComparison.OrdinalIgnoreCase) == true;
         var histograms = new StringBuilder();
         GatewayMetrics.WriteHistograms(histograms, openMetrics);
-        var added = Encoding.UTF8.GetBytes(histograms.ToString());
         var head = exported;
         var tail = ReadOnlyMemory<byte>.Empty;
         if (openMetrics && exported.Span.EndsWith(Eof))
@@ -80,14 +86,29 @@ internal static class MetricsEndpoint
             tail = exported[^Eof.Length..];
         }
 
-        if (!response.HasStarted)
+        using var whole = new MemoryStream(exported.Length + (histograms.Length * 2));
+        var added = Encoding.UTF8.GetBytes(histograms.ToString());
+        if (gzip)
         {
-            response.ContentLength = exported.Length + added.Length;
+            using var compressed = new GZipStream(whole, CompressionLevel.Fastest, leaveOpen: true);
+            WriteAnswer(compressed, head.Span, added, tail.Span);
+            response.Headers.ContentEncoding = "gzip";
+        }
+        else
+        {
+            WriteAnswer(whole, head.Span, added, tail.Span);
         }
 
-        await body.WriteAsync(head, context.RequestAborted).ConfigureAwait(false);
-        await body.WriteAsync(added, context.RequestAborted).ConfigureAwait(false);
-        await body.WriteAsync(tail, context.RequestAborted).ConfigureAwait(false);
+        response.Headers.Vary = "Accept-Encoding";
+        response.ContentLength = whole.Length;
+        await body.WriteAsync(whole.GetBuffer().AsMemory(0, (int)whole.Length), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void WriteAnswer(Stream into, ReadOnlySpan<byte> head, ReadOnlySpan<byte> added, ReadOnlySpan<byte> tail)
+    {
+        into.Write(head);
+        into.Write(added);
+        into.Write(tail);
     }
 
     private const string OpenMetricsType = "application/openmetrics-text";
