@@ -2,7 +2,8 @@
 # Runs every test: build (warnings are errors), the .NET unit + functional suites, the e2e suite with the
 # official npm SDKs, and the NativeAOT publish (warnings are errors) with a smoke test of the binary
 # (scripts/aot-smoke.sh). Prints one summary line "N passed, N failed" and exits non-zero on any failure.
-# Needs: .NET 10 SDK, Node 20 + npm, clang or gcc + objcopy, curl, ../shared beside the repo (recorded fixtures).
+# Needs: .NET 10 SDK, Node 20 + npm, clang or gcc + objcopy, curl, chromium, prometheus + promtool (the AOT smoke
+# test's scrape), ../shared beside the repo (recorded fixtures).
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
