@@ -54,6 +54,31 @@ public static class JsonGrammar
         return i;
     }
 
+    /// <summary>
+    /// The index of the first byte at or after <paramref name="i"/> that is not JSON whitespace (space, tab, CR, LF).
+    /// Compact JSON has none between tokens: the first test settles most calls without a loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    {
+        if ((uint)i < (uint)json.Length && json[i] > (byte)' ')
+        {
+            return i;
+        }
+
+        return SkipWhitespaceLoop(json, i);
+    }
+
+    private static int SkipWhitespaceLoop(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
     /// <summary>The index past the run of ASCII digits starting at <paramref name="i"/>.</summary>
     public static int Digits(ReadOnlySpan<byte> json, int i)
     {

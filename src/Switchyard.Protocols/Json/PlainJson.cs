@@ -49,13 +49,13 @@ internal static class PlainJson
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int ValueStart(ReadOnlySpan<byte> body, int nameEnd)
     {
-        var i = SkipWhitespace(body, nameEnd);
+        var i = JsonGrammar.SkipWhitespace(body, nameEnd);
         if (i >= body.Length || body[i] != (byte)':')
         {
             return -1;
         }
 
-        i = SkipWhitespace(body, i + 1);
+        i = JsonGrammar.SkipWhitespace(body, i + 1);
         return i < body.Length ? i : -1;
     }
 
@@ -68,7 +68,7 @@ internal static class PlainJson
     public static int AfterValue(ReadOnlySpan<byte> body, int i, byte close, out bool more)
     {
         more = false;
-        i = SkipWhitespace(body, i);
+        i = JsonGrammar.SkipWhitespace(body, i);
         if (i >= body.Length)
         {
             return -1;
@@ -84,7 +84,7 @@ internal static class PlainJson
             return -1;
         }
 
-        i = SkipWhitespace(body, i + 1);
+        i = JsonGrammar.SkipWhitespace(body, i + 1);
         more = true;
         return i < body.Length && body[i] != close ? i : -1;
     }
@@ -147,25 +147,9 @@ internal static class PlainJson
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int SkipWhitespace(ReadOnlySpan<byte> body, int i)
-    {
-        if (i < body.Length && body[i] > (byte)' ')
-        {
-            return i; // the common case: no whitespace
-        }
-
-        while (i < body.Length && body[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
-        {
-            i++;
-        }
-
-        return i;
-    }
-
     private static int SkipObject(ReadOnlySpan<byte> body, int i, int depth)
     {
-        i = SkipWhitespace(body, i + 1);
+        i = JsonGrammar.SkipWhitespace(body, i + 1);
         if (i < body.Length && body[i] == (byte)'}')
         {
             return i + 1;
@@ -193,7 +177,7 @@ internal static class PlainJson
 
     private static int SkipArray(ReadOnlySpan<byte> body, int i, int depth)
     {
-        i = SkipWhitespace(body, i + 1);
+        i = JsonGrammar.SkipWhitespace(body, i + 1);
         if (i >= body.Length)
         {
             return -1;

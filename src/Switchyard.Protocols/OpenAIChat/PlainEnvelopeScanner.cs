@@ -26,7 +26,7 @@ internal static class PlainEnvelopeScanner
     public static bool TryScan(ReadOnlySpan<byte> body, out RequestEnvelope envelope)
     {
         envelope = default;
-        var i = PlainJson.SkipWhitespace(body, 0);
+        var i = JsonGrammar.SkipWhitespace(body, 0);
         if (i >= body.Length || body[i] != (byte)'{')
         {
             return false;
@@ -38,7 +38,7 @@ internal static class PlainEnvelopeScanner
         bool stream = false, includeUsage = false, hasStreamOptions = false;
         int prefsStart = -1, prefsValue = -1, prefsEnd = -1;
 
-        i = PlainJson.SkipWhitespace(body, i + 1);
+        i = JsonGrammar.SkipWhitespace(body, i + 1);
         if (i >= body.Length)
         {
             return false;
@@ -156,7 +156,7 @@ internal static class PlainEnvelopeScanner
         }
 
         // Only whitespace may follow the object.
-        if (PlainJson.SkipWhitespace(body, i + 1) != body.Length)
+        if (JsonGrammar.SkipWhitespace(body, i + 1) != body.Length)
         {
             return false;
         }
@@ -170,7 +170,7 @@ internal static class PlainEnvelopeScanner
     private static int StreamOptions(ReadOnlySpan<byte> body, int i, out bool includeUsage)
     {
         includeUsage = false;
-        i = PlainJson.SkipWhitespace(body, i + 1);
+        i = JsonGrammar.SkipWhitespace(body, i + 1);
         if (i < body.Length && body[i] == (byte)'}')
         {
             return i + 1;

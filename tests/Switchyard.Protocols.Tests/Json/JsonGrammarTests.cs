@@ -25,6 +25,17 @@ public class JsonGrammarTests
     [InlineData("", -1)]
     public void NumberEnd(string text, int end) => Assert.Equal(end, JsonGrammar.NumberEnd(Encoding.ASCII.GetBytes(text), 0));
 
+    [Theory]
+    [InlineData("x", 0, 0)]
+    [InlineData(" \t\r\nx", 0, 4)]
+    [InlineData("a  b", 1, 3)]
+    [InlineData("   ", 0, 3)] // only whitespace: the end
+    [InlineData("\f x", 0, 0)] // form feed and other control bytes are not JSON whitespace
+    [InlineData("\u00a0x", 0, 0)]
+    [InlineData("ab", 2, 2)] // at the end already
+    public void SkipWhitespace(string text, int from, int end)
+        => Assert.Equal(end, JsonGrammar.SkipWhitespace(Encoding.Latin1.GetBytes(text), from));
+
     [Fact]
     public void NumberEnd_AgreesWithTheReader_OnEveryShortCandidate()
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Switchyard.Protocols.Json;
 
 namespace Switchyard.Core.Translation.Passthrough;
 
@@ -41,7 +42,7 @@ internal static class TopLevelMember
         where TValueEnd : struct, IValueEnd
     {
         value = default;
-        var i = SkipSpace(json, json.StartsWith("\xEF\xBB\xBF"u8) ? 3 : 0);
+        var i = JsonGrammar.SkipWhitespace(json, json.StartsWith("\xEF\xBB\xBF"u8) ? 3 : 0);
         if (i >= json.Length || json[i] != (byte)'{')
         {
             return false;
@@ -65,7 +66,7 @@ internal static class TopLevelMember
                     if (depth == 1 && keyNext)
                     {
                         keyNext = false;
-                        var colon = SkipSpace(json, end + 1);
+                        var colon = JsonGrammar.SkipWhitespace(json, end + 1);
                         if (colon >= json.Length || json[colon] != (byte)':')
                         {
                             return false;
@@ -73,7 +74,7 @@ internal static class TopLevelMember
 
                         if (json[(i + 1)..end].SequenceEqual(name))
                         {
-                            var start = SkipSpace(json, colon + 1);
+                            var start = JsonGrammar.SkipWhitespace(json, colon + 1);
                             var stop = valueEnd.End(json, start);
                             if (stop < 0)
                             {
@@ -157,13 +158,13 @@ internal static class TopLevelMember
                 continue; // not in key position (inside a string, or a value)
             }
 
-            var colon = SkipSpace(json, close + 1);
+            var colon = JsonGrammar.SkipWhitespace(json, close + 1);
             if (colon >= json.Length || json[colon] != (byte)':')
             {
                 continue;
             }
 
-            var start = SkipSpace(json, colon + 1);
+            var start = JsonGrammar.SkipWhitespace(json, colon + 1);
             var end = valueEnd.End(json, start);
             if (end < 0 || !ClosesRootAtEnd(json, end))
             {
@@ -229,7 +230,7 @@ internal static class TopLevelMember
                     }
                     else if (b is (byte)'}' or (byte)']' && --depth == 0)
                     {
-                        return b == (byte)'}' && SkipSpace(json, p + k + 1) == json.Length;
+                        return b == (byte)'}' && JsonGrammar.SkipWhitespace(json, p + k + 1) == json.Length;
                     }
                 }
 
@@ -263,7 +264,7 @@ internal static class TopLevelMember
             }
             else if (b is (byte)'}' or (byte)']' && --depth == 0)
             {
-                return b == (byte)'}' && SkipSpace(json, p + 1) == json.Length;
+                return b == (byte)'}' && JsonGrammar.SkipWhitespace(json, p + 1) == json.Length;
             }
         }
 
@@ -386,21 +387,6 @@ internal static class TopLevelMember
         }
 
         return -1;
-    }
-
-    // Compact JSON has no space between tokens: the first test settles most calls without a loop.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int SkipSpace(ReadOnlySpan<byte> json, int i)
-        => (uint)i < (uint)json.Length && json[i] > (byte)' ' ? i : SkipSpaceSlow(json, i);
-
-    private static int SkipSpaceSlow(ReadOnlySpan<byte> json, int i)
-    {
-        while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
-        {
-            i++;
-        }
-
-        return i;
     }
 
     private struct Structural : IValueEnd

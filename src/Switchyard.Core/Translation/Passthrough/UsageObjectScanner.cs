@@ -128,7 +128,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
             return -1;
         }
 
-        i = SkipSpace(json, i + 1);
+        i = JsonGrammar.SkipWhitespace(json, i + 1);
         if (i < json.Length && json[i] == (byte)'}')
         {
             return i + 1;
@@ -151,14 +151,14 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
             i = keyEnd + 1;
             if ((uint)i >= (uint)json.Length || json[i] != (byte)':')
             {
-                i = SkipSpaceSlow(json, i); // compact JSON has the colon right after the key
+                i = JsonGrammar.SkipWhitespace(json, i); // compact JSON has the colon right after the key
                 if (i >= json.Length || json[i] != (byte)':')
                 {
                     return -1;
                 }
             }
 
-            i = SkipSpace(json, i + 1);
+            i = JsonGrammar.SkipWhitespace(json, i + 1);
             if (i >= json.Length)
             {
                 return -1;
@@ -197,7 +197,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
             {
                 if (json[i] == (byte)',')
                 {
-                    i = SkipSpace(json, i + 1);
+                    i = JsonGrammar.SkipWhitespace(json, i + 1);
                     continue;
                 }
 
@@ -241,7 +241,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
             return -1;
         }
 
-        i = SkipSpace(json, i + 1);
+        i = JsonGrammar.SkipWhitespace(json, i + 1);
         if (i < json.Length && json[i] == (byte)']')
         {
             return i + 1;
@@ -268,7 +268,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
             return -1;
         }
 
-        i = SkipSpace(json, i);
+        i = JsonGrammar.SkipWhitespace(json, i);
         if (i >= json.Length)
         {
             return -1;
@@ -277,7 +277,7 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
         if (json[i] == (byte)',')
         {
             more = true;
-            return SkipSpace(json, i + 1);
+            return JsonGrammar.SkipWhitespace(json, i + 1);
         }
 
         return json[i] == close ? i + 1 : -1;
@@ -431,28 +431,6 @@ internal struct UsageObjectScanner(UpstreamProtocol protocol) : TopLevelMember.I
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     ];
-
-    // Compact JSON has no space between tokens: the first test settles most calls without a loop.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int SkipSpace(ReadOnlySpan<byte> json, int i)
-    {
-        if ((uint)i < (uint)json.Length && json[i] > (byte)' ')
-        {
-            return i;
-        }
-
-        return SkipSpaceSlow(json, i);
-    }
-
-    private static int SkipSpaceSlow(ReadOnlySpan<byte> json, int i)
-    {
-        while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
-        {
-            i++;
-        }
-
-        return i;
-    }
 
     [InlineArray(6)]
     private struct Slots
