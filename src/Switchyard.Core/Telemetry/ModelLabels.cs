@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Switchyard.Core.Endpoints;
 
 namespace Switchyard.Core.Telemetry;
 
@@ -24,20 +25,20 @@ public sealed class ModelLabels(string model, string provider)
     /// <summary>The series of this candidate's attempts that ended without an error class (answered, or the client left).</summary>
     internal AttemptSeries Ok => _ok ??= new AttemptSeries(this, null);
 
-    /// <summary>The series of this candidate's attempts that failed with error class <paramref name="errorType"/> (index and label).</summary>
-    internal AttemptSeries Failed(int index, string errorType)
+    /// <summary>The series of this candidate's attempts that failed with error class <paramref name="error"/>.</summary>
+    internal AttemptSeries Failed(ErrorClass error)
     {
         var failed = _failed ??= new AttemptSeries?[TrafficMetrics.ErrorTypeCount];
-        return failed[index] ??= new AttemptSeries(this, errorType);
+        return failed[(int)error] ??= new AttemptSeries(this, TrafficMetrics.ErrorType(error));
     }
 
     /// <summary><c>gen_ai.client.token.usage</c> of a successful attempt, by token type (0 input, 1 output, 2 cached input, 3 cache creation, 4 reasoning).</summary>
-    internal HistogramSeries Tokens(int type, string typeLabel)
-        => _tokens[type] ??= TrafficMetrics.TokenUsageSeries(new HistogramLabels("chat", Provider, Model, Model, typeLabel));
+    internal HistogramSeries Tokens(int type)
+        => _tokens[type] ??= TrafficMetrics.TokenUsageSeries(new HistogramLabels("chat", Provider, Model, Model, TrafficMetrics.TokenType(type)));
 
     /// <summary>The series of requests served by this candidate in client protocol <paramref name="protocol"/> (0–2), no route, status 200.</summary>
-    internal RequestSeries Answered(int protocol, string protocolLabel)
-        => _answered[protocol] ??= new RequestSeries(protocolLabel, Model);
+    internal RequestSeries Answered(int protocol)
+        => _answered[protocol] ??= new RequestSeries(TrafficMetrics.ProtocolLabel(protocol), Model);
 }
 
 /// <summary>The series an attempt records into: its three GenAI histograms (made on first record) and its attempt counts.</summary>

@@ -146,6 +146,12 @@ public static class TrafficMetrics
     /// <summary>How many error classes there are (the length of the per-class caches).</summary>
     internal static int ErrorTypeCount => ErrorTypes.Length;
 
+    /// <summary>The <c>client_protocol</c> label of protocol slot <paramref name="index"/> (see <see cref="ProtocolIndex"/>).</summary>
+    internal static string ProtocolLabel(int index) => ProtocolLabels[index];
+
+    /// <summary>The <c>gen_ai.token.type</c> label of token type <paramref name="type"/> (0 input … 4 reasoning).</summary>
+    internal static string TokenType(int type) => TokenTypes[type];
+
     private static int ProtocolIndex(ClientProtocol protocol) => protocol switch
     {
         ClientProtocol.AnthropicMessages => 0,
@@ -174,7 +180,7 @@ public static class TrafficMetrics
         if (served is not null && status == 200 && route.Length == 0)
         {
             // The common case, kept on the served candidate: no lookup.
-            var series = served.Answered(protocolIndex, protocolLabel);
+            var series = served.Answered(protocolIndex);
             Interlocked.Increment(ref series.Count.Value);
             series.Duration.Record(elapsed.TotalSeconds);
         }
@@ -203,7 +209,7 @@ public static class TrafficMetrics
         var now = Stopwatch.GetTimestamp();
         request.UpstreamTicks += now - sent;
         var labels = candidate.MetricLabels;
-        var series = error is { } e ? labels.Failed((int)e, ErrorTypes[(int)e]) : labels.Ok;
+        var series = error is { } e ? labels.Failed(e) : labels.Ok;
         Interlocked.Increment(ref (error is null && clientGone ? series.ClientGone : series.Count).Value);
 
         series.Duration.Record(Stopwatch.GetElapsedTime(sent, now).TotalSeconds);
@@ -231,7 +237,7 @@ public static class TrafficMetrics
     {
         if (count is { } n && n >= least)
         {
-            labels.Tokens(type, TokenTypes[type]).Record(n);
+            labels.Tokens(type).Record(n);
         }
     }
 
